@@ -6,6 +6,8 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 PY     := $(BIN)/python
 HOST   ?= 127.0.0.1:8000
+# MkDocs/Material print a banner about their successors on every run; we know (see README).
+export NO_MKDOCS_2_WARNING := 1
 
 .DEFAULT_GOAL := help
 .PHONY: help serve serve-fast build test linkcheck bench note lock clean

@@ -1,0 +1,234 @@
+"""Reading the bib files: every entry with its file and line, and every mistake as a Problem.
+
+pybtex does the parsing. We cut each file into entries first, so that one broken entry gives one
+clear error with its real line and does not take the rest of the file with it, and so that
+duplicate keys (also differing only in case, also across files) are reported with both places.
+Formatting of an entry for display is delegated to mkdocs-bibtex (see `EntryFormatter`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pybtex.database import BibliographyData, Entry
+from pybtex.database.input.bibtex import Parser, month_names
+from pybtex.scanner import PybtexError
+
+from .keys import KEY_RULE, closest_key, is_valid_key
+from .problems import Problem
+
+# Entry types BibTeX's standard styles know, plus the biblatex ones people often write.
+KNOWN_TYPES = {
+    "article", "book", "booklet", "inbook", "incollection", "inproceedings", "conference",
+    "manual", "mastersthesis", "misc", "phdthesis", "proceedings", "techreport", "unpublished",
+    "online", "software", "report", "thesis", "dataset", "collection",
+}
+# Fields an entry must have to be cited (BibTeX's rules; "a|b" means either).
+REQUIRED_FIELDS: dict[str, tuple[str, ...]] = {
+    "article": ("author", "title", "journal", "year"),
+    "book": ("author|editor", "title", "publisher", "year"),
+    "inbook": ("author|editor", "title", "chapter|pages", "publisher", "year"),
+    "incollection": ("author", "title", "booktitle", "publisher", "year"),
+    "inproceedings": ("author", "title", "booktitle", "year"),
+    "conference": ("author", "title", "booktitle", "year"),
+    "mastersthesis": ("author", "title", "school", "year"),
+    "phdthesis": ("author", "title", "school", "year"),
+    "techreport": ("author", "title", "institution", "year"),
+    "proceedings": ("title", "year"),
+    "unpublished": ("author", "title", "note"),
+    "manual": ("title",),
+    "booklet": ("title",),
+}
+DEFAULT_REQUIRED = ("title",)
+# pybtex's plain style formats only BibTeX's own types; the others are shown as misc.
+FORMAT_AS_MISC = {"online", "software", "dataset"}
+
+_ENTRY_START = re.compile(r"^[ \t]*@[ \t]*([A-Za-z]+)[ \t]*[{(]", re.M)
+_KEY_AFTER_BRACE = re.compile(r"[ \t]*([^,\s{}()]*)")
+
+
+@dataclass
+class BibEntry:
+    key: str
+    type: str
+    fields: dict[str, str]
+    persons: dict[str, list[str]]
+    file: str
+    line: int
+    pybtex: Entry = field(repr=False)
+
+    def get(self, name: str) -> str | None:
+        return self.fields.get(name)
+
+
+@dataclass
+class Bibliography:
+    entries: dict[str, BibEntry] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+    files: list[str] = field(default_factory=list)
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.entries
+
+    def suggest(self, key: str) -> str | None:
+        return closest_key(key, self.entries)
+
+    def as_pybtex(self) -> BibliographyData:
+        return BibliographyData(entries={k: e.pybtex for k, e in self.entries.items()})
+
+
+def load_bibliography(paths: Iterable[Path], root: Path | None = None) -> Bibliography:
+    """Read every *.bib file under `paths` (files or folders), in a stable order."""
+    files: list[Path] = []
+    for path in paths:
+        files.extend(sorted(path.rglob("*.bib")) if path.is_dir() else [path])
+    bib = Bibliography()
+    folded: dict[str, BibEntry] = {}
+    for path in files:
+        name = _display(path, root)
+        bib.files.append(name)
+        try:
+            text = path.read_bytes().decode("utf-8")
+        except UnicodeDecodeError as err:
+            line = path.read_bytes()[: err.start].count(b"\n") + 1
+            bib.problems.append(Problem(name, line, f"not UTF-8 (byte 0x{path.read_bytes()[err.start]:02x}); save the file as UTF-8"))
+            continue
+        except OSError as err:
+            bib.problems.append(Problem(name, None, f"cannot read: {err.strerror}"))
+            continue
+        for entry in _parse_file(text, name, bib.problems):
+            other = folded.get(entry.key.lower())
+            if other is not None:
+                same = "" if other.key == entry.key else f" (differs only in case from '{other.key}')"
+                bib.problems.append(Problem(
+                    name, entry.line,
+                    f"duplicate key '{entry.key}'{same}: already defined at {other.file}:{other.line}",
+                ))
+                continue
+            folded[entry.key.lower()] = entry
+            bib.entries[entry.key] = entry
+    return bib
+
+
+def _display(path: Path, root: Path | None) -> str:
+    if root is not None:
+        try:
+            return path.resolve().relative_to(root.resolve()).as_posix()
+        except ValueError:
+            pass
+    return path.as_posix()
+
+
+def _parse_file(text: str, name: str, problems: list[Problem]) -> list[BibEntry]:
+    starts = [m.start() for m in _ENTRY_START.finditer(text)]
+    chunks = [(s, text[s:e]) for s, e in zip(starts, starts[1:] + [len(text)])]
+    macros = dict(month_names)
+    entries: list[BibEntry] = []
+    for offset, chunk in chunks:
+        line = text.count("\n", 0, offset) + 1
+        kind = _ENTRY_START.match(chunk).group(1).lower()  # type: ignore[union-attr]
+        if kind == "comment" or kind == "preamble":
+            continue
+        if kind == "string":
+            parser = Parser(macros=macros)
+            try:
+                parser.parse_string(chunk)
+                macros = dict(parser.macros)
+            except PybtexError as err:
+                problems.append(Problem(name, _error_line(err, line), _error_text(err)))
+            continue
+        key = _KEY_AFTER_BRACE.match(chunk, chunk.index(_opening(chunk)) + 1).group(1)  # type: ignore[union-attr]
+        if kind not in KNOWN_TYPES:
+            hint = closest_key(kind, KNOWN_TYPES)
+            problems.append(Problem(name, line, f"unknown entry type '@{kind}'" + (f" (did you mean '@{hint}'?)" if hint else "")))
+            continue
+        if not key:
+            problems.append(Problem(name, line, f"@{kind} entry without a key"))
+            continue
+        if not is_valid_key(key):
+            problems.append(Problem(name, line, f"invalid key '{key}': a key may contain {KEY_RULE}"))
+            continue
+        parser = Parser(macros=macros)
+        try:
+            data = parser.parse_string(chunk)
+        except PybtexError as err:
+            problems.append(Problem(name, _error_line(err, line), f"entry '{key}': {_error_text(err)}"))
+            continue
+        if key not in data.entries:
+            problems.append(Problem(name, line, f"entry '{key}' could not be read: check the comma after the key"))
+            continue
+        entry = data.entries[key]
+        fields = {k.lower(): str(v) for k, v in entry.fields.items()}
+        persons = {role.lower(): [str(p) for p in people] for role, people in entry.persons.items()}
+        missing = [need for need in REQUIRED_FIELDS.get(kind, DEFAULT_REQUIRED)
+                   if not any(alt in fields or alt in persons for alt in need.split("|"))]
+        if missing:
+            problems.append(Problem(name, line, f"entry '{key}' (@{kind}) lacks required field(s): " + ", ".join(m.replace("|", " or ") for m in missing)))
+        if kind in FORMAT_AS_MISC:
+            entry.type = "misc"
+        entries.append(BibEntry(key, kind, fields, persons, name, line, entry))
+    return entries
+
+
+def _opening(chunk: str) -> str:
+    brace, paren = chunk.find("{"), chunk.find("(")
+    return "{" if paren == -1 or (brace != -1 and brace < paren) else "("
+
+
+def _error_line(err: PybtexError, first_line: int) -> int:
+    lineno = getattr(err, "lineno", None)
+    return first_line + lineno - 1 if lineno else first_line
+
+
+def _error_text(err: PybtexError) -> str:
+    message = str(err)
+    # pybtex says "syntax error in line N: ..."; the line is already in our prefix.
+    return re.sub(r"^syntax error in line \d+: ", "syntax error: ", message)
+
+
+class EntryFormatter:
+    """Formats entries once per bibliography (not once per page) with mkdocs-bibtex's formatter."""
+
+    def __init__(self, bib: Bibliography, format_entry: Callable[[Entry], str] | None = None):
+        self.bib = bib
+        self._format = format_entry or mkdocs_bibtex_formatter()
+        self._cache: dict[str, str] = {}
+        self.calls = 0  # how many entries were actually formatted (the benchmark and tests read it)
+
+    def __call__(self, key: str) -> str:
+        text = self._cache.get(key)
+        if text is None:
+            self.calls += 1
+            try:
+                text = self._format(self.bib.entries[key].pybtex)
+            except Exception as err:  # pybtex's style raises on odd data; keep the build going, loudly
+                entry = self.bib.entries[key]
+                self.bib.problems.append(Problem(entry.file, entry.line, f"entry '{key}' cannot be formatted: {err}"))
+                text = entry.get("title") or key
+            self._cache[key] = text
+        return text
+
+
+def mkdocs_bibtex_formatter() -> Callable[[Entry], str]:
+    """mkdocs-bibtex's own formatting (pybtex plain style, Markdown backend), without its parser.
+
+    We call the method of its SimpleRegistry on an instance that never reads files: the registry's
+    constructor would parse the bib files again, without our error reporting.
+    """
+    from mkdocs_bibtex.citation import Citation
+    from mkdocs_bibtex.registry import SimpleRegistry
+    from pybtex.backends.markdown import Backend
+    from pybtex.style.formatting.plain import Style
+
+    registry = SimpleRegistry.__new__(SimpleRegistry)
+    registry.style = Style()
+    registry.backend = Backend()
+
+    def format_entry(entry: Entry) -> str:
+        registry.bib_data = BibliographyData(entries={entry.key: entry})
+        return registry.reference_text(Citation(key=entry.key))
+
+    return format_entry

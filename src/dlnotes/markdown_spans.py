@@ -1,0 +1,238 @@
+"""Where in a note's Markdown text is prose, and where is something no rewrite may touch.
+
+Block structure (fenced and indented code, HTML blocks) comes from markdown-it-py, a CommonMark
+parser. Inside the remaining text a small scanner finds the inline constructs that the site's
+Markdown (Python-Markdown with pymdownx.arithmatex) treats as opaque: code spans, math, links and
+their texts, autolinks, inline HTML, escapes. The citation layer rewrites only outside all of these.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from markdown_it import MarkdownIt
+
+_md = MarkdownIt("commonmark")
+
+_BACKTICKS = re.compile(r"`+")
+_AUTOLINK = re.compile(r"<(?:[A-Za-z][A-Za-z0-9+.\-]{1,31}:[^\s<>]*|[A-Za-z0-9.!#$%&'*+/=?^_`{|}~\-]+@[A-Za-z0-9\-.]+)>")
+_HTML_TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9\-]*(?:\s[^<>]*)?/?>|<!--.*?-->", re.S)
+_REF_DEF = re.compile(r"^[ ]{0,3}\[([^\]\n]+)\]:[ \t]*\S.*$", re.M)
+_BLANK_LINE = re.compile(r"\n[ \t]*\n")
+
+
+@dataclass
+class Unclosed:
+    """A math opener without its closer: the page would show raw TeX or swallow text."""
+
+    offset: int
+    delimiter: str
+
+
+@dataclass
+class Spans:
+    protected: list[tuple[int, int]] = field(default_factory=list)
+    brackets: list[tuple[int, int]] = field(default_factory=list)  # "[...]" in prose, not links
+    unclosed_math: list[Unclosed] = field(default_factory=list)
+
+
+def line_offsets(text: str) -> list[int]:
+    offsets = [0]
+    for match in re.finditer("\n", text):
+        offsets.append(match.end())
+    return offsets
+
+
+def line_of(offsets: list[int], position: int) -> int:
+    """1-based line of a character offset."""
+    lo, hi = 0, len(offsets) - 1
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        if offsets[mid] <= position:
+            lo = mid
+        else:
+            hi = mid - 1
+    return lo + 1
+
+
+def _block_ranges(text: str, offsets: list[int]) -> list[tuple[int, int]]:
+    ranges = []
+    for token in _md.parse(text):
+        if token.type in ("fence", "code_block", "html_block") and token.map:
+            start, end = token.map
+            end_offset = offsets[end] if end < len(offsets) else len(text)
+            ranges.append((offsets[start], end_offset))
+    return ranges
+
+
+def scan(text: str) -> Spans:
+    offsets = line_offsets(text)
+    spans = Spans()
+    blocks = _block_ranges(text, offsets)
+    reference_labels = {m.group(1).strip().lower() for m in _REF_DEF.finditer(text)}
+    for m in _REF_DEF.finditer(text):
+        if not m.group(1).startswith("^"):
+            spans.protected.append((m.start(), m.end()))
+    spans.protected.extend(blocks)
+    block_iter = iter(sorted(blocks))
+    next_block = next(block_iter, None)
+
+    i, n = 0, len(text)
+    while i < n:
+        if next_block and i >= next_block[0]:
+            i = max(i, next_block[1])
+            next_block = next(block_iter, None)
+            continue
+        limit = next_block[0] if next_block else n
+        ch = text[i]
+        if ch == "\\":
+            nxt = text[i + 1: i + 2]
+            if nxt in ("(", "["):
+                closer = "\\)" if nxt == "(" else "\\]"
+                end = text.find(closer, i + 2, limit)
+                # "\[@key]" is an escaped bracket, not display math, when no "\]" follows.
+                if end != -1:
+                    spans.protected.append((i, end + 2))
+                    i = end + 2
+                    continue
+                if nxt == "(":
+                    spans.unclosed_math.append(Unclosed(i, "\\("))
+            spans.protected.append((i, i + 2))
+            i += 2
+            continue
+        if ch == "`":
+            run = _BACKTICKS.match(text, i).group(0)  # type: ignore[union-attr]
+            close = _find_backtick_run(text, i + len(run), len(run), limit)
+            if close is not None:
+                spans.protected.append((i, close))
+                i = close
+            else:
+                i += len(run)
+            continue
+        if ch == "$":
+            if text.startswith("$$", i):
+                end = text.find("$$", i + 2, limit)
+                if end == -1:
+                    spans.unclosed_math.append(Unclosed(i, "$$"))
+                    i += 2
+                    continue
+                spans.protected.append((i, end + 2))
+                i = end + 2
+                continue
+            end = _find_inline_dollar(text, i, limit)
+            if end is None:
+                if i + 1 < n and not text[i + 1].isspace() and not text[i + 1].isdigit():
+                    spans.unclosed_math.append(Unclosed(i, "$"))
+                i += 1
+                continue
+            spans.protected.append((i, end + 1))
+            i = end + 1
+            continue
+        if ch == "<":
+            m = _AUTOLINK.match(text, i) or _HTML_TAG.match(text, i)
+            if m:
+                spans.protected.append((i, m.end()))
+                i = m.end()
+                continue
+            i += 1
+            continue
+        if ch == "[" or (ch == "!" and text.startswith("![", i)):
+            start = i
+            open_at = i if ch == "[" else i + 1
+            close = _matching_bracket(text, open_at, limit)
+            if close is None:
+                i = open_at + 1
+                continue
+            after = text[close + 1: close + 2]
+            label = text[open_at + 1: close]
+            if after == "(":
+                end = _matching_paren(text, close + 1, limit)
+                if end is not None:
+                    spans.protected.append((start, end + 1))
+                    i = end + 1
+                    continue
+            if after == "[":
+                end = text.find("]", close + 2, limit)
+                if end != -1:
+                    spans.protected.append((start, end + 1))
+                    i = end + 1
+                    continue
+            if label.startswith("^") or label.strip().lower() in reference_labels or ch == "!":
+                spans.protected.append((start, close + 1))
+                i = close + 1
+                continue
+            # Plain brackets may be citations; look inside too, for nested ones.
+            spans.brackets.append((open_at, close + 1))
+            i = open_at + 1
+            continue
+        i += 1
+    spans.protected.sort()
+    return spans
+
+
+def _find_backtick_run(text: str, start: int, length: int, limit: int) -> int | None:
+    for m in _BACKTICKS.finditer(text, start, limit):
+        if len(m.group(0)) == length:
+            return m.end()
+    return None
+
+
+def _find_inline_dollar(text: str, start: int, limit: int) -> int | None:
+    """arithmatex's inline `$...$`: no space just inside the dollars, within one paragraph."""
+    if start + 1 >= limit or text[start + 1].isspace():
+        return None
+    paragraph_end = _BLANK_LINE.search(text, start, limit)
+    stop = paragraph_end.start() if paragraph_end else limit
+    j = start + 1
+    while j < stop:
+        if text[j] == "\\":
+            j += 2
+            continue
+        if text[j] == "$" and not text[j - 1].isspace():
+            return j
+        j += 1
+    return None
+
+
+def _matching_bracket(text: str, open_at: int, limit: int) -> int | None:
+    depth, j = 0, open_at
+    while j < limit:
+        c = text[j]
+        if c == "\\":
+            j += 2
+            continue
+        if c == "`":
+            run = _BACKTICKS.match(text, j).group(0)  # type: ignore[union-attr]
+            close = _find_backtick_run(text, j + len(run), len(run), limit)
+            j = close if close is not None else j + len(run)
+            continue
+        if c == "[":
+            depth += 1
+        elif c == "]":
+            depth -= 1
+            if depth == 0:
+                return j
+        elif c == "\n" and text.startswith("\n", j + 1):
+            return None  # a blank line ends the paragraph
+        j += 1
+    return None
+
+
+def _matching_paren(text: str, open_at: int, limit: int) -> int | None:
+    depth, j = 0, open_at
+    while j < limit:
+        c = text[j]
+        if c == "\\":
+            j += 2
+            continue
+        if c == "(":
+            depth += 1
+        elif c == ")":
+            depth -= 1
+            if depth == 0:
+                return j
+        elif c == "\n" and text.startswith("\n", j + 1):
+            return None
+        j += 1
+    return None
