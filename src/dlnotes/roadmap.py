@@ -16,10 +16,15 @@ Decisions (see also the tables below):
   of the first listing, which is the more complete one; the other listing's links are
   kept and what differed is written into the entry's ``note``. So there are 132
   distinct papers while the sections still hold 133 places, as on the roadmap page.
-* Every arXiv link (abstract page or pdf, with or without junk after the id) is
-  rewritten to ``https://arxiv.org/pdf/<id>``; an abstract page is also kept as the
+* Every arXiv link (abstract page or pdf, with or without junk after the id such as
+  ``.pdf&embed`` or ``?utm_source=...``) is rewritten to ``https://arxiv.org/pdf/<id>``,
+  keeping a version (``v7``) the page pinned; an abstract page is also kept as the
   ``url``. The one broken link (``...pdf%20(http://...)``) is repaired by keeping
-  what comes before the ``%20(``.
+  what comes before the ``%20(``. Other links are kept as written.
+* Missing values stay missing (no venue/year for Binarized Neural Networks, no venue
+  for the Siamese networks thesis, no stars for LRCN): no invented facts.
+* The BibTeX file holds the papers (distinct, in roadmap order); the YAML file holds
+  the sections and their order. ``load_roadmap`` checks that they agree.
 * ``eprint`` is set only when the paper is identified as an arXiv paper: the venue
   says "arXiv:<id>" / "CoRR, abs/<id>", or the roadmap links its arXiv abstract page.
   A mere arXiv pdf beside a conference venue does not make it one.
@@ -320,7 +325,7 @@ def clean(papers: list[dict[str, Any]]) -> Roadmap:
         links: list[str] = []
         eprint: str | None = None
         for raw_link in raw_links:
-            cleaned, abs_id, _repaired = clean_link(raw_link)
+            cleaned, abs_id, _ = clean_link(raw_link)  # repaired links need no note
             links.extend(x for x in cleaned if x not in links)
             eprint = eprint or abs_id
         venue_id = _ARXIV_VENUE.search(venue or "")
