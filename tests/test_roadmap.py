@@ -173,8 +173,10 @@ def test_collisions_all_suffixed(sample: Roadmap) -> None:
     assert "karpathy2014deep" not in keys and "dai2016instance" not in keys
 
 
-def test_keys_stable_unique_valid(raw: list[dict], committed: Roadmap) -> None:
-    assert [p.key for p in clean(raw).papers] == [p.key for p in clean(list(raw)).papers]
+def test_keys_stable_unique_valid(sample: Roadmap, committed: Roadmap) -> None:
+    # The fixture's papers have the same keys as in the committed data (it holds both
+    # members of each collision, so the suffixes agree too).
+    assert {p.key for p in sample.papers} <= {p.key for p in committed.papers}
     keys = [p.key for p in committed.papers]
     assert len(keys) == len(set(keys))
     assert all(KEY_RE.fullmatch(k) for k in keys)
@@ -234,6 +236,21 @@ def test_committed_bib_matches_yaml(committed: Roadmap) -> None:
     assert len(committed.papers) == 132
     assert {s.id: len(s.papers) for s in committed.sections} == SECTION_COUNTS
     assert sum(SECTION_COUNTS.values()) == 133
+
+
+def test_load_refuses_disagreeing_files(tmp_path: Path, sample: Roadmap) -> None:
+    (tmp_path / "r.bib").write_text(to_bibtex(sample), encoding="utf-8")
+    sections = yaml.safe_load(to_yaml(sample))
+    sections[0]["papers"].append("nosuchkey2020paper")
+    (tmp_path / "r.yaml").write_text(yaml.safe_dump(sections), encoding="utf-8")
+    with pytest.raises(ValueError, match="nosuchkey2020paper"):
+        load_roadmap(tmp_path / "r.yaml", tmp_path / "r.bib")
+    sections[0]["papers"].pop()
+    sections[0]["papers"].reverse()  # order differs from the bib
+    sections[0], sections[1] = sections[1], sections[0]
+    (tmp_path / "r.yaml").write_text(yaml.safe_dump(sections), encoding="utf-8")
+    with pytest.raises(ValueError, match="order"):
+        load_roadmap(tmp_path / "r.yaml", tmp_path / "r.bib")
 
 
 def test_committed_yaml_is_readable() -> None:

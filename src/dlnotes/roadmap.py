@@ -531,8 +531,10 @@ def load_roadmap(yaml_path: str | Path, bib_path: str | Path) -> Roadmap:
     built: dict[str, RoadmapPaper] = {}
     sections: list[Section] = []
     for raw in raw_sections:
+        if not isinstance(raw, dict) or not {"id", "title", "papers"} <= raw.keys():
+            raise ValueError(f"{yaml_path}: a section needs id, title and papers: {raw!r}")
         section = Section(str(raw["id"]), str(raw["title"]))
-        for key in raw["papers"]:
+        for key in raw["papers"] or []:
             if key not in built:
                 if key not in entries:
                     raise ValueError(f"{key} is in {yaml_path} but not in {bib_path}")
@@ -545,7 +547,7 @@ def load_roadmap(yaml_path: str | Path, bib_path: str | Path) -> Roadmap:
     if extra:
         raise ValueError(f"in {bib_path} but in no section: {', '.join(sorted(extra))}")
     for order, paper in enumerate(roadmap.papers, start=1):
-        listed = tuple(s.id for s in sections if paper in s.papers)
+        listed = tuple(s.id for s in sections if any(p.key == paper.key for p in s.papers))
         entry_order = entries[paper.key].fields.get("roadmap_order")
         if listed != paper.section_ids or entry_order != str(order):
             raise ValueError(f"{paper.key}: sections/order differ between bib and yaml")
