@@ -11,6 +11,7 @@ import subprocess
 import sys
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -45,12 +46,13 @@ SECTION_COUNTS = {
 
 
 @pytest.fixture(scope="module")
-def raw() -> list[dict]:
-    return json.loads(FIXTURE.read_text(encoding="utf-8"))
+def raw() -> list[dict[str, Any]]:
+    data: list[dict[str, Any]] = json.loads(FIXTURE.read_text(encoding="utf-8"))
+    return data
 
 
 @pytest.fixture(scope="module")
-def sample(raw: list[dict]) -> Roadmap:
+def sample(raw: list[dict[str, Any]]) -> Roadmap:
     return clean(raw)
 
 
@@ -123,7 +125,7 @@ def test_arxiv_abs_recognized(sample: Roadmap) -> None:
     assert sample.paper("karpathy2014deepb").eprint is None
 
 
-def test_duplicate_merged(sample: Roadmap, raw: list[dict]) -> None:
+def test_duplicate_merged(sample: Roadmap, raw: list[dict[str, Any]]) -> None:
     assert len(sample.papers) == len(raw) - 1
     seq = sample.paper("sutskever2014sequence")
     assert seq.section_ids == ("2.4", "3.1")
