@@ -456,7 +456,11 @@ _VENUE_FIELDS = ("journal", "booktitle", "publisher", "howpublished")
 
 
 def _bib_links(paper: RoadmapPaper) -> tuple[str | None, str | None]:
-    """-> (pdf, url). `url` holds the one link that is not the pdf."""
+    """-> (pdf, url): the first pdf link, and the other link if any.
+
+    `url` is normally a page (arXiv abstract, book site); only for the merged paper
+    is it a second pdf (the NIPS proceedings copy from its second listing).
+    """
     links = list(paper.links)
     pdf = links.pop(0) if links and _is_pdf(links[0]) else None
     if len(links) > 1:
