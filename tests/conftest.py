@@ -1,0 +1,30 @@
+"""Shared fixtures: a strict build of the real site, once per test session."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+MKDOCS = [sys.executable, "-m", "mkdocs"]
+
+
+def run_mkdocs_build(config: Path, site_dir: Path, strict: bool = True) -> subprocess.CompletedProcess[str]:
+    """Build with the real mkdocs command line, as `make build` does."""
+    args = [*MKDOCS, "build", "--config-file", str(config), "--site-dir", str(site_dir)]
+    if strict:
+        args.append("--strict")
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "NO_COLOR": "1"}
+    return subprocess.run(args, capture_output=True, text=True, env=env, cwd=config.parent, timeout=600)
+
+
+@pytest.fixture(scope="session")
+def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    site = tmp_path_factory.mktemp("site")
+    result = run_mkdocs_build(ROOT / "mkdocs.yml", site)
+    assert result.returncode == 0, f"strict build failed:\n{result.stderr[-4000:]}"
+    return site

@@ -1,0 +1,30 @@
+"""Reading a built site the way a reader sees it: the article text of each page."""
+
+from __future__ import annotations
+
+import html
+import re
+from pathlib import Path
+
+_ARTICLE = re.compile(r"<article[^>]*>(.*?)</article>", re.S)
+_FOOTNOTE_REF = re.compile(r'<sup id="fnref\d*:[^"]*">.*?</sup>', re.S)
+
+
+def article_html(page: Path) -> str:
+    m = _ARTICLE.search(page.read_text(encoding="utf-8"))
+    assert m, f"{page} has no article"
+    return m.group(1)
+
+
+def article_text(page: Path, drop_citation_marks: bool = True) -> str:
+    body = article_html(page)
+    if drop_citation_marks:
+        body = _FOOTNOTE_REF.sub("", body)
+    text = html.unescape(re.sub(r"<[^>]+>", "", body))
+    return re.sub(r"\s+", " ", text)
+
+
+def pages(site: Path) -> dict[str, Path]:
+    """URL path ("attention/bahdanau2014neural/") -> built file."""
+    return {p.parent.relative_to(site).as_posix() + "/" if p.parent != site else "": p
+            for p in site.rglob("index.html") if "assets" not in p.parts}

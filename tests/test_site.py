@@ -1,0 +1,178 @@
+"""What a reader gets from the strict build of the real site."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from urllib.parse import unquote, urlparse
+
+import pytest
+
+from seed_text import SEED_PARAGRAPHS
+from site_text import article_html, article_text, pages
+
+NOTES = {
+    "papers/lecun2015deep/": "lecun2015deep",
+    "attention/sawant2020understanding/": "sawant2020understanding",
+    "attention/bahdanau2014neural/": "bahdanau2014neural",
+    "attention/mnih2014recurrent/": "mnih2014recurrent",
+}
+SECTION_PAGES = ["", "papers/", "attention/", "emmmm/"]
+FIGURES = ["encoder-decoder.svg", "rnnsearch.svg", "ram.svg"]
+
+
+def test_every_note_section_page_and_figure_is_built(built_site: Path) -> None:
+    built = pages(built_site)
+    for url in [*NOTES, *SECTION_PAGES]:
+        assert url in built, f"page {url!r} missing from the site"
+    for name in FIGURES:
+        svg = built_site / "assets" / "figures" / name
+        assert svg.is_file(), name
+        assert "<title" in svg.read_text(encoding="utf-8")
+
+
+def test_every_paragraph_of_the_seed_page_is_on_some_page(built_site: Path) -> None:
+    texts = [article_text(p) for p in pages(built_site).values()]
+    missing = [para for para in SEED_PARAGRAPHS if not any(para in t for t in texts)]
+    assert not missing, "text lost from the author's notes:\n" + "\n".join(missing)
+
+
+def test_the_three_figures_have_alt_text_and_a_caption_naming_the_paper_figure(built_site: Path) -> None:
+    expected = {
+        "attention/bahdanau2014neural/": [("encoder-decoder.svg", "Cho et al. 2014 的 Figure 1"), ("rnnsearch.svg", "Bahdanau et al. 2014 的 Figure 1")],
+        "attention/mnih2014recurrent/": [("ram.svg", "Mnih et al. 2014 的 Figure 1")],
+    }
+    built = pages(built_site)
+    for url, figures in expected.items():
+        body = article_html(built[url])
+        for name, caption in figures:
+            figure = re.search(r"<figure>(?:(?!</figure>).)*" + re.escape(name) + r".*?</figure>", body, re.S)
+            assert figure, f"{name} not in a <figure> on {url}"
+            alt = re.search(r'alt="([^"]+)"', figure.group(0))
+            assert alt and len(alt.group(1)) > 20, f"{name} lacks a real alt text"
+            assert caption in figure.group(0), f"caption of {name} does not name {caption}"
+
+
+def test_each_note_cites_its_paper_and_lists_it_with_links(built_site: Path) -> None:
+    built = pages(built_site)
+    for url, key in NOTES.items():
+        body = article_html(built[url])
+        assert f'href="#fn:{key}"' in body, f"{url} does not cite {key}"
+        references = body[body.index('id="references"'):]
+        item = re.search(rf'<li id="fn:{re.escape(key)}">(.*?)</li>', references, re.S)
+        assert item, f"{key} missing from the references of {url}"
+        assert re.search(r'<a href="https?://[^"]+">pdf</a>', item.group(1)), f"{key}: no pdf link in its reference"
+
+
+def test_no_citation_is_left_raw_and_code_links_are_links(built_site: Path) -> None:
+    for url, page in pages(built_site).items():
+        assert not re.search(r"\[@[\w:./+-]+", article_text(page)), f"raw citation left on {url}"
+    built = pages(built_site)
+    assert 'href="https://github.com/pcyin/pytorch_basic_nmt"' in article_html(built["attention/bahdanau2014neural/"])
+    assert 'href="https://github.com/kevinzakka/recurrent-visual-attention"' in article_html(built["attention/mnih2014recurrent/"])
+
+
+@pytest.mark.parametrize("url,formulas", [
+    ("attention/bahdanau2014neural/", [r"\(T\)", r"\(C\)", r"\(y_t\)", r"\(a\)"]),
+    ("attention/mnih2014recurrent/", [r"\(t\)", r"\(g\)", r"\(h_t\)", r"\(f_a(\cdot;\theta_a)\)", r"\(f_l(\cdot;\theta_l)\)", r"\(a_t\)", r"\(l_t\)"]),
+])
+def test_math_reaches_mathjax_intact(built_site: Path, url: str, formulas: list[str]) -> None:
+    body = article_html(pages(built_site)[url])
+    spans = re.findall(r'<span class="arithmatex">(.*?)</span>', body)
+    for formula in formulas:
+        assert formula in spans, f"{formula} not delivered as math on {url}"
+    assert "$" not in article_text(pages(built_site)[url]), "a dollar sign left as text: unconverted math"
+
+
+def test_mathjax_is_served_by_the_site(built_site: Path) -> None:
+    mathjax = built_site / "assets" / "mathjax"
+    assert (mathjax / "tex-mml-chtml.js").stat().st_size > 500_000
+    assert list((mathjax / "output" / "chtml" / "fonts" / "woff-v2").glob("*.woff"))
+    assert (mathjax / "input" / "tex" / "extensions").is_dir()
+    loader = (built_site / "assets" / "javascripts" / "mathjax.js").read_text(encoding="utf-8")
+    assert "document$" in loader and "typesetClear" in loader
+
+
+_EXTERNAL_REF = re.compile(r"""(?:src|href)\s*=\s*["']((?:https?:)?//[^"']+)""", re.I)
+_CSS_URL = re.compile(r"""url\(\s*["']?((?:https?:)?//[^"')]+)""", re.I)
+_IMPORT = re.compile(r"""@import\s+["']((?:https?:)?//[^"']+)""", re.I)
+
+
+def test_no_page_loads_anything_from_another_host(built_site: Path) -> None:
+    offenders = []
+    for path in built_site.rglob("*"):
+        if path.suffix not in (".html", ".css") or "mathjax" in path.parts:
+            continue
+        text = path.read_text(encoding="utf-8", errors="replace")
+        if path.suffix == ".html":
+            # Links a reader clicks are fine; what the page itself loads is not.
+            for tag in re.findall(r"<(?:script|link|img|iframe|source|video|audio)\b[^>]*>", text, re.I):
+                if re.search(r'<link\b', tag, re.I) and not re.search(r'rel="(?:stylesheet|preload|preconnect|icon|modulepreload|dns-prefetch)', tag):
+                    continue
+                offenders += [(path.name, url) for url in _EXTERNAL_REF.findall(tag)]
+        offenders += [(path.name, url) for url in _CSS_URL.findall(text) + _IMPORT.findall(text)]
+    assert not offenders, offenders
+    for path in (built_site / "assets").rglob("*.js"):
+        if "mathjax" in path.parts:
+            continue
+        text = path.read_text(encoding="utf-8", errors="replace")
+        assert "fonts.googleapis" not in text and "fonts.gstatic" not in text, path
+
+
+def test_chinese_headings_have_readable_anchors(built_site: Path) -> None:
+    body = article_html(pages(built_site)["attention/bahdanau2014neural/"])
+    ids = re.findall(r'<h[2-6] id="([^"]*)"', body)
+    chinese = [unquote(i) for i in ids if re.search(r"[\u4e00-\u9fff]", unquote(i))]
+    assert "为什么有效" in chinese
+    assert not [i for i in ids if re.fullmatch(r"_\d*", i) or not i], ids
+
+
+def _index(site: Path) -> tuple[dict, list[dict]]:
+    data = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    return data["config"], data["docs"]
+
+
+def _tokens(config: dict, doc: dict) -> set[str]:
+    """Tokens as lunr builds them in the browser: split by the configured separator, lowercased."""
+    text = re.sub(r"<[^>]+>", " ", doc["title"] + " " + doc["text"] + " " + " ".join(doc.get("tags", [])))
+    return {t.lower() for t in re.split(config["separator"], text) if t}
+
+
+@pytest.mark.parametrize("word,page", [
+    ("注意力", "attention/bahdanau2014neural/"),
+    ("编码器", "attention/bahdanau2014neural/"),
+    ("表示学习", "papers/lecun2015deep/"),
+    ("attention", "attention/bahdanau2014neural/"),
+    ("encoder", "attention/bahdanau2014neural/"),
+    ("representation", "papers/lecun2015deep/"),
+    ("transformer", None),
+])
+def test_search_index_finds_notes_by_chinese_and_english_words(built_site: Path, word: str, page: str | None) -> None:
+    config, docs = _index(built_site)
+    assert config["lang"] == ["zh"] and "stemmer" not in config["pipeline"] and "trimmer" not in config["pipeline"]
+    # Material queries with a trailing wildcard: a token that starts with the word is a hit.
+    hits = {d["location"].split("#")[0] for d in docs if any(t.startswith(word) for t in _tokens(config, d))}
+    if page is None:
+        assert not hits  # no note mentions it: the index is not matching everything
+    else:
+        assert page in hits, f"searching {word!r} does not find {page}"
+
+
+def test_chinese_text_is_segmented_into_words(built_site: Path) -> None:
+    _, docs = _index(built_site)
+    text = " ".join(d["text"] for d in docs)
+    assert "\u200b" in text, "no segmentation: is jieba installed?"
+    config, _ = _index(built_site)
+    tokens = set().union(*(_tokens(config, d) for d in docs))
+    assert {"文章", "论文", "网络"} & tokens
+
+
+def test_site_urls_come_from_one_place(built_site: Path) -> None:
+    home = (built_site / "index.html").read_text(encoding="utf-8")
+    canonical = re.search(r'<link rel="canonical" href="([^"]+)"', home).group(1)
+    repo = re.search(r'<a href="([^"]+)" title="前往仓库"', home)
+    assert urlparse(canonical).scheme == "https"
+    assert repo and repo.group(1).startswith("https://github.com/")
+    note = article_html(pages(built_site)["attention/bahdanau2014neural/"])
+    assert re.search(r'href="' + re.escape(repo.group(1)) + r'/edit/main/docs/attention/bahdanau2014neural\.md"', note)
