@@ -54,7 +54,7 @@ build: setup
 	$(BIN)/mkdocs build --strict --site-dir site
 
 serve: setup
-	$(BIN)/mkdocs serve --strict --dev-addr $(HOST)
+	$(BIN)/mkdocs serve --no-strict --dev-addr $(HOST)
 
 # Faster preview for a large site: rebuilds only the changed page (not strict, see README).
 serve-fast: setup

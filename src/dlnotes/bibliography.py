@@ -69,6 +69,9 @@ class Bibliography:
     entries: dict[str, BibEntry] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
     files: list[str] = field(default_factory=list)
+    # Keys of entries that exist but could not be read: already reported, so citing them is
+    # not reported again as "unknown key".
+    broken: set[str] = field(default_factory=set)
 
     def __contains__(self, key: str) -> bool:
         return key in self.entries
@@ -99,7 +102,7 @@ def load_bibliography(paths: Iterable[Path], root: Path | None = None) -> Biblio
         except OSError as err:
             bib.problems.append(Problem(name, None, f"cannot read: {err.strerror}"))
             continue
-        for entry in _parse_file(text, name, bib.problems):
+        for entry in _parse_file(text, name, bib.problems, bib.broken):
             other = folded.get(entry.key.lower())
             if other is not None:
                 same = "" if other.key == entry.key else f" (differs only in case from '{other.key}')"
@@ -122,7 +125,7 @@ def _display(path: Path, root: Path | None) -> str:
     return path.as_posix()
 
 
-def _parse_file(text: str, name: str, problems: list[Problem]) -> list[BibEntry]:
+def _parse_file(text: str, name: str, problems: list[Problem], broken: set[str]) -> list[BibEntry]:
     starts = [m.start() for m in _ENTRY_START.finditer(text)]
     chunks = [(s, text[s:e]) for s, e in zip(starts, starts[1:] + [len(text)])]
     macros = dict(month_names)
@@ -144,6 +147,7 @@ def _parse_file(text: str, name: str, problems: list[Problem]) -> list[BibEntry]
         if kind not in KNOWN_TYPES:
             hint = closest_key(kind, KNOWN_TYPES)
             problems.append(Problem(name, line, f"unknown entry type '@{kind}'" + (f" (did you mean '@{hint}'?)" if hint else "")))
+            broken.add(key)
             continue
         if not key:
             problems.append(Problem(name, line, f"@{kind} entry without a key"))
@@ -151,11 +155,17 @@ def _parse_file(text: str, name: str, problems: list[Problem]) -> list[BibEntry]
         if not is_valid_key(key):
             problems.append(Problem(name, line, f"invalid key '{key}': a key may contain {KEY_RULE}"))
             continue
+        brace_problem = _unbalanced_braces(chunk, line)
+        if brace_problem:
+            problems.append(Problem(name, brace_problem[0], f"entry '{key}': {brace_problem[1]}"))
+            broken.add(key)
+            continue
         parser = Parser(macros=macros)
         try:
             data = parser.parse_string(chunk)
         except PybtexError as err:
             problems.append(Problem(name, _error_line(err, line), f"entry '{key}': {_error_text(err)}"))
+            broken.add(key)
             continue
         if key not in data.entries:
             problems.append(Problem(name, line, f"entry '{key}' could not be read: check the comma after the key"))
@@ -171,6 +181,38 @@ def _parse_file(text: str, name: str, problems: list[Problem]) -> list[BibEntry]
             entry.type = "misc"
         entries.append(BibEntry(key, kind, fields, persons, name, line, entry))
     return entries
+
+
+_FIELD_START = re.compile(r"^\s*([A-Za-z][\w-]*)\s*=")
+
+
+def _unbalanced_braces(chunk: str, first_line: int) -> tuple[int, str] | None:
+    """pybtex only says 'premature end of file'; find the field whose brace was left open."""
+    depth = 0
+    field_name, field_line = None, first_line
+    for number, text in enumerate(chunk.split("\n"), start=first_line):
+        m = _FIELD_START.match(text)
+        if m and depth > 1:
+            return field_line, f"unbalanced braces: '{{' in field '{field_name}' is never closed"
+        if m and depth == 1:
+            field_name, field_line = m.group(1), number
+        escaped = False
+        for ch in text:
+            if escaped:
+                escaped = False
+            elif ch == "\\":
+                escaped = True
+            elif ch == "{":
+                depth += 1
+            elif ch == "}":
+                depth -= 1
+                if depth < 0:
+                    return number, "unbalanced braces: a '}' closes nothing"
+    if depth > 0 and chunk.lstrip().startswith("@") and "{" in chunk.split(",")[0]:
+        if depth > 1 and field_name:
+            return field_line, f"unbalanced braces: '{{' in field '{field_name}' is never closed"
+        return first_line, "entry is not closed: add the final '}'"
+    return None
 
 
 def _opening(chunk: str) -> str:

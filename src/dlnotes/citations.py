@@ -97,6 +97,7 @@ def cite_page(
     reference_text: Callable[[str], str],
     suggest: Callable[[str], str | None] = lambda key: None,
     references_heading: str = REFERENCES_HEADING,
+    reported: Callable[[str], bool] = lambda key: False,
 ) -> CitedPage:
     """Replace citations by footnote references and append one footnote per cited entry.
 
@@ -117,6 +118,8 @@ def cite_page(
         unknown = [item.key for item in group.items if not known(item.key)]
         if unknown:
             for key in unknown:
+                if reported(key):  # its bib entry is broken and was reported there
+                    continue
                 hint = suggest(key)
                 issues.append(CitationIssue(group.line, f"unknown citation key '{key}'" + (f" (did you mean '{hint}'?)" if hint else " (not in any bib file)")))
             # Keep the text visible as written, escaped so that it renders literally.

@@ -21,6 +21,16 @@ import yaml
 from .problems import Problem
 
 STATUSES = ("read", "reading", "todo")
+
+
+class _TextDatesLoader(yaml.SafeLoader):
+    """YAML without implicit timestamps: we parse dates ourselves, so 2021-02-31 is a clear error."""
+
+
+_TextDatesLoader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
 _FRONT_MATTER = re.compile(r"\A(---[ \t]*\n)(.*?\n)?(---|\.\.\.)[ \t]*(\n|\Z)", re.S)
 
 
@@ -73,9 +83,11 @@ def parse_note(text: str, rel_path: str, name: str | None = None) -> tuple[Note,
             problems.append(Problem(name, 1, "front matter is not closed: add a line '---' after it"))
         return note, problems
     try:
-        meta = yaml.safe_load(fm) if fm.strip() else {}
+        meta = yaml.load(fm, Loader=_TextDatesLoader) if fm.strip() else {}
     except yaml.YAMLError as err:
-        mark = getattr(err, "problem_mark", None)
+        # The context mark points at what was left open (e.g. the "["); the problem mark is
+        # often the end of the front matter, which tells the author less.
+        mark = getattr(err, "context_mark", None) or getattr(err, "problem_mark", None)
         line = mark.line + 2 if mark is not None else 1
         what = getattr(err, "problem", None) or str(err).splitlines()[0]
         return note, [Problem(name, line, f"front matter is not valid YAML: {what}")]
@@ -99,12 +111,12 @@ def parse_note(text: str, rel_path: str, name: str | None = None) -> tuple[Note,
             else:
                 bad(text_field, "must be text")
     if "date" in meta and meta["date"] is not None:
-        value = meta["date"]
-        if isinstance(value, dt.datetime):
-            note.date = value.date()
-        elif isinstance(value, dt.date):
-            note.date = value
-        else:
+        value = str(meta["date"]).strip()
+        try:
+            note.date = dt.date.fromisoformat(value[:10]) if re.fullmatch(r"\d{4}-\d{2}-\d{2}([ T].*)?", value) else None
+        except ValueError:
+            note.date = None
+        if note.date is None:
             bad("date", f"'{value}' is not a date: write YYYY-MM-DD, e.g. date: 2021-01-28")
     if "status" in meta and meta["status"] is not None:
         if meta["status"] in STATUSES:

@@ -1,0 +1,108 @@
+"""Reading bib files: every mistake is one Problem with file and line; good entries survive."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from dlnotes.bibliography import EntryFormatter, load_bibliography
+
+GOOD = """@article{good2020,
+  author  = {Good, Ann},
+  title   = {Fine},
+  journal = {J},
+  year    = {2020}
+}
+"""
+
+
+def load(tmp_path: Path, **files: str | bytes):
+    for name, content in files.items():
+        path = tmp_path / f"{name}.bib"
+        path.write_bytes(content if isinstance(content, bytes) else content.encode())
+    return load_bibliography([tmp_path], tmp_path)
+
+
+def messages(bib) -> list[str]:
+    return [str(p) for p in bib.problems]
+
+
+def test_a_good_file_has_no_problem(tmp_path: Path) -> None:
+    bib = load(tmp_path, refs=GOOD)
+    assert messages(bib) == [] and list(bib.entries) == ["good2020"]
+    assert bib.entries["good2020"].line == 1
+
+
+def test_unbalanced_brace_names_the_entry_and_line_and_keeps_the_others(tmp_path: Path) -> None:
+    broken = "@article{bad2020,\n  author = {X, Y},\n  title = {Open {brace},\n  journal = {J},\n  year = {2020}\n}\n\n"
+    bib = load(tmp_path, refs=broken + GOOD)
+    assert len(bib.problems) == 1
+    assert messages(bib) == ["refs.bib:3: entry 'bad2020': unbalanced braces: '{' in field 'title' is never closed"]
+    assert "good2020" in bib.entries
+
+
+def test_missing_comma_between_fields(tmp_path: Path) -> None:
+    bib = load(tmp_path, refs="\n@article{x2020,\n  title = {T}\n  year = {2020}\n}\n")
+    assert messages(bib) == ["refs.bib:3: entry 'x2020': syntax error: '}' expected"] or \
+        (len(bib.problems) == 1 and bib.problems[0].line in (3, 4) and "x2020" in bib.problems[0].message)
+
+
+def test_unknown_entry_type_suggests_the_right_one(tmp_path: Path) -> None:
+    bib = load(tmp_path, refs="@artcle{x2020,\n  title = {T}\n}\n" + GOOD)
+    assert messages(bib) == ["refs.bib:1: unknown entry type '@artcle' (did you mean '@article'?)"]
+
+
+def test_missing_required_fields(tmp_path: Path) -> None:
+    bib = load(tmp_path, refs="@article{x2020,\n  title = {T}\n}\n")
+    assert messages(bib) == ["refs.bib:1: entry 'x2020' (@article) lacks required field(s): author, journal, year"]
+
+
+def test_duplicate_keys_in_one_file_and_across_files_also_by_case(tmp_path: Path) -> None:
+    bib = load(tmp_path, a=GOOD + "\n" + GOOD, b=GOOD.replace("good2020", "GOOD2020"))
+    assert messages(bib) == [
+        "a.bib:8: duplicate key 'good2020': already defined at a.bib:1",
+        "b.bib:1: duplicate key 'GOOD2020' (differs only in case from 'good2020'): already defined at a.bib:1",
+    ]
+
+
+def test_not_utf8(tmp_path: Path) -> None:
+    bib = load(tmp_path, refs=GOOD.encode() + b"\n% caf\xe9\n")
+    assert messages(bib) == ["refs.bib:8: not UTF-8 (byte 0xe9); save the file as UTF-8"]
+
+
+def test_invalid_key_characters_are_refused_not_cut(tmp_path: Path) -> None:
+    bib = load(tmp_path, refs=GOOD.replace("good2020", "good#2020"))
+    assert len(bib.problems) == 1 and "invalid key 'good#2020'" in bib.problems[0].message
+
+
+def test_keys_with_colon_dot_slash_plus_are_read_whole(tmp_path: Path) -> None:
+    bib = load(tmp_path, refs=GOOD.replace("good2020", "ns:good.v2/x+y"))
+    assert messages(bib) == [] and list(bib.entries) == ["ns:good.v2/x+y"]
+
+
+def test_string_macros_work_across_entries(tmp_path: Path) -> None:
+    bib = load(tmp_path, refs='@string{jt = "Journal of Tests"}\n' + GOOD.replace("{J}", "jt"))
+    assert messages(bib) == [] and bib.entries["good2020"].fields["journal"] == "Journal of Tests"
+
+
+def test_each_entry_is_formatted_once_however_often_it_is_asked(tmp_path: Path) -> None:
+    bib = load(tmp_path, refs=GOOD)
+    formatter = EntryFormatter(bib)
+    texts = {formatter("good2020") for _ in range(50)}
+    assert formatter.calls == 1 and len(texts) == 1
+    assert "Ann Good" in texts.pop()
+
+
+def test_the_project_bib_is_clean() -> None:
+    root = Path(__file__).resolve().parent.parent
+    bib = load_bibliography([root / "bib"], root)
+    assert messages(bib) == []
+    for key in ["lecun2015deep", "bahdanau2014neural", "mnih2014recurrent", "sawant2020understanding",
+                "nielsen2015neural", "weng2018attention", "yin2018pytorch", "zakka2017recurrent"]:
+        assert key in bib.entries
+    for key in ["lecun2015deep", "bahdanau2014neural", "mnih2014recurrent", "sawant2020understanding"]:
+        assert bib.entries[key].get("pdf"), key
+    assert bib.entries["bahdanau2014neural"].get("code") == "https://github.com/pcyin/pytorch_basic_nmt"
+    assert bib.entries["mnih2014recurrent"].get("code") == "https://github.com/kevinzakka/recurrent-visual-attention"
+    assert bib.entries["lecun2015deep"].get("doi") == "10.1038/nature14539"
