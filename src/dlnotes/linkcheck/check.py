@@ -138,7 +138,7 @@ class Checker:
         self.o = options
         self.stats = Stats()
         self._global = asyncio.Semaphore(options.max_concurrency)
-        self._hosts: dict[tuple[str, str, int | None], asyncio.Semaphore] = {}
+        self._hosts: dict[str, asyncio.Semaphore] = {}
         self._tasks: dict[tuple[str, str], asyncio.Task[Verdict]] = {}
         api = apply_remaps(GITHUB_API + "/", options.remaps)
         try:
@@ -337,7 +337,7 @@ class Checker:
             return min(cap, after) if after is not None else backoff
         return None
 
-    def _host_semaphore(self, key: tuple[str, str, int | None]) -> asyncio.Semaphore:
+    def _host_semaphore(self, key: str) -> asyncio.Semaphore:
         sem = self._hosts.get(key)
         if sem is None:
             sem = self._hosts[key] = asyncio.Semaphore(self.o.host_concurrency)
@@ -355,8 +355,9 @@ class Checker:
         # The token goes to the API host only: never to github.com, a mirror or a redirect target.
         if self.o.github_token and where == self._api_origin:
             headers["Authorization"] = f"Bearer {self.o.github_token}"
-        # Host slot first, then a global one: a busy host must not hold global slots.
-        async with self._host_semaphore(where), self._global:
+        # Per host name (all ports and schemes of a machine together), host slot first, then a
+        # global one: a busy host must not hold global slots.
+        async with self._host_semaphore(where[1]), self._global:
             self.stats.requests += 1
             response: httpx.Response | None = None
             body = bytearray()
