@@ -89,7 +89,7 @@ class _QuietServer(ThreadingHTTPServer):
         pass  # clients closing kept-alive connections are not news
 
 
-def start_servers(count: int, seed: int) -> list[ThreadingHTTPServer]:
+def start_servers(count: int, seed: int) -> list[_QuietServer]:
     servers = []
     for i in range(count):
         server = _QuietServer(("127.0.0.1", 0), make_handler(threading.Lock(), random.Random(seed + i)))

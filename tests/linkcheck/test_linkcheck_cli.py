@@ -173,3 +173,31 @@ def test_markdown_report_escapes_pipes() -> None:
     result = Result("https://x.org/a|b", "other", Verdict("broken", 404, None, "HTTP 404 | gone"), [Occurrence("https://x.org/a|b", "d.md", 3)])
     rows = [line for line in to_markdown([result]).splitlines() if line.startswith("| broken")]
     assert rows == ["| broken | https://x.org/a\\|b | other | 404 | HTTP 404 \\| gone |  | d.md:3 |"]
+
+
+def test_remap_also_applies_to_redirect_targets(server: LocalServer, run_cli) -> None:
+    server.route("/mirror/new", page())
+    start = server.route("/start", page(301, b"", {"Location": "https://papers.example.org/new"}))
+    run = run_cli(f"{start}\n", "--remap", rf"^https://papers\.example\.org {server.url('/mirror')}")
+    r = run.result(start)
+    assert (r["status"], r["final_url"]) == ("redirected", server.url("/mirror/new"))
+    assert server.hits("/mirror/new") == 1
+
+
+def test_progress_bar_only_on_a_terminal() -> None:
+    import io
+
+    from dlnotes.linkcheck.cli import Progress
+
+    class Tty(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    tty, pipe = Tty(), io.StringIO()
+    for stream in (tty, pipe):
+        bar = Progress(3, stream)
+        for _ in range(3):
+            bar.update()
+        bar.close()
+    assert "3/3" in tty.getvalue() and "[" in tty.getvalue()
+    assert pipe.getvalue() == ""

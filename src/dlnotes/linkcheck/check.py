@@ -302,7 +302,11 @@ class Checker:
                 return hops, f"redirect to an invalid URL: {location!r}"
             if nxt.scheme not in ("http", "https"):
                 return hops, f"redirect to non-HTTP(S) URL not followed: {nxt}"
-            current = str(nxt)
+            # --remap applies to every request, redirect targets included (mirrors, local tests).
+            current = apply_remaps(str(nxt), self.o.remaps)
+            reason = invalid_reason(current)
+            if reason:
+                return hops, f"redirect to an {reason}: {current}"
         seen = [h.url for h in hops]
         if len(set(seen)) < len(seen):
             return hops, f"redirect loop (more than {self.o.max_redirects} redirects)"
@@ -323,7 +327,8 @@ class Checker:
 
     def _retry_wait(self, hop: _Hop, attempt: int, *, api: bool) -> float | None:
         cap = self.o.max_retry_wait
-        backoff = min(cap, self.o.backoff_base * (2**attempt) * (0.75 + random.random() / 2))
+        # Exponential backoff with jitter, so that retries of many links do not arrive together.
+        backoff: float = min(cap, self.o.backoff_base * 2.0**attempt * (0.75 + random.random() / 2))
         if hop.error:
             return backoff
         if "cf-mitigated" in hop.headers:

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import Any, Iterable, Iterator
 
 import yaml
 from markdown_it import MarkdownIt
@@ -183,7 +183,7 @@ class _MarkdownExtractor:
         lines = _dedent_containers(text.split("\n"))
         self.lines = lines
         body = "\n".join(lines)
-        env: dict = {}
+        env: dict[str, Any] = {}
         tokens = self.md.parse(body, env)
         # Reference definitions produce no token: take them from env, with their line.
         ref_hrefs: set[str] = set()
