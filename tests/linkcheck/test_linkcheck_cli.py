@@ -201,3 +201,10 @@ def test_progress_bar_only_on_a_terminal() -> None:
         bar.close()
     assert "3/3" in tty.getvalue() and "[" in tty.getvalue()
     assert pipe.getvalue() == ""
+
+
+@pytest.mark.parametrize(("text", "seconds"), [("30s", 30), ("10m", 600), ("12h", 43200), ("1d", 86400), ("2w", 1209600), ("45", 45)])
+def test_durations(text: str, seconds: float) -> None:
+    from dlnotes.linkcheck.cache import parse_duration
+
+    assert parse_duration(text) == seconds

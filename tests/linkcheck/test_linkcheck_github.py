@@ -34,7 +34,8 @@ def test_existing_missing_and_archived_repositories(server: LocalServer, run_cli
     server.route("/api/repos/good/repo", api(body=repo_json("good/repo")))
     server.route("/api/repos/old/repo", api(body=repo_json("old/repo", archived=True)))
     run = run_cli(
-        "- https://github.com/good/repo\n- https://github.com/nobody/nothing/\n- https://github.com/old/repo.git\n",
+        "- https://github.com/good/repo\n- https://github.com/nobody/nothing/\n- https://github.com/old/repo.git\n"
+        "- https://github.com/old/repo\n",  # one API request per repository, whatever the spelling
         *github,
     )
     assert run.code == 1
@@ -46,6 +47,7 @@ def test_existing_missing_and_archived_repositories(server: LocalServer, run_cli
     archived = run.result("https://github.com/old/repo.git")
     assert archived["status"] == "ok" and "archived" in archived["message"]
     assert server.hits("/api/repos/nobody/nothing") == 1
+    assert server.hits("/api/repos/old/repo") == 1
     assert not [r for r in server.requests if r.path.startswith("/gh/")]  # the API only, no page
 
 

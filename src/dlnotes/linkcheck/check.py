@@ -185,8 +185,9 @@ class Checker:
         reason = invalid_reason(target)
         if reason:
             return Verdict("broken", None, None, f"{reason} (after --remap: {target})")
-        # URLs differing only by #fragment are one request.
-        key = (kind, str(httpx.URL(target).copy_with(fragment=None)))
+        # URLs differing only by #fragment are one request; so are spellings of one repository.
+        repo = github_repo(url) if kind == "github" else None
+        key = (kind, "/".join(repo).lower() if repo else str(httpx.URL(target).copy_with(fragment=None)))
         task = self._tasks.get(key)
         if task is None:
             task = asyncio.ensure_future(self._check_guarded(url, target, kind))
