@@ -163,6 +163,11 @@ def test_text_and_markdown_reports(server: LocalServer, tmp_path: Path, capsys: 
     out = capsys.readouterr().out
     assert f"BROKEN     {server.url('/gone')} 404" in out and f"in {note.as_posix()}:1" in out
     assert out.rstrip().endswith("1 URLs: 0 ok, 0 redirected, 1 broken, 0 unverified, 0 excluded")
+    note.write_text(f"[x]({server.url('/gone')})\n[y]({server.route('/fine', page())})\n")
+    assert main([str(note), *quiet]) == 1
+    assert "/fine" not in capsys.readouterr().out  # ok links only with --verbose
+    assert main([str(note), *quiet, "--verbose"]) == 1
+    assert f"OK         {server.url('/fine')} 200" in capsys.readouterr().out
     md = tmp_path / "r.md"
     assert main([str(note), *quiet, "--format", "markdown", "--output", str(md)]) == 1
     table = md.read_text()

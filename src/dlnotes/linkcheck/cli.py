@@ -28,8 +28,15 @@ Ignore file: {IGNORE_FILE} in the current folder (the repository root), one regu
 per line, '#' starts a comment; a URL matching any of them (re.search), or any --exclude, is
 reported as "excluded" and never requested.
 
-GitHub repository links are checked through the GitHub REST API; set GITHUB_TOKEN to raise
-the rate limit (the token is only ever sent to the API host).
+Verdicts: ok (2xx; a PDF link must start with %PDF), redirected (a 301/308 chain leads to a
+working page: final_url is the address after the leading permanent redirects, even if a 302
+follows), broken (404/410 and other errors, DNS, refused, timeout after retries, too many
+redirects or a loop, invalid URL, "not a PDF"), unverified (401/403, bot walls, persistent 429,
+redirect to a non-http(s) URL, --offline), excluded (--exclude or the ignore file). 302/303/307
+are followed and take the verdict of their target. Only ok and redirected results are cached.
+
+GitHub repository links (github.com/OWNER/REPO) are checked through the GitHub REST API; set
+GITHUB_TOKEN to raise the rate limit (the token is only ever sent to the API host).
 
 Exit status: 0 nothing broken, 1 at least one broken link, 2 usage or input error."""
 
@@ -228,7 +235,7 @@ def run(args: argparse.Namespace) -> int:
                 print(f"linkcheck: warning: cannot write cache {cache.path}: {exc}", file=sys.stderr)
 
     results = [Result(url, kind, verdicts[url], occs) for url, kind, occs in entries]
-    report = render(results, args.format)
+    report = render(results, args.format, args.verbose)
     if args.output:
         try:
             Path(args.output).write_text(report, encoding="utf-8")

@@ -93,9 +93,9 @@ def to_markdown(results: list[Result]) -> str:
     return "\n".join(out) + "\n"
 
 
-def render(results: list[Result], fmt: str) -> str:
+def render(results: list[Result], fmt: str, verbose: bool = False) -> str:
     if fmt == "json":
         return to_json(results)
     if fmt == "markdown":
         return to_markdown(results)
-    return to_text(results)
+    return to_text(results, verbose)
