@@ -10,7 +10,7 @@ HOST   ?= 127.0.0.1:8000
 export NO_MKDOCS_2_WARNING := 1
 
 .DEFAULT_GOAL := help
-.PHONY: help serve serve-fast build test linkcheck bench note lock clean
+.PHONY: help serve serve-fast build test linkcheck bench bench-linkcheck note lock clean
 
 help:
 	@echo "make serve      set up, build and preview with live reload at http://$(HOST)"
@@ -19,6 +19,7 @@ help:
 	@echo "make note KEY=  start a note for a BibTeX or roadmap key"
 	@echo "make linkcheck  check every pdf and GitHub reference in docs/ and bib/"
 	@echo "make bench      print build and preview timings"
+	@echo "make bench-linkcheck  compare the link checker with lychee on a local corpus"
 	@echo "make lock       refresh requirements*.lock from pyproject.toml"
 
 # --- set-up ---------------------------------------------------------------
@@ -72,6 +73,9 @@ linkcheck: setup
 
 bench: setup-dev
 	$(PY) scripts/bench_build.py
+
+bench-linkcheck: setup-dev
+	$(PY) scripts/bench_linkcheck.py
 
 # Refresh the lock files after changing pyproject.toml (needs pip-tools from the dev set).
 lock: $(VENV)/.dev
