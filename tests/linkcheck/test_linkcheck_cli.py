@@ -213,3 +213,18 @@ def test_durations(text: str, seconds: float) -> None:
     from dlnotes.linkcheck.cache import parse_duration
 
     assert parse_duration(text) == seconds
+
+
+def test_output_never_replaces_an_existing_file_without_force(tmp_path: Path) -> None:
+    note = tmp_path / "note.md"
+    note.write_text("See <https://example.org/a>.\n", encoding="utf-8")
+    report = tmp_path / "report.md"
+    report.write_text("my own notes\n", encoding="utf-8")
+    done = subprocess.run([sys.executable, str(ROOT / "scripts" / "linkcheck.py"), "--offline", "--no-cache",
+                           "--output", str(report), str(note)], capture_output=True, text=True)
+    assert done.returncode == 2
+    assert done.stderr.strip().endswith("exists; choose another file or add --force to replace it")
+    assert report.read_text(encoding="utf-8") == "my own notes\n"
+    done = subprocess.run([sys.executable, str(ROOT / "scripts" / "linkcheck.py"), "--offline", "--no-cache", "--force",
+                           "--output", str(report), str(note)], capture_output=True, text=True)
+    assert done.returncode == 0 and "example.org/a" in report.read_text(encoding="utf-8")

@@ -103,7 +103,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("paths", nargs="*", metavar="PATH", help="files or folders (walked for *.md and *.bib); default: docs bib")
     p.add_argument("--format", choices=("text", "json", "markdown"), default="text", help="report format (default: text)")
-    p.add_argument("--output", metavar="FILE", help="write the report to FILE instead of standard output")
+    p.add_argument("--output", metavar="FILE", help="write the report to FILE instead of standard output (a new file, unless --force)")
+    p.add_argument("--force", action="store_true", help="let --output replace an existing file")
     p.add_argument("--remap", action="append", type=_remap, default=[], metavar="'REGEX REPLACEMENT'",
                    help="rewrite every URL (GitHub API requests included) before requesting it; repeatable, "
                    "applied in order (REGEX and REPLACEMENT are separated by the first space)")  # fmt: skip
@@ -183,6 +184,9 @@ async def _run_checks(
 
 
 def run(args: argparse.Namespace) -> int:
+    # Refuse before any request: no command of the project replaces a file unasked.
+    if args.output and Path(args.output).exists() and not args.force:
+        raise InputError(f"{args.output}: exists; choose another file or add --force to replace it")
     files = collect_files(args.paths or DEFAULT_PATHS)
     occurrences: list[Occurrence] = []
     for path in files:
