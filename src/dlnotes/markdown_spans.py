@@ -196,43 +196,34 @@ def _find_inline_dollar(text: str, start: int, limit: int) -> int | None:
 
 
 def _matching_bracket(text: str, open_at: int, limit: int) -> int | None:
+    # Code spans inside a link text may hold "]"; a URL's parentheses have no code spans.
+    return _matching(text, open_at, limit, "[", "]", skip_code=True)
+
+
+def _matching_paren(text: str, open_at: int, limit: int) -> int | None:
+    return _matching(text, open_at, limit, "(", ")", skip_code=False)
+
+
+def _matching(text: str, open_at: int, limit: int, opener: str, closer: str, skip_code: bool) -> int | None:
+    """Offset of the closer matching text[open_at], within the paragraph; None if unclosed."""
     depth, j = 0, open_at
     while j < limit:
         c = text[j]
         if c == "\\":
             j += 2
             continue
-        if c == "`":
+        if c == "`" and skip_code:
             run = _BACKTICKS.match(text, j).group(0)  # type: ignore[union-attr]
             close = _find_backtick_run(text, j + len(run), len(run), limit)
             j = close if close is not None else j + len(run)
             continue
-        if c == "[":
+        if c == opener:
             depth += 1
-        elif c == "]":
+        elif c == closer:
             depth -= 1
             if depth == 0:
                 return j
         elif c == "\n" and text.startswith("\n", j + 1):
             return None  # a blank line ends the paragraph
-        j += 1
-    return None
-
-
-def _matching_paren(text: str, open_at: int, limit: int) -> int | None:
-    depth, j = 0, open_at
-    while j < limit:
-        c = text[j]
-        if c == "\\":
-            j += 2
-            continue
-        if c == "(":
-            depth += 1
-        elif c == ")":
-            depth -= 1
-            if depth == 0:
-                return j
-        elif c == "\n" and text.startswith("\n", j + 1):
-            return None
         j += 1
     return None
