@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import shutil
+import struct
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlparse
@@ -105,3 +107,52 @@ def switch_to_dark(page: Page) -> None:
         page.locator("form[data-md-component=palette] label:visible").click()
         page.wait_for_function(f"({checked})() !== {before!r}")
     assert page.evaluate("document.body.getAttribute('data-md-color-scheme')") == "slate", "the palette toggle never reached dark"
+
+
+def png_luminance(png: bytes) -> tuple[float, float]:
+    """Mean relative luminance (0 black .. 1 white) of a screenshot, and the share of dark pixels.
+
+    Enough of PNG for Chromium's screenshots (8-bit RGB or RGBA, not interlaced), so the tests
+    need no imaging library.
+    """
+    assert png[:8] == b"\x89PNG\r\n\x1a\n", "not a PNG"
+    pos, idat, header = 8, b"", b""
+    while pos < len(png):
+        length = struct.unpack(">I", png[pos:pos + 4])[0]
+        kind, data = png[pos + 4:pos + 8], png[pos + 8:pos + 8 + length]
+        pos += 12 + length
+        if kind == b"IHDR":
+            header = data
+        elif kind == b"IDAT":
+            idat += data
+    width, height, depth, colour, _, _, interlace = struct.unpack(">IIBBBBB", header)
+    assert depth == 8 and colour in (2, 6) and not interlace, f"unexpected PNG: depth {depth}, colour type {colour}"
+    bpp = 3 if colour == 2 else 4
+    stride = width * bpp
+    raw = zlib.decompress(idat)
+    previous = bytearray(stride)
+    total = dark = 0.0
+    for y in range(height):
+        kind = raw[y * (stride + 1)]
+        line = bytearray(raw[y * (stride + 1) + 1:(y + 1) * (stride + 1)])
+        for i in range(stride):
+            left = line[i - bpp] if i >= bpp else 0
+            up = previous[i]
+            if kind == 1:
+                line[i] = (line[i] + left) & 0xFF
+            elif kind == 2:
+                line[i] = (line[i] + up) & 0xFF
+            elif kind == 3:
+                line[i] = (line[i] + (left + up) // 2) & 0xFF
+            elif kind == 4:
+                upper_left = previous[i - bpp] if i >= bpp else 0
+                p = left + up - upper_left
+                pa, pb, pc = abs(p - left), abs(p - up), abs(p - upper_left)
+                line[i] = (line[i] + (left if pa <= pb and pa <= pc else up if pb <= pc else upper_left)) & 0xFF
+        for x in range(0, stride, bpp):
+            lum = (0.2126 * line[x] + 0.7152 * line[x + 1] + 0.0722 * line[x + 2]) / 255
+            total += lum
+            dark += lum < 0.45
+        previous = line
+    pixels = width * height
+    return total / pixels, dark / pixels
