@@ -44,6 +44,8 @@ def _click_to(page: Page, link: str, title: str) -> None:
 
 def test_math_is_typeset_after_instant_navigation(page: Page, traffic: Traffic, site_url: str) -> None:
     # Home (no math, so no MathJax yet) -> a note with math -> another note, by clicking links.
+    documents: list[str] = []  # full page loads; instant navigation fetches pages without one
+    page.on("request", lambda r: r.resource_type == "document" and documents.append(r.url))
     # Material takes over clicks only once it has read sitemap.xml; a reader is never that fast.
     with page.expect_response(lambda r: r.url.endswith("/sitemap.xml")):
         open_page(page, site_url)
@@ -60,7 +62,8 @@ def test_math_is_typeset_after_instant_navigation(page: Page, traffic: Traffic, 
     second = assert_typeset(page, "mnih2014recurrent after instant navigation")
     assert second["title"] != first["title"]
 
+    assert documents == [site_url], f"full page loads besides the first: {documents[1:]}"
+    fetched = {u for u in traffic.requests if u.endswith(("bahdanau2014neural/", "mnih2014recurrent/"))}
+    assert len(fetched) == 2, f"the two notes were not fetched by instant navigation: {fetched}"
     mathjax_loads = [u for u in traffic.requests if u.endswith(MATHJAX)]
     assert len(mathjax_loads) == 1, f"MathJax should load once and be reused, got {mathjax_loads}"
-    document_loads = [u for u in traffic.requests if u.rstrip("/").endswith(("bahdanau2014neural", "mnih2014recurrent"))]
-    assert document_loads, "the notes were not fetched: navigation did not happen"
