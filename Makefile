@@ -14,11 +14,12 @@ export NO_MKDOCS_2_WARNING := 1
 
 help:
 	@echo "make serve      set up, build and preview with live reload at http://$(HOST)"
+	@echo "make serve-fast the same, rebuilding only the edited page (for a large site; not strict)"
 	@echo "make test       set up (with test tools) and run the whole suite, strict build included"
 	@echo "make build      strict build into site/"
 	@echo "make note KEY=  start a note for a BibTeX or roadmap key"
 	@echo "make linkcheck  check every pdf and GitHub reference in docs/ and bib/"
-	@echo "make bench      print build and preview timings"
+	@echo "make bench      print build, preview-reload and page-weight figures (README: Performance)"
 	@echo "make bench-linkcheck  compare the link checker with lychee on a local corpus"
 	@echo "make lock       refresh requirements*.lock from pyproject.toml"
 
@@ -58,8 +59,9 @@ serve: setup
 	$(BIN)/mkdocs serve --no-strict --dev-addr $(HOST)
 
 # Faster preview for a large site: rebuilds only the changed page (not strict, see README).
+# --no-strict is needed: mkdocs.yml sets strict, and a dirty build always warns (stale links).
 serve-fast: setup
-	$(BIN)/mkdocs serve --dirty --dev-addr $(HOST)
+	$(BIN)/mkdocs serve --dirty --no-strict --dev-addr $(HOST)
 
 test: setup-dev
 	$(PY) -m pytest
@@ -71,8 +73,10 @@ note: setup
 linkcheck: setup
 	$(PY) scripts/linkcheck.py docs bib
 
+# bench_build.py: the citation layer against plain Material; bench_site.py: build, reload, page weight.
 bench: setup-dev
 	$(PY) scripts/bench_build.py
+	$(PY) scripts/bench_site.py
 
 bench-linkcheck: setup-dev
 	$(PY) scripts/bench_linkcheck.py

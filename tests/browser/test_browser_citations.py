@@ -1,0 +1,56 @@
+"""Citations as a reader uses them: hover for the reference, click to jump to it, follow its pdf."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from browsing import open_page
+
+CITED = {  # note -> its own paper's key, and words of that paper's title
+    "papers/lecun2015deep/": ("lecun2015deep", "Deep learning"),
+    "attention/sawant2020understanding/": ("sawant2020understanding", "Understanding attention"),
+    "attention/bahdanau2014neural/": ("bahdanau2014neural", "Neural machine translation by jointly learning to align and translate"),
+    "attention/mnih2014recurrent/": ("mnih2014recurrent", "Recurrent models of visual attention"),
+}
+
+
+def _squash(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip()
+
+
+@pytest.mark.parametrize("url", CITED)
+def test_hover_shows_the_reference_and_click_jumps_to_it(page: Page, site_url: str, url: str) -> None:
+    key, title = CITED[url]
+    open_page(page, site_url + url)
+    citation = page.locator(f'article a.footnote-ref[href$="#fn:{key}"]').first
+    reference = page.locator(f'article [id="fn:{key}"]')
+    expected = _squash(reference.inner_text()).removesuffix("↩").strip()
+
+    citation.hover()
+    tooltip = page.locator(".md-tooltip2--active")  # Material 9.8's footnote tooltip
+    expect(tooltip).to_be_visible()
+    shown = _squash(tooltip.inner_text())
+    assert title.lower() in shown.lower(), f"the tooltip shows {shown!r}"
+    assert expected[:80] in shown, f"the tooltip is not the reference: {shown!r} vs {expected!r}"
+
+    citation.click()
+    page.wait_for_url(re.compile(re.escape(f"#fn:{key}") + "$"))
+    expect(reference).to_be_in_viewport()
+
+
+@pytest.mark.parametrize("url", CITED)
+def test_references_list_the_pdf(page: Page, site_url: str, url: str) -> None:
+    key, _ = CITED[url]
+    open_page(page, site_url + url)
+    heading = page.locator("article h2#references")
+    expect(heading).to_be_visible()
+    assert heading.evaluate("h => h.textContent").startswith("参考文献")
+    # The reference follows the heading and carries a link a reader can open.
+    item = page.locator(f'article h2#references ~ .footnote [id="fn:{key}"]')
+    expect(item).to_have_count(1)
+    pdf = item.get_by_role("link", name="pdf", exact=True)
+    expect(pdf).to_have_count(1)
+    assert re.match(r"https?://", pdf.get_attribute("href") or ""), pdf.get_attribute("href")
