@@ -14,10 +14,16 @@ from mkdocs.config import base, config_options
 from mkdocs.plugins import BasePlugin
 
 from .bibliography import Bibliography, EntryFormatter, load_bibliography
+from .cards import build_card, card_markdown, insert_after_title, roadmap_places, short_citation
 from .citations import cite_page
-from .notes import Note, read_note
+from .citedin import CitedIn, scan_citations
+from .companion import (MARKERS, NotePage, NotesIndex, first_heading, latest_markdown, note_preview,
+                        reference_keys, references_markdown, roadmap_markdown, timeline_markdown)
+from .mdtext import key_anchor
+from .notes import Note, read_note, split_front_matter
 from .problems import Problem
 from .references import reference_markdown
+from .roadmap import Roadmap, load_roadmap
 
 log = logging.getLogger("mkdocs.plugins.dlnotes")
 
@@ -32,6 +38,11 @@ class NotesConfig(base.Config):
     reading_lists = config_options.Type(list, default=["roadmap.bib"])
     mathjax_dir = config_options.Type(str, default="node_modules/mathjax/es5")
     mathjax_dest = config_options.Type(str, default="assets/mathjax")
+    # Companion pages (see README "Generated pages"): roadmap files in bib_dir, pages in docs/.
+    roadmap_yaml = config_options.Type(str, default="roadmap.yaml")
+    roadmap_bib = config_options.Type(str, default="roadmap.bib")
+    references_page = config_options.Type(str, default="references.md")
+    roadmap_page = config_options.Type(str, default="roadmap.md")
 
 
 class NotesPlugin(BasePlugin[NotesConfig]):
@@ -41,6 +52,7 @@ class NotesPlugin(BasePlugin[NotesConfig]):
         self._bib_stamp: tuple | None = None
         self.notes: dict[str, Note] = {}
         self.cited: dict[str, list[str]] = {}
+        self._init_companion()
 
     def on_startup(self, *, command, dirty) -> None:  # keeps this object across serve rebuilds
         self.is_serve = command == "serve"
@@ -93,7 +105,8 @@ class NotesPlugin(BasePlugin[NotesConfig]):
         result = cite_page(
             markdown,
             known=self.bib.__contains__,
-            reference_text=lambda key: reference_markdown(self.bib.entries[key], self.format_entry(key)),
+            reference_text=lambda key: reference_markdown(self.bib.entries[key], self.format_entry(key))
+            + self._note_preview(key, page.file.src_uri),
             suggest=self.bib.suggest,
         )
         for issue in sorted(result.issues, key=lambda i: i.line):
@@ -102,7 +115,7 @@ class NotesPlugin(BasePlugin[NotesConfig]):
             self.cited.setdefault(key, []).append(page.file.src_uri)
         if note is not None and note.key:
             self.cited.setdefault(note.key, [])
-        return result.markdown
+        return self._companion_markdown(result.markdown, page.file.src_uri)
 
     def on_post_build(self, config) -> None:
         reading_lists = set(self.config.reading_lists)
@@ -135,6 +148,95 @@ class NotesPlugin(BasePlugin[NotesConfig]):
     def _report(problems: list[Problem]) -> None:
         for problem in problems:
             (log.warning if problem.severity == "error" else log.info)(str(problem))
+
+    # --- companion: paper cards, references/roadmap/timeline pages, latest notes -------------
+    # Cross-page data is gathered once per build in on_nav (after on_files, before any page
+    # renders); each page then only asks dlnotes.cards / dlnotes.companion for its text.
+
+    def _init_companion(self) -> None:
+        self.note_index = NotesIndex()
+        self.cited_in = CitedIn()
+        self.page_titles: dict[str, str] = {}
+        self.roadmap: Roadmap | None = None
+        self._roadmap_stamp: tuple | None = None
+        self._places: dict = {}
+        self._doc_pages: set[str] = set()
+
+    def on_nav(self, nav, config, files):
+        in_nav = [page.file.src_uri for page in nav.pages]
+        rest = [f.src_uri for f in files.documentation_pages() if f.src_uri not in set(in_nav)]
+        pages: list[NotePage] = []
+        sources: list[tuple[str, str]] = []
+        for uri in in_nav + rest:
+            file = files.get_file_from_path(uri)
+            try:
+                _fm, body, _line = split_front_matter(Path(file.abs_src_path).read_text(encoding="utf-8-sig"))
+            except (OSError, UnicodeDecodeError):  # already reported by on_files
+                continue
+            sources.append((uri, body))
+            note = self.notes.get(uri) or Note(uri)
+            title = note.title or first_heading(body) or Path(uri).stem
+            self.page_titles[uri] = title
+            pages.append(NotePage(uri, title, note.key, note.date, note.status, tuple(note.tags), note.summary))
+        self._doc_pages = set(in_nav + rest)
+        self.note_index = NotesIndex.of(pages)
+        self.cited_in = scan_citations(sources, self.bib.__contains__)
+        self._load_roadmap()
+        return nav
+
+    def _load_roadmap(self) -> None:
+        paths = [self.bib_path / self.config.roadmap_yaml, self.bib_path / self.config.roadmap_bib]
+        if not all(p.is_file() for p in paths):
+            self.roadmap, self._places = None, {}
+            return
+        stamp = tuple((p.stat().st_mtime_ns, p.stat().st_size) for p in paths)
+        if stamp != self._roadmap_stamp:
+            try:
+                self.roadmap = load_roadmap(*paths)
+            except (OSError, ValueError) as err:
+                self.roadmap = None
+                self._report([Problem(self._display(paths[0]), None, f"roadmap not loaded: {err}")])
+            self._places = roadmap_places(self.roadmap)
+            self._roadmap_stamp = stamp
+
+    def _page_if_built(self, uri: str) -> str | None:
+        return uri if uri in self._doc_pages else None
+
+    def _note_preview(self, key: str, here: str) -> str:
+        return note_preview(self.note_index.by_key.get(key), here)
+
+    def _describe(self, note: NotePage) -> str | None:
+        entry = self.bib.entries.get(note.key) if note.key else None
+        return short_citation(entry) if entry else None
+
+    def _companion_markdown(self, markdown: str, here: str) -> str:
+        note = self.notes.get(here)
+        if note is not None and note.key and note.key in self.bib:
+            references_page = self._page_if_built(self.config.references_page)
+            card = build_card(self.bib.entries[note.key], note, self._places)
+            markdown = insert_after_title(markdown, card_markdown(
+                card, here, self._page_if_built(self.config.roadmap_page), references_page, key_anchor(note.key)))
+        for name, marker in MARKERS.items():
+            if marker in markdown:
+                markdown = markdown.replace(marker, self._generated(name, here))
+        return markdown
+
+    def _generated(self, name: str, here: str) -> str:
+        if name == "references":
+            assert self.format_entry is not None
+            reading_lists = set(self.config.reading_lists)
+            keys = reference_keys(self.bib.entries, lambda e: Path(e.file).name in reading_lists,
+                                  self.cited_in, self.note_index.by_key)
+            return references_markdown(
+                keys, lambda key: reference_markdown(self.bib.entries[key], self.format_entry(key)),  # type: ignore[misc]
+                self.cited_in, self.note_index, self.page_titles, here)
+        if name == "roadmap":
+            if self.roadmap is None:
+                return "路线图数据(bib/roadmap.yaml, bib/roadmap.bib)不存在。"
+            return roadmap_markdown(self.roadmap, self.note_index, self.bib.entries, here)
+        if name == "timeline":
+            return timeline_markdown(self.note_index.notes, here, self._describe)
+        return latest_markdown(self.note_index.notes, here, self._describe)
 
 
 def _copy_if_changed(src: str, dst: str) -> str:
