@@ -51,7 +51,7 @@ def text_of(fragment: str) -> str:
 def test_card_of_the_bahdanau_note(built_site: Path) -> None:
     body = article_html(pages(built_site)["attention/bahdanau2014neural/"])
     h1_end = body.index("</h1>")
-    card = re.search(r'<div class="admonition abstract paper-card">(.*?)</details>\s*</div>', body, re.S)
+    card = re.search(r'<div class="admonition abstract paper-card" data-search-exclude>(.*?)</details>\s*</div>', body, re.S)
     assert card and card.start() > h1_end, "no card right after the title"
     assert card.start() - h1_end < 10
     inner = card.group(1)
@@ -66,18 +66,31 @@ def test_card_of_the_bahdanau_note(built_site: Path) -> None:
     assert "★★★★☆" in text
     assert "阅读: 已读" in text and "标签: 注意力 · 机器翻译 · 编码器 · 解码器" in text
     bibtex = re.search(r"<details[^>]*>\s*<summary>BibTeX</summary>(.*)", inner, re.S)
-    assert bibtex and '<div class="highlight">' in bibtex.group(1)
+    assert bibtex and "<pre><code" in bibtex.group(1)  # Material adds its copy button to pre > code
     code = text_of(bibtex.group(1))
     assert code.startswith("@article{bahdanau2014neural,") and "roadmap" not in code and "stars" not in code
 
 
 def test_card_shows_doi_date_and_every_paper_note_has_one(built_site: Path, notes: dict) -> None:
     body = article_html(pages(built_site)["papers/lecun2015deep/"])
-    card = text_of(body.split('paper-card">', 1)[1].split("</details>", 1)[0])
+    card = text_of(body.split('paper-card" data-search-exclude>', 1)[1].split("</details>", 1)[0])
     assert "阅读: 已读 · 2021-01-28" in card and "DOI" in card and "★★★★★" in card and "1.1 Survey" in card
     assert 'href="https://doi.org/10.1038/nature14539"' in body
     for key, note in notes.items():
         assert "paper-card" in article_html(pages(built_site)[url_of(note.path)]), key
+
+
+def test_card_links_lead_to_existing_anchors(built_site: Path, notes: dict) -> None:
+    """The card is raw HTML (MkDocs does not check its links): check them here."""
+    built = pages(built_site)
+    for note in notes.values():
+        url = url_of(note.path)
+        card = article_html(built[url]).split('paper-card"', 1)[1].split("</ul>", 1)[0]
+        for href in re.findall(r'href="(\.\./[^"]+)"', card):
+            path, _, anchor = href.partition("#")
+            target = (built_site / url / path).resolve()
+            assert (target / "index.html").is_file(), (url, href)
+            assert f'id="{anchor}"' in (target / "index.html").read_text(encoding="utf-8"), (url, href)
 
 
 def test_copy_button_is_enabled() -> None:

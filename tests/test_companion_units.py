@@ -11,7 +11,7 @@ import pytest
 from pybtex.database import parse_string
 
 from dlnotes.bibliography import Bibliography, load_bibliography
-from dlnotes.cards import (INTERNAL_FIELDS, bibtex_text, build_card, card_markdown, entry_authors, entry_links,
+from dlnotes.cards import (INTERNAL_FIELDS, bibtex_text, build_card, card_html, entry_authors, entry_links,
                            insert_after_title, roadmap_anchor, roadmap_places, short_citation)
 from dlnotes.citedin import footnote_ref_anchor, scan_citations
 from dlnotes.companion import (NotePage, NotesIndex, first_heading, latest_markdown, note_preview, reference_keys,
@@ -80,11 +80,24 @@ def test_card_of_bahdanau_from_bib_front_matter_and_roadmap(bib: Bibliography, r
     assert links["代码"] == "https://github.com/pcyin/pytorch_basic_nmt"
     assert [(p.section_id, p.section_title) for p in card.roadmap] == [("2.4", "RNN / Sequence-to-Sequence Model")]
     assert card.stars == 4 and card.date is None and card.status == "read"
-    md = card_markdown(card, note.path, "roadmap.md", "references.md", key_anchor(card.key))
-    assert md.startswith('!!! abstract paper-card "')
-    assert "[2.4 RNN / Sequence-to-Sequence Model](../roadmap.md#roadmap-2-4)" in md
-    assert "★★★★☆" in md and "../references.md#ref-bahdanau2014neural" in md
-    assert '    ??? quote "BibTeX"' in md and "        ```bibtex" in md
+    links = {"roadmap.md": "../../roadmap/", "references.md": "../../references/"}
+    html_ = card_html(card, lambda doc, anchor: links[doc] + "#" + (anchor or ""), "roadmap.md", "references.md", key_anchor(card.key))
+    assert html_.startswith('<div class="admonition abstract paper-card" data-search-exclude>')
+    assert '<a href="../../roadmap/#roadmap-2-4">2.4 RNN / Sequence-to-Sequence Model</a>' in html_
+    assert "★★★★☆" in html_ and 'href="../../references/#ref-bahdanau2014neural"' in html_
+    assert '<summary>BibTeX</summary>\n<pre><code class="language-bibtex">@article{bahdanau2014neural,' in html_
+    assert "\n\n" not in html_  # a blank line would end the raw HTML block
+    # A page that is not in the site gets no link.
+    assert "<a href" not in card_html(card, lambda doc, anchor: None, "roadmap.md").split("路线图")[1].split("</li>")[0]
+
+
+def test_card_html_escapes_bib_text(bib: Bibliography) -> None:
+    note = Note("x.md", key="k")
+    entry = bib.entries["weng2018attention"]
+    card = build_card(entry, note)
+    card = type(card)(**{**card.__dict__, "title": 'A <b> & "c"', "bibtex": "@misc{k,\n  title = {x < y}\n}"})
+    out = card_html(card, lambda doc, anchor: None)
+    assert "A &lt;b&gt; &amp; &quot;c&quot;" in out and "x &lt; y" in out and "<b>" not in out
 
 
 def test_card_of_the_paper_in_two_sections_lists_both(bib: Bibliography, roadmap) -> None:  # type: ignore[no-untyped-def]

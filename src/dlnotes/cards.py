@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
 from .bibliography import BibEntry
-from .mdtext import md_escape, plain_text, relative_link, stars
+from .mdtext import plain_text, stars
 from .notes import Note
 from .roadmap import Roadmap
 
@@ -195,53 +195,66 @@ def roadmap_anchor(section_id: str) -> str:
     return "roadmap-" + re.sub(r"[^A-Za-z0-9]+", "-", section_id).strip("-")
 
 
-def card_markdown(
+# A link to another doc of the site: (target doc relative to docs/, anchor) -> URL, or None when
+# that doc is not part of the site. The plugin supplies it (MkDocs knows the built URLs).
+DocLink = Callable[[str, "str | None"], "str | None"]
+
+
+def card_html(
     card: PaperCard,
-    here: str,
+    doc_link: DocLink,
     roadmap_page: str | None = None,
     references_page: str | None = None,
     reference_anchor: str | None = None,
 ) -> str:
-    """The card as Markdown for the page `here` (links to other docs are relative .md links)."""
+    """The card as one raw HTML block, styled as a Material admonition.
+
+    HTML rather than Markdown because it is on every paper note: Python-Markdown leaves a raw
+    block alone, where a Markdown card (list, links, a highlighted code block) cost more than
+    the note itself on a 1000-note build. Internal links come from `doc_link` (checked by the
+    tests, as MkDocs does not check links in raw HTML). `data-search-exclude` keeps the card
+    (bib data the page's reference list already has) out of the search index.
+    """
     facts: list[tuple[str, str]] = []
     if card.authors:
-        facts.append(("作者", md_escape(", ".join(card.authors))))
+        facts.append(("作者", _h(", ".join(card.authors))))
     venue = ", ".join(x for x in (card.venue, card.year) if x)
     if venue:
-        facts.append(("发表", md_escape(venue)))
+        facts.append(("发表", _h(venue)))
     if card.links:
-        facts.append(("链接", " · ".join(f"[{md_escape(l.label)}](<{l.url}>)" for l in card.links)))
+        facts.append(("链接", " · ".join(f'<a href="{_h(l.url)}">{_h(l.label)}</a>' for l in card.links)))
     status = STATUS_LABELS.get(card.status or "", "")
     reading = " · ".join(x for x in (status, card.date.isoformat() if card.date else "") if x)
     if reading:
         facts.append(("阅读", reading))
     if card.tags:
-        facts.append(("标签", " · ".join(md_escape(t) for t in card.tags)))
+        facts.append(("标签", " · ".join(_h(t) for t in card.tags)))
     for place in card.roadmap:
-        label = md_escape(f"{place.section_id} {place.section_title}")
-        if roadmap_page:
-            label = f"[{label}]({relative_link(here, roadmap_page, roadmap_anchor(place.section_id))})"
+        label = _h(f"{place.section_id} {place.section_title}")
+        url = doc_link(roadmap_page, roadmap_anchor(place.section_id)) if roadmap_page else None
+        if url:
+            label = f'<a href="{_h(url)}">{label}</a>'
         rating = f' <span class="paper-card-stars" title="{card.stars}/5">{stars(card.stars)}</span>' if card.stars else ""
         facts.append(("路线图", label + rating))
-    if references_page and reference_anchor:
-        facts.append(("参考文献", f"[{md_escape(card.key)}]({relative_link(here, references_page, reference_anchor)})"))
+    url = doc_link(references_page, reference_anchor) if references_page and reference_anchor else None
+    if url:
+        facts.append(("参考文献", f'<a href="{_h(url)}">{_h(card.key)}</a>'))
+    items = "".join(f"<li><strong>{label}</strong>: {value}</li>\n" for label, value in facts)
+    # One line per element: a blank line inside would end Python-Markdown's raw HTML block.
+    bibtex = _h(card.bibtex).replace("\n\n", "\n \n")
+    return (
+        '<div class="admonition abstract paper-card" data-search-exclude>\n'
+        f'<p class="admonition-title">{_h(card.title)}</p>\n'
+        f"<ul>\n{items}</ul>\n"
+        '<details class="quote paper-card-bibtex"><summary>BibTeX</summary>\n'
+        f'<pre><code class="language-bibtex">{bibtex}</code></pre>\n'
+        "</details>\n"
+        "</div>\n"
+    )
 
-    fence = "`" * max(3, _longest_backtick_run(card.bibtex) + 1)
-    lines = [f'!!! abstract paper-card "{_quote_title(card.title)}"', ""]
-    lines += [f"    - **{label}**: {value}" for label, value in facts]
-    lines += ["", '    ??? quote "BibTeX"', "", f"        {fence}bibtex"]
-    lines += [f"        {line}" if line else "" for line in card.bibtex.splitlines()]
-    lines += [f"        {fence}", ""]
-    return "\n".join(lines)
 
-
-def _quote_title(title: str) -> str:
-    # The admonition title is between double quotes and rendered as inline Markdown.
-    return md_escape(title).replace('"', "&quot;")
-
-
-def _longest_backtick_run(text: str) -> int:
-    return max((len(m) for m in re.findall(r"`+", text)), default=0)
+def _h(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
 
 
 def insert_after_title(markdown: str, block: str) -> str:

@@ -12,9 +12,11 @@ from pathlib import Path
 
 from mkdocs.config import base, config_options
 from mkdocs.plugins import BasePlugin
+from mkdocs.structure.files import Files
+from mkdocs.utils import get_relative_url
 
 from .bibliography import Bibliography, EntryFormatter, load_bibliography
-from .cards import build_card, card_markdown, insert_after_title, roadmap_places, short_citation
+from .cards import build_card, card_html, insert_after_title, roadmap_places, short_citation
 from .citations import cite_page
 from .citedin import CitedIn, scan_citations
 from .companion import (MARKERS, NotePage, NotesIndex, first_heading, latest_markdown, note_preview,
@@ -161,10 +163,12 @@ class NotesPlugin(BasePlugin[NotesConfig]):
         self._roadmap_stamp: tuple | None = None
         self._places: dict = {}
         self._doc_pages: set[str] = set()
+        self._files: Files = Files([])
 
     def on_nav(self, nav, config, files):
         in_nav = [page.file.src_uri for page in nav.pages]
-        rest = [f.src_uri for f in files.documentation_pages() if f.src_uri not in set(in_nav)]
+        listed = set(in_nav)
+        rest = [f.src_uri for f in files.documentation_pages() if f.src_uri not in listed]
         pages: list[NotePage] = []
         sources: list[tuple[str, str]] = []
         for uri in in_nav + rest:
@@ -179,6 +183,7 @@ class NotesPlugin(BasePlugin[NotesConfig]):
             self.page_titles[uri] = title
             pages.append(NotePage(uri, title, note.key, note.date, note.status, tuple(note.tags), note.summary))
         self._doc_pages = set(in_nav + rest)
+        self._files = files
         self.note_index = NotesIndex.of(pages)
         self.cited_in = scan_citations(sources, self.bib.__contains__)
         self._load_roadmap()
@@ -199,8 +204,13 @@ class NotesPlugin(BasePlugin[NotesConfig]):
             self._places = roadmap_places(self.roadmap)
             self._roadmap_stamp = stamp
 
-    def _page_if_built(self, uri: str) -> str | None:
-        return uri if uri in self._doc_pages else None
+    def _doc_url(self, here: str, doc: str, anchor: str | None) -> str | None:
+        """URL of `doc` relative to the page `here`, as MkDocs writes it; None if not in the site."""
+        target, source = self._files.get_file_from_path(doc), self._files.get_file_from_path(here)
+        if target is None or source is None or doc not in self._doc_pages:
+            return None
+        url = get_relative_url(target.url, source.url)
+        return f"{url}#{anchor}" if anchor else url
 
     def _note_preview(self, key: str, here: str) -> str:
         return note_preview(self.note_index.by_key.get(key), here)
@@ -212,10 +222,10 @@ class NotesPlugin(BasePlugin[NotesConfig]):
     def _companion_markdown(self, markdown: str, here: str) -> str:
         note = self.notes.get(here)
         if note is not None and note.key and note.key in self.bib:
-            references_page = self._page_if_built(self.config.references_page)
             card = build_card(self.bib.entries[note.key], note, self._places)
-            markdown = insert_after_title(markdown, card_markdown(
-                card, here, self._page_if_built(self.config.roadmap_page), references_page, key_anchor(note.key)))
+            markdown = insert_after_title(markdown, card_html(
+                card, lambda doc, anchor: self._doc_url(here, doc, anchor),
+                self.config.roadmap_page, self.config.references_page, key_anchor(note.key)))
         for name, marker in MARKERS.items():
             if marker in markdown:
                 markdown = markdown.replace(marker, self._generated(name, here))
