@@ -115,7 +115,7 @@ def test_references_page_lists_every_entry_with_its_anchor_and_citing_notes(buil
     cited = _citations_in_site(built_site)
     expected = [k for k, e in bib.entries.items() if Path(e.file).name == "references.bib" or k in cited]
     assert {"cho2014learning", "bahdanau2014neural", "lecun2015deep"} <= set(expected)
-    blocks = dict(re.findall(r'<div class="ref-entry" id="([^"]+)">(.*?)</div>', body, re.S))
+    blocks = dict(re.findall(r'<p (?=[^>]*class="ref-entry")[^>]*id="([^"]+)"[^>]*>(.*?)</p>', body, re.S))
     assert set(blocks) == {key_anchor(k) for k in expected}
     for key in expected:
         block = blocks[key_anchor(key)]
