@@ -161,6 +161,7 @@ class NotesPlugin(BasePlugin[NotesConfig]):
         self.page_titles: dict[str, str] = {}
         self.roadmap: Roadmap | None = None
         self._roadmap_stamp: tuple | None = None
+        self._roadmap_problem: Problem | None = None
         self._places: dict = {}
         self._doc_pages: set[str] = set()
         self._files: Files = Files([])
@@ -171,6 +172,7 @@ class NotesPlugin(BasePlugin[NotesConfig]):
         rest = [f.src_uri for f in files.documentation_pages() if f.src_uri not in listed]
         pages: list[NotePage] = []
         sources: list[tuple[str, str]] = []
+        self.page_titles = {}
         for uri in in_nav + rest:
             file = files.get_file_from_path(uri)
             try:
@@ -195,14 +197,17 @@ class NotesPlugin(BasePlugin[NotesConfig]):
             self.roadmap, self._places = None, {}
             return
         stamp = tuple((p.stat().st_mtime_ns, p.stat().st_size) for p in paths)
-        if stamp != self._roadmap_stamp:
+        if stamp != self._roadmap_stamp:  # read once per change of the files, not per build
+            self._roadmap_problem = None
             try:
                 self.roadmap = load_roadmap(*paths)
             except (OSError, ValueError) as err:
                 self.roadmap = None
-                self._report([Problem(self._display(paths[0]), None, f"roadmap not loaded: {err}")])
+                self._roadmap_problem = Problem(self._display(paths[0]), None, f"roadmap not loaded: {err}")
             self._places = roadmap_places(self.roadmap)
             self._roadmap_stamp = stamp
+        if self._roadmap_problem is not None:  # every build, until fixed
+            self._report([self._roadmap_problem])
 
     def _doc_url(self, here: str, doc: str, anchor: str | None) -> str | None:
         """URL of `doc` relative to the page `here`, as MkDocs writes it; None if not in the site."""
