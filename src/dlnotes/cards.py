@@ -1,8 +1,9 @@
 """The paper card at the top of a paper note: built from the note's BibTeX entry, its front
-matter and the roadmap, never typed by hand. Plain data + a pure Markdown renderer, no MkDocs.
+matter and the roadmap, never typed by hand. Plain data + a pure text renderer, no MkDocs.
 
-The card is a Material admonition (`!!! abstract paper-card`) holding a list of facts and a
-collapsed `??? quote "BibTeX"` block whose fenced code Material gives a copy button.
+The card is one raw HTML block styled as a Material admonition (div.admonition.abstract.paper-card)
+holding a list of facts and a collapsed <details> "BibTeX" whose pre > code Material gives a copy
+button (see `card_html` for why HTML).
 """
 
 from __future__ import annotations
