@@ -12,13 +12,21 @@ from pathlib import Path
 
 from mkdocs.config import base, config_options
 from mkdocs.plugins import BasePlugin
+from mkdocs.structure.files import Files
+from mkdocs.utils import get_relative_url
 
 from .bibliography import Bibliography, EntryFormatter, load_bibliography
+from .cards import build_card, card_html, insert_after_title, roadmap_places, short_citation
 from .citations import cite_page
+from .citedin import CitedIn, scan_citations
+from .companion import (MARKERS, NotePage, NotesIndex, first_heading, latest_markdown, note_preview,
+                        reference_keys, references_markdown, roadmap_markdown, timeline_markdown)
 from .doclinks import DocLink, check_links, extract_links, html_ids
-from .notes import Note, parse_note as read_note_text, read_note
+from .mdtext import key_anchor
+from .notes import Note, parse_note as read_note_text, read_note, split_front_matter
 from .problems import Problem
 from .references import reference_markdown
+from .roadmap import Roadmap, load_roadmap
 
 log = logging.getLogger("mkdocs.plugins.dlnotes")
 
@@ -33,6 +41,11 @@ class NotesConfig(base.Config):
     reading_lists = config_options.Type(list, default=["roadmap.bib"])
     mathjax_dir = config_options.Type(str, default="node_modules/mathjax/es5")
     mathjax_dest = config_options.Type(str, default="assets/mathjax")
+    # Companion pages (see README "Generated pages"): roadmap files in bib_dir, pages in docs/.
+    roadmap_yaml = config_options.Type(str, default="roadmap.yaml")
+    roadmap_bib = config_options.Type(str, default="roadmap.bib")
+    references_page = config_options.Type(str, default="references.md")
+    roadmap_page = config_options.Type(str, default="roadmap.md")
 
 
 class NotesPlugin(BasePlugin[NotesConfig]):
@@ -47,6 +60,7 @@ class NotesPlugin(BasePlugin[NotesConfig]):
         self.anchors: dict[str, set[str]] = {}
         self.site_files: set[str] = set()
         self.source_text: dict[str, str] = {}
+        self._init_companion()
 
     def on_startup(self, *, command, dirty) -> None:  # keeps this object across serve rebuilds
         self.is_serve = command == "serve"
@@ -108,7 +122,8 @@ class NotesPlugin(BasePlugin[NotesConfig]):
         result = cite_page(
             markdown,
             known=self.bib.__contains__,
-            reference_text=lambda key: reference_markdown(self.bib.entries[key], self.format_entry(key)),
+            reference_text=lambda key: reference_markdown(self.bib.entries[key], self.format_entry(key))
+            + self._note_preview(key, page.file.src_uri),
             suggest=self.bib.suggest,
             reported=self.bib.broken.__contains__,
         )
@@ -119,7 +134,7 @@ class NotesPlugin(BasePlugin[NotesConfig]):
         note = self.notes.get(page.file.src_uri)
         if note is not None and note.key:
             self.cited.setdefault(note.key, [])
-        return result.markdown
+        return self._companion_markdown(result.markdown, page.file.src_uri)
 
     def on_page_content(self, html, page, config, files):
         self.anchors[page.file.src_uri] = html_ids(html)
@@ -165,6 +180,107 @@ class NotesPlugin(BasePlugin[NotesConfig]):
     def _report(problems: list[Problem]) -> None:
         for problem in problems:
             (log.warning if problem.severity == "error" else log.info)(str(problem))
+
+    # --- companion: paper cards, references/roadmap/timeline pages, latest notes -------------
+    # Cross-page data is gathered once per build in on_nav (after on_files, before any page
+    # renders); each page then only asks dlnotes.cards / dlnotes.companion for its text.
+
+    def _init_companion(self) -> None:
+        self.note_index = NotesIndex()
+        self.cited_in = CitedIn()
+        self.page_titles: dict[str, str] = {}
+        self.roadmap: Roadmap | None = None
+        self._roadmap_stamp: tuple | None = None
+        self._roadmap_problem: Problem | None = None
+        self._places: dict = {}
+        self._doc_pages: set[str] = set()
+        self._files: Files = Files([])
+
+    def on_nav(self, nav, config, files):
+        in_nav = [page.file.src_uri for page in nav.pages]
+        listed = set(in_nav)
+        rest = [f.src_uri for f in files.documentation_pages() if f.src_uri not in listed]
+        pages: list[NotePage] = []
+        sources: list[tuple[str, str]] = []
+        self.page_titles = {}
+        for uri in in_nav + rest:
+            text = self.source_text.get(uri)  # read once, in on_files (undecodable bytes replaced)
+            if text is None:
+                continue
+            _fm, body, _line = split_front_matter(text.lstrip("\ufeff"))
+            sources.append((uri, body))
+            note = self.notes.get(uri) or Note(uri)
+            title = note.title or first_heading(body) or Path(uri).stem
+            self.page_titles[uri] = title
+            pages.append(NotePage(uri, title, note.key, note.date, note.status, tuple(note.tags), note.summary))
+        self._doc_pages = set(in_nav + rest)
+        self._files = files
+        self.note_index = NotesIndex.of(pages)
+        self.cited_in = scan_citations(sources, self.bib.__contains__)
+        self._load_roadmap()
+        return nav
+
+    def _load_roadmap(self) -> None:
+        paths = [self.bib_path / self.config.roadmap_yaml, self.bib_path / self.config.roadmap_bib]
+        if not all(p.is_file() for p in paths):
+            self.roadmap, self._places = None, {}
+            return
+        stamp = tuple((p.stat().st_mtime_ns, p.stat().st_size) for p in paths)
+        if stamp != self._roadmap_stamp:  # read once per change of the files, not per build
+            self._roadmap_problem = None
+            try:
+                self.roadmap = load_roadmap(*paths)
+            except (OSError, ValueError) as err:
+                self.roadmap = None
+                self._roadmap_problem = Problem(self._display(paths[0]), None, f"roadmap not loaded: {err}")
+            self._places = roadmap_places(self.roadmap)
+            self._roadmap_stamp = stamp
+        if self._roadmap_problem is not None:  # every build, until fixed
+            self._report([self._roadmap_problem])
+
+    def _doc_url(self, here: str, doc: str, anchor: str | None) -> str | None:
+        """URL of `doc` relative to the page `here`, as MkDocs writes it; None if not in the site."""
+        target, source = self._files.get_file_from_path(doc), self._files.get_file_from_path(here)
+        if target is None or source is None or doc not in self._doc_pages:
+            return None
+        url = get_relative_url(target.url, source.url)
+        return f"{url}#{anchor}" if anchor else url
+
+    def _note_preview(self, key: str, here: str) -> str:
+        return note_preview(self.note_index.by_key.get(key), here)
+
+    def _describe(self, note: NotePage) -> str | None:
+        entry = self.bib.entries.get(note.key) if note.key else None
+        return short_citation(entry) if entry else None
+
+    def _companion_markdown(self, markdown: str, here: str) -> str:
+        note = self.notes.get(here)
+        if note is not None and note.key and note.key in self.bib:
+            card = build_card(self.bib.entries[note.key], note, self._places)
+            markdown = insert_after_title(markdown, card_html(
+                card, lambda doc, anchor: self._doc_url(here, doc, anchor),
+                self.config.roadmap_page, self.config.references_page, key_anchor(note.key)))
+        for name, marker in MARKERS.items():
+            if marker in markdown:
+                markdown = markdown.replace(marker, self._generated(name, here))
+        return markdown
+
+    def _generated(self, name: str, here: str) -> str:
+        if name == "references":
+            assert self.format_entry is not None
+            reading_lists = set(self.config.reading_lists)
+            keys = reference_keys(self.bib.entries, lambda e: Path(e.file).name in reading_lists,
+                                  self.cited_in, self.note_index.by_key)
+            return references_markdown(
+                keys, lambda key: reference_markdown(self.bib.entries[key], self.format_entry(key)),  # type: ignore[misc]
+                self.cited_in, self.note_index, self.page_titles, here)
+        if name == "roadmap":
+            if self.roadmap is None:
+                return "路线图数据(bib/roadmap.yaml, bib/roadmap.bib)不存在。"
+            return roadmap_markdown(self.roadmap, self.note_index, self.bib.entries, here)
+        if name == "timeline":
+            return timeline_markdown(self.note_index.notes, here, self._describe)
+        return latest_markdown(self.note_index.notes, here, self._describe)
 
 
 def _copy_if_changed(src: str, dst: str) -> str:

@@ -1,0 +1,245 @@
+"""The generated pages (references, roadmap, reading timeline) and the home page's latest notes,
+as Markdown, from plain data. No MkDocs here: the plugin gathers the data once per build and
+asks these functions for the text of each page.
+
+Every link to another doc is a relative link to its .md file, so MkDocs checks it (strict) and
+rewrites it for the built site.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+from .bibliography import BibEntry
+from .cards import STATUS_LABELS, entry_title, roadmap_anchor, short_citation
+from .citedin import CitedIn, footnote_ref_anchor
+from .mdtext import key_anchor, md_escape, relative_link, stars
+from .roadmap import Roadmap, next_up, progress
+
+# Markers an author puts in a page; the plugin replaces each by the generated text.
+MARKERS = {
+    "references": "<!-- dlnotes:references -->",
+    "roadmap": "<!-- dlnotes:roadmap -->",
+    "timeline": "<!-- dlnotes:timeline -->",
+    "latest": "<!-- dlnotes:latest-notes -->",
+}
+UNDATED = "未注明日期"
+_ATX_H1 = re.compile(r"^#[ \t]+(.+?)(?:[ \t]+#+)?[ \t]*(?:\{[^}]*\})?[ \t]*$", re.M)
+
+
+@dataclass(frozen=True)
+class NotePage:
+    """What the generated pages need to know about one note."""
+
+    path: str                      # relative to docs/, with "/"
+    title: str
+    key: str | None = None
+    date: dt.date | None = None
+    status: str | None = None
+    tags: tuple[str, ...] = ()
+    summary: str | None = None
+
+
+def first_heading(markdown: str) -> str | None:
+    """Text of the first "# " heading (good enough for a title: notes start with one)."""
+    m = _ATX_H1.search(markdown)
+    return m.group(1).strip() if m else None
+
+
+def is_note(page: NotePage) -> bool:
+    """A note is a page about a paper (front matter `key`) or one with a reading date."""
+    return page.key is not None or page.date is not None
+
+
+@dataclass
+class NotesIndex:
+    notes: list[NotePage] = field(default_factory=list)  # in nav order
+    by_key: dict[str, NotePage] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, pages: Iterable[NotePage]) -> NotesIndex:
+        index = cls()
+        for page in pages:
+            if not is_note(page):
+                continue
+            index.notes.append(page)
+            if page.key:
+                index.by_key.setdefault(page.key, page)  # the first note on a paper is its note
+        return index
+
+    def read(self) -> dict[str, dt.date | None]:
+        """key -> reading date (None if undated) for every paper whose note says status read."""
+        return {key: note.date for key, note in self.by_key.items() if note.status == "read"}
+
+
+# --- citation previews ----------------------------------------------------------------
+
+
+def note_preview(note: NotePage | None, here: str) -> str:
+    """Appended to a citation's footnote: a link to our note on the paper and its summary, so the
+    hover preview shows them. Nothing when there is no note, or when it is this very page."""
+    if note is None or note.path == here:
+        return ""
+    link = f"[{md_escape(note.title)}]({relative_link(here, note.path)})"
+    summary = f" — {note.summary}" if note.summary else ""
+    return f"<br>我们的笔记: {link}{summary}"
+
+
+# --- references page ------------------------------------------------------------------------
+
+
+def reference_keys(entries: Mapping[str, BibEntry], is_reading_list: Callable[[BibEntry], bool], cited: CitedIn, noted: Iterable[str]) -> list[str]:
+    """Every entry of the reference files, and the reading-list entries that are cited or have a
+    note; sorted by key (keys start with the first author's surname, so this reads as by author)."""
+    wanted = set(cited.pages) | set(noted)
+    keys = [k for k, e in entries.items() if not is_reading_list(e) or k in wanted]
+    return sorted(keys, key=lambda k: (k.casefold(), k))
+
+
+def references_markdown(
+    keys: Sequence[str],
+    reference_text: Callable[[str], str],
+    cited: CitedIn,
+    notes: NotesIndex,
+    titles: Mapping[str, str],
+    here: str,
+) -> str:
+    """One block per entry with a stable id (see mdtext.key_anchor), the formatted reference, our
+    note on it, and the notes citing it, each linked to its first citation of the entry."""
+    out = [f"共 {len(keys)} 条文献。每条下面列出引用它的笔记,链接指向笔记中第一次引用它的位置。", ""]
+    for key in keys:
+        facts = [f'<code class="ref-key">{_html(key)}</code>']
+        note = notes.by_key.get(key)
+        if note is not None:
+            facts.append(f"笔记: [{md_escape(note.title)}]({relative_link(here, note.path)})")
+        citing = cited.citing(key)
+        if citing:
+            links = ", ".join(
+                f"[{md_escape(titles.get(p, p))}]({relative_link(here, p, footnote_ref_anchor(key))})" for p in citing
+            )
+            facts.append(f"引用于: {links}")
+        else:
+            facts.append("尚未被笔记引用")
+        # One paragraph per entry, its id and class set by attr_list on the last line: a
+        # <div markdown> per entry (md_in_html) made this page the slowest of a 1000-entry site.
+        out.append(" ".join(reference_text(key).split("\n")) + "<br>")
+        out.append(" · ".join(facts))
+        out.append(f"{{: #{key_anchor(key)} .ref-entry }}")
+        out.append("")
+    return "\n".join(out)
+
+
+def _html(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+# --- roadmap page ------------------------------------------------------------------------------
+
+
+def _status_cell(note: NotePage | None, here: str) -> str:
+    if note is None:
+        return "未读"
+    parts = [STATUS_LABELS.get(note.status or "", "有笔记")]
+    if note.status == "read" and note.date:
+        parts.append(note.date.isoformat())
+    parts.append(f"[笔记]({relative_link(here, note.path)})")
+    return " · ".join(parts)
+
+
+def roadmap_markdown(
+    roadmap: Roadmap,
+    notes: NotesIndex,
+    entries: Mapping[str, BibEntry],
+    here: str,
+    next_count: int = 5,
+) -> str:
+    """Overall progress, "next up", then each section in order with its papers' stars and status.
+    Status comes only from the notes' front matter (via `notes`)."""
+    read = notes.read()
+    done = progress(roadmap, read)
+    places = sum(s.total for s in done.sections)
+    out = ["## 进度", ""]
+    out.append(f"已读 **{done.read} / {done.total}** 篇论文(各节共 {places} 处:有的论文列在不止一节)。")
+    out += ["", "| 节 | 已读 |", "|---|---:|"]
+    for s in done.sections:
+        out.append(f"| [{md_escape(s.id + ' ' + s.title)}](#{roadmap_anchor(s.id)}) | {s.read} / {s.total} |")
+    out.append(f"| **合计(处)** | {sum(s.read for s in done.sections)} / {places} |")
+    out += ["", "## 接下来读 {#next-up}", ""]
+    upcoming = next_up(roadmap, read, next_count)
+    if not upcoming:
+        out.append("路线图上的论文都读完了。")
+    for i, paper in enumerate(upcoming, start=1):
+        out.append(f"{i}. {_paper_label(paper.key, paper.title, paper.links, entries, notes, here)}"
+                   f" — {md_escape(paper.section_ids[0] if paper.section_ids else '')} {stars(paper.stars)}".rstrip())
+    for section in roadmap.sections:
+        row = next(s for s in done.sections if s.id == section.id)
+        out += ["", f"## {md_escape(section.id + ' ' + section.title)} {{#{roadmap_anchor(section.id)}}}", ""]
+        out.append(f"已读 {row.read} / {row.total}")
+        out += ["", "| 论文 | 推荐 | 状态 |", "|---|---|---|"]
+        for paper in section.papers:
+            label = _paper_label(paper.key, paper.title, paper.links, entries, notes, here)
+            rating = f'<span class="roadmap-stars" title="{paper.stars}/5">{stars(paper.stars)}</span>' if paper.stars else "—"
+            out.append(f"| {label} | {rating} | {_status_cell(notes.by_key.get(paper.key), here)} |")
+    out.append("")
+    return "\n".join(out)
+
+
+def _paper_label(key: str, title: str, links: Sequence[str], entries: Mapping[str, BibEntry], notes: NotesIndex, here: str) -> str:
+    entry = entries.get(key)
+    shown = md_escape(entry_title(entry) if entry else title)
+    note = notes.by_key.get(key)
+    if note is not None:
+        shown = f"[{shown}]({relative_link(here, note.path)})"
+    elif links:
+        shown = f"[{shown}](<{links[0]}>)"
+    who = md_escape(short_citation(entry)) if entry else ""
+    return f"{shown}<br><small>{who}</small>" if who else shown
+
+
+# --- timeline and latest notes --------------------------------------------------------------
+
+
+def _by_date(notes: Sequence[NotePage]) -> list[NotePage]:
+    """Dated notes newest first, then undated ones; ties keep the given (nav) order."""
+    dated = sorted((n for n in notes if n.date), key=lambda n: n.date, reverse=True)  # type: ignore[arg-type,return-value]
+    return dated + [n for n in notes if not n.date]
+
+
+def _note_line(note: NotePage, here: str, describe: Callable[[NotePage], str | None] | None = None) -> str:
+    parts = [note.date.isoformat()] if note.date else []
+    text = f"[{md_escape(note.title)}]({relative_link(here, note.path)})"
+    extra = describe(note) if describe else None
+    if extra:
+        text += f" ({md_escape(extra)})"
+    parts.append(text)
+    status = STATUS_LABELS.get(note.status or "")
+    if status:
+        parts.append(status)
+    return "- " + " · ".join(parts)
+
+
+def timeline_markdown(notes: Sequence[NotePage], here: str, describe: Callable[[NotePage], str | None] | None = None) -> str:
+    """Notes by reading date, newest first, under month headings; undated ones at the end."""
+    out: list[str] = []
+    month: tuple[int, int] | None = None
+    undated = False
+    for note in _by_date(notes):
+        if note.date and (note.date.year, note.date.month) != month:
+            month = (note.date.year, note.date.month)
+            out += ["", f"## {month[0]} 年 {month[1]} 月", ""]
+        elif not note.date and not undated:
+            undated = True
+            out += ["", f"## {UNDATED}", ""]
+        out.append(_note_line(note, here, describe))
+    if not out:
+        out = ["还没有笔记。"]
+    return "\n".join(out).strip("\n") + "\n"
+
+
+def latest_markdown(notes: Sequence[NotePage], here: str, describe: Callable[[NotePage], str | None] | None = None, n: int = 5) -> str:
+    """The latest `n` notes: by reading date, newest first, then undated ones in nav order."""
+    chosen = _by_date(notes)[:n]
+    return "\n".join(_note_line(note, here, describe) for note in chosen) + "\n" if chosen else "还没有笔记。\n"
