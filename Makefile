@@ -10,11 +10,11 @@ HOST   ?= 127.0.0.1:8000
 export NO_MKDOCS_2_WARNING := 1
 
 .DEFAULT_GOAL := help
-.PHONY: help serve serve-fast build test linkcheck bench bench-linkcheck note lock clean
+.PHONY: help serve serve-full build test linkcheck bench bench-linkcheck note lock clean
 
 help:
 	@echo "make serve      set up, build and preview with live reload at http://$(HOST)"
-	@echo "make serve-fast the same, rebuilding only the edited page (for a large site; not strict)"
+	@echo "make serve-full preview that rebuilds every page on every save"
 	@echo "make test       set up (with test tools) and run the whole suite, strict build included"
 	@echo "make build      strict build into site/"
 	@echo "make note KEY=  start a note for a BibTeX or roadmap key"
@@ -55,13 +55,15 @@ setup-dev: $(VENV)/.dev node_modules/.installed
 build: setup
 	$(BIN)/mkdocs build --strict --site-dir site
 
+# Preview: a save rebuilds only the saved page, unless it changed something other pages show
+# (a title, front matter, citations, the bib), then every page (see src/dlnotes/mkdocs_plugin.py).
+# Not strict: a mistake is shown in the terminal and the preview keeps running.
 serve: setup
-	$(BIN)/mkdocs serve --no-strict --dev-addr $(HOST)
-
-# Faster preview for a large site: rebuilds only the changed page (not strict, see README).
-# --no-strict is needed: mkdocs.yml sets strict, and a dirty build always warns (stale links).
-serve-fast: setup
 	$(BIN)/mkdocs serve --dirty --no-strict --dev-addr $(HOST)
+
+# Preview that rebuilds every page on every save, as MkDocs does by default.
+serve-full: setup
+	$(BIN)/mkdocs serve --no-strict --dev-addr $(HOST)
 
 test: setup-dev
 	$(PY) -m pytest

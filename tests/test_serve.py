@@ -1,4 +1,5 @@
-"""`mkdocs serve` (as `make serve` runs it) reports a mistake, keeps serving, and recovers."""
+"""`mkdocs serve` as `make serve` runs it (--dirty --no-strict): reports a mistake, keeps serving,
+recovers; rebuilds only the saved page, but every page when something other pages show changed."""
 
 from __future__ import annotations
 
@@ -38,19 +39,23 @@ def _wait_for(condition, timeout: float = 30.0) -> bool:
     return False
 
 
-def test_serve_shows_the_error_keeps_serving_and_recovers(tmp_path: Path) -> None:
-    site = tmp_path / "mini"
-    shutil.copytree(MINI, site)
+def _serve(site: Path) -> tuple[subprocess.Popen[str], list[str], str]:
     port = _free_port()
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "NO_COLOR": "1"}
     server = subprocess.Popen(
-        [sys.executable, "-m", "mkdocs", "serve", "--no-strict", "--dev-addr", f"127.0.0.1:{port}"],
+        [sys.executable, "-m", "mkdocs", "serve", "--dirty", "--no-strict", "--dev-addr", f"127.0.0.1:{port}"],
         cwd=site, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
     )
     output: list[str] = []
-    reader = threading.Thread(target=lambda: output.extend(iter(server.stdout.readline, "")), daemon=True)
-    reader.start()
-    note_url = f"http://127.0.0.1:{port}/note/"
+    threading.Thread(target=lambda: output.extend(iter(server.stdout.readline, "")), daemon=True).start()
+    return server, output, f"http://127.0.0.1:{port}/"
+
+
+def test_serve_shows_the_error_keeps_serving_and_recovers(tmp_path: Path) -> None:
+    site = tmp_path / "mini"
+    shutil.copytree(MINI, site)
+    server, output, base = _serve(site)
+    note_url = base + "note/"
     try:
         assert _wait_for(lambda: (_get(note_url) or "").find("Last paragraph of the note.") != -1), "".join(output)
         note = site / "docs" / "note.md"
@@ -63,6 +68,26 @@ def test_serve_shows_the_error_keeps_serving_and_recovers(tmp_path: Path) -> Non
         assert _wait_for(lambda: "Fixed last paragraph of the note." in (_get(note_url) or "")), "did not recover"
         assert "fn:smith2020deep" in (_get(note_url) or "")
         assert not any("Traceback" in line for line in output), "".join(output)
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+def test_a_saved_title_reaches_the_other_pages_and_a_body_edit_rebuilds_one_page(tmp_path: Path) -> None:
+    site = tmp_path / "mini"
+    shutil.copytree(MINI, site)
+    server, output, base = _serve(site)
+    try:
+        assert _wait_for(lambda: "Smith 2020" in (_get(base) or "")), "".join(output)
+        note = site / "docs" / "note.md"
+        text = note.read_text(encoding="utf-8")
+        note.write_text(text.replace("Last paragraph", "Edited last paragraph"), encoding="utf-8")
+        assert _wait_for(lambda: "Edited last paragraph" in (_get(base + "note/") or ""))
+        assert not any("rebuilding every page" in line for line in output), "a body edit rebuilt every page"
+        # The title is in every page's navigation: the home page must show the new one.
+        note.write_text(text.replace("# Smith 2020", "# Smith 2020 revised"), encoding="utf-8")
+        assert _wait_for(lambda: "Smith 2020 revised" in (_get(base) or "")), "".join(output)
+        assert any("rebuilding every page" in line for line in output)
     finally:
         server.terminate()
         server.wait(timeout=10)

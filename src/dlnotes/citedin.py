@@ -25,24 +25,34 @@ class CitedIn:
         return self.pages.get(key, [])
 
 
-def scan_citations(sources: Iterable[tuple[str, str]], known: Callable[[str], bool]) -> CitedIn:
-    """`sources`: (page path, page Markdown without front matter) in the order to list pages.
-    Unknown keys are left out: they produce no footnote, so there is nothing to link to."""
+def page_citations(markdown: str, known: Callable[[str], bool]) -> list[str]:
+    """Keys a page cites, in order of first citation. Unknown keys are left out: they produce
+    no footnote, so there is nothing to link to."""
+    if "@" not in markdown:  # no citation possible: skip the scan (most of a big site's pages)
+        return []
+    groups, _issues, _unclosed = find_citations(markdown)
+    order: list[str] = []
+    for group in groups:
+        for item in group.items:
+            if item.key not in order and known(item.key):
+                order.append(item.key)
+    return order
+
+
+def index_citations(cited: Iterable[tuple[str, list[str]]]) -> CitedIn:
+    """`cited`: (page path, its keys) in the order to list pages."""
     index = CitedIn()
-    for path, markdown in sources:
-        if "@" not in markdown:  # no citation possible: skip the scan (most of a big site's pages)
-            continue
-        groups, _issues, _unclosed = find_citations(markdown)
-        order: list[str] = []
-        for group in groups:
-            for item in group.items:
-                if item.key not in order and known(item.key):
-                    order.append(item.key)
+    for path, order in cited:
         if order:
             index.keys[path] = order
             for key in order:
                 index.pages.setdefault(key, []).append(path)
     return index
+
+
+def scan_citations(sources: Iterable[tuple[str, str]], known: Callable[[str], bool]) -> CitedIn:
+    """`sources`: (page path, page Markdown without front matter) in the order to list pages."""
+    return index_citations((path, page_citations(markdown, known)) for path, markdown in sources)
 
 
 def footnote_ref_anchor(key: str) -> str:
