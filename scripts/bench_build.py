@@ -54,6 +54,7 @@ def generate(root: Path, notes: int, keys: int, entries: int, seed: int = 1) -> 
 def site_config(root: Path, variant: str) -> Path:
     config = yaml.load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"), Loader=yaml.Loader)
     config.pop("nav", None)
+    config["theme"]["custom_dir"] = str(ROOT / "overrides")  # the site is generated in a temporary folder
     config["strict"] = False
     config["validation"] = {"nav": {"omitted_files": "ignore"}}
     plugins = [p for p in config["plugins"] if not (isinstance(p, dict) and "dlnotes" in p)]

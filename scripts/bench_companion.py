@@ -114,6 +114,8 @@ def strip_block(text: str, start: re.Pattern[str]) -> str:
 def configs(root: Path) -> dict[str, Path]:
     base = (REPO / "mkdocs.yml").read_text(encoding="utf-8")
     base = strip_block(base, re.compile(r"^nav:"))
+    # The generated site lives in a temporary folder: point at the project's template overrides.
+    base = re.sub(r"^(\s*custom_dir:\s*)overrides\s*$", rf"\g<1>{REPO / 'overrides'}", base, flags=re.M)
     ours = base
     plain_tags = strip_block(base, re.compile(r"^  - dlnotes:"))
     plain = strip_block(plain_tags, re.compile(r"^  - tags\s*$"))

@@ -106,3 +106,21 @@ def test_the_project_bib_is_clean() -> None:
     assert bib.entries["bahdanau2014neural"].get("code") == "https://github.com/pcyin/pytorch_basic_nmt"
     assert bib.entries["mnih2014recurrent"].get("code") == "https://github.com/kevinzakka/recurrent-visual-attention"
     assert bib.entries["lecun2015deep"].get("doi") == "10.1038/nature14539"
+
+
+def test_formatted_entries_are_kept_between_builds_and_redone_when_an_entry_changes(tmp_path: Path) -> None:
+    from dlnotes.bibliography import FormatStore
+
+    bibdir, store_path = tmp_path / "bib", tmp_path / ".cache" / "formatted.json"
+    bibdir.mkdir()
+    first = EntryFormatter(load(bibdir, refs=GOOD), store=FormatStore(store_path))
+    text = first("good2020")
+    first.store.save()
+    assert first.calls == 1 and store_path.is_file()
+    again = EntryFormatter(load(bibdir, refs=GOOD), store=FormatStore(store_path))
+    assert again("good2020") == text and again.calls == 0
+    changed = EntryFormatter(load(bibdir, refs=GOOD.replace("{Fine}", "{Finer}")), store=FormatStore(store_path))
+    assert "Finer" in changed("good2020") and changed.calls == 1
+    store_path.write_text("{not json", encoding="utf-8")  # a damaged cache is ignored, not fatal
+    damaged = EntryFormatter(load(bibdir, refs=GOOD), store=FormatStore(store_path))
+    assert damaged("good2020") == text and damaged.calls == 1

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from .keys import KEY_PATTERN, KEY_RULE
 from .markdown_spans import Unclosed, line_of, line_offsets, scan
@@ -61,6 +62,12 @@ class CitedPage:
 
 
 def find_citations(markdown: str) -> tuple[list[CitationGroup], list[CitationIssue], list[Unclosed]]:
+    groups, issues, unclosed = _find_citations(markdown)
+    return list(groups), list(issues), list(unclosed)
+
+
+@lru_cache(maxsize=4096)  # the cited-in scan (before rendering) and the page itself ask for the same text
+def _find_citations(markdown: str) -> tuple[tuple[CitationGroup, ...], tuple[CitationIssue, ...], tuple[Unclosed, ...]]:
     spans = scan(markdown)
     offsets = line_offsets(markdown)
     protected = spans.protected
@@ -84,7 +91,7 @@ def find_citations(markdown: str) -> tuple[list[CitationGroup], list[CitationIss
         groups.append(CitationGroup(start, end, line, tuple(items)))
     # Nested brackets: keep the innermost citation only.
     groups = [g for g in groups if not any(o is not g and o.start <= g.start and g.end <= o.end for o in groups)]
-    return groups, issues, spans.unclosed_math
+    return tuple(groups), tuple(issues), tuple(spans.unclosed_math)
 
 
 def _overlaps(protected: list[tuple[int, int]], start: int, end: int) -> bool:
@@ -107,7 +114,8 @@ def cite_page(
     groups, issues, unclosed = find_citations(markdown)
     offsets = line_offsets(markdown)
     for u in unclosed:
-        issues.append(CitationIssue(line_of(offsets, u.offset), f"unclosed math '{u.delimiter}': add the closing delimiter (or write \\$ for a dollar sign)"))
+        hint = " (or write \\$ for a dollar sign)" if u.delimiter == "$" else ""
+        issues.append(CitationIssue(line_of(offsets, u.offset), f"unclosed math '{u.delimiter}': add the closing delimiter{hint}"))
     result = CitedPage(markdown, issues=issues)
     own_footnotes = set(re.findall(r"^[ ]{0,3}\[\^([^\]]+)\]:", markdown, re.M))
     out: list[str] = []

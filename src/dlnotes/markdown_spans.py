@@ -11,9 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from markdown_it import MarkdownIt
-
-_md = MarkdownIt("commonmark")
+from . import mdparse
 
 _BACKTICKS = re.compile(r"`+")
 _AUTOLINK = re.compile(r"<(?:[A-Za-z][A-Za-z0-9+.\-]{1,31}:[^\s<>]*|[A-Za-z0-9.!#$%&'*+/=?^_`{|}~\-]+@[A-Za-z0-9\-.]+)>")
@@ -58,7 +56,7 @@ def line_of(offsets: list[int], position: int) -> int:
 
 def _block_ranges(text: str, offsets: list[int]) -> list[tuple[int, int]]:
     ranges = []
-    for token in _md.parse(text):
+    for token in mdparse.parse_blocks(text):
         if token.type in ("fence", "code_block", "html_block") and token.map:
             start, end = token.map
             end_offset = offsets[end] if end < len(offsets) else len(text)

