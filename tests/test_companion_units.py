@@ -240,3 +240,12 @@ def test_roadmap_page_counts_status_and_next_up(bib: Bibliography, roadmap) -> N
 def test_first_heading() -> None:
     assert first_heading("intro\n# Title {#x}\n## b") == "Title"
     assert first_heading("## only h2") is None
+
+
+def test_card_goes_after_the_first_rendered_h1() -> None:
+    from dlnotes.cards import insert_after_title_html
+
+    html = '<h1 id="t">Title<a class="headerlink" href="#t">¶</a></h1>\n<p>Body</p><h1>Second</h1>'
+    assert insert_after_title_html(html, "<div>CARD</div>") == (
+        '<h1 id="t">Title<a class="headerlink" href="#t">¶</a></h1>\n<div>CARD</div>\n\n<p>Body</p><h1>Second</h1>')
+    assert insert_after_title_html("<p>No title</p>", "<div>CARD</div>") == "\n<div>CARD</div>\n<p>No title</p>"

@@ -258,6 +258,19 @@ def _h(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
 
 
+_H1_END = re.compile(r"</h1\s*>", re.I)
+
+
+def insert_after_title_html(html: str, block: str) -> str:
+    """Put `block` right after the rendered page's first <h1> (at the top when it has none).
+
+    The card is inserted into the HTML, not the Markdown: as a raw HTML block it went through
+    Python-Markdown's HTML parser on every page for nothing (it is HTML already)."""
+    m = _H1_END.search(html)
+    at = m.end() if m else 0
+    return html[:at] + "\n" + block.rstrip("\n") + "\n" + html[at:]
+
+
 def insert_after_title(markdown: str, block: str) -> str:
     """Put `block` right after the page's first level-1 heading (ATX or setext, outside code);
     at the top when the page has none."""

@@ -16,7 +16,7 @@ from mkdocs.structure.files import Files
 from mkdocs.utils import get_relative_url
 
 from .bibliography import Bibliography, EntryFormatter, FormatStore, load_bibliography
-from .cards import build_card, card_html, insert_after_title, roadmap_places, short_citation
+from .cards import build_card, card_html, insert_after_title_html, roadmap_places, short_citation
 from .citations import cite_page
 from .citedin import CitedIn, index_citations, page_citations
 from .companion import (MARKERS, NotePage, NotesIndex, first_heading, latest_markdown, note_preview,
@@ -152,7 +152,7 @@ class NotesPlugin(BasePlugin[NotesConfig]):
 
     def on_page_content(self, html, page, config, files):
         self.anchors[page.file.src_uri] = html_ids(html)
-        return html
+        return self._card_html(html, page.file.src_uri)
 
     def on_env(self, env, config, files):
         # Every page is rendered by now, so every anchor is known.
@@ -299,13 +299,16 @@ class NotesPlugin(BasePlugin[NotesConfig]):
         entry = self.bib.entries.get(note.key) if note.key else None
         return short_citation(entry) if entry else None
 
-    def _companion_markdown(self, markdown: str, here: str) -> str:
+    def _card_html(self, html: str, here: str) -> str:
         note = self.notes.get(here)
-        if note is not None and note.key and note.key in self.bib:
-            card = build_card(self.bib.entries[note.key], note, self._places)
-            markdown = insert_after_title(markdown, card_html(
-                card, lambda doc, anchor: self._doc_url(here, doc, anchor),
-                self.config.roadmap_page, self.config.references_page, key_anchor(note.key)))
+        if note is None or not note.key or note.key not in self.bib:
+            return html
+        card = build_card(self.bib.entries[note.key], note, self._places)
+        return insert_after_title_html(html, card_html(
+            card, lambda doc, anchor: self._doc_url(here, doc, anchor),
+            self.config.roadmap_page, self.config.references_page, key_anchor(note.key)))
+
+    def _companion_markdown(self, markdown: str, here: str) -> str:
         for name, marker in MARKERS.items():
             if marker in markdown:
                 markdown = markdown.replace(marker, self._generated(name, here))
