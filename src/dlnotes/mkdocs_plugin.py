@@ -7,6 +7,7 @@ one; moving to another site engine means rewriting only this file.
 from __future__ import annotations
 
 import logging
+import re
 import shutil
 from pathlib import Path
 
@@ -19,16 +20,17 @@ from .bibliography import Bibliography, EntryFormatter, FormatStore, load_biblio
 from .cards import build_card, card_html, insert_after_title_html, roadmap_places, short_citation
 from .citations import cite_page
 from .citedin import CitedIn, index_citations, page_citations
-from .companion import (MARKERS, NotePage, NotesIndex, first_heading, latest_markdown, note_preview,
+from .companion import (MARKERS, NotePage, NotesIndex, first_heading, latest_markdown,
                         reference_keys, references_markdown, roadmap_markdown, timeline_markdown)
 from .doclinks import check_links, html_ids
 from .mdtext import key_anchor
 from .notes import Note, parse_note as read_note_text, read_note, split_front_matter
 from .problems import Problem
-from .references import reference_markdown
+from .references import markdown_to_inline_html, reference_markdown, text_html
 from .roadmap import Roadmap, load_roadmap
 
 log = logging.getLogger("mkdocs.plugins.dlnotes")
+_PLACEHOLDER = re.compile(r"dlnotesref(\d+)x")
 
 # The parts of MathJax a page needs (see README "Math"): the combined component, its fonts and
 # the TeX extensions it loads on demand.
@@ -57,6 +59,8 @@ class NotesPlugin(BasePlugin[NotesConfig]):
         self._bib_stamp: tuple | None = None
         self.notes: dict[str, Note] = {}
         self.dirty = False
+        self._reference_cache: tuple[tuple | None, dict[str, str]] = (None, {})
+        self._placeholders: list[str] = []  # the current page's references, see _reference_placeholder
         # Per file: (mtime, size) -> what reading it gave, so a rebuild re-reads only what changed.
         self._read_cache: dict[str, tuple[tuple[int, int], Note | None, list[Problem], str | None]] = {}
         self._scan_cache: dict[str, tuple[str, tuple | None, tuple[str, list[str]]]] = {}
@@ -141,8 +145,7 @@ class NotesPlugin(BasePlugin[NotesConfig]):
         result = cite_page(
             markdown,
             known=self.bib.__contains__,
-            reference_text=lambda key: reference_markdown(self.bib.entries[key], self.format_entry(key))
-            + self._note_preview(key, page.file.src_uri),
+            reference_text=lambda key: self._reference_placeholder(key, page.file.src_uri),
             suggest=self.bib.suggest,
             reported=self.bib.broken.__contains__,
         )
@@ -151,6 +154,7 @@ class NotesPlugin(BasePlugin[NotesConfig]):
         return self._companion_markdown(result.markdown, page.file.src_uri)
 
     def on_page_content(self, html, page, config, files):
+        html = self._fill_references(html)
         self.anchors[page.file.src_uri] = html_ids(html)
         return self._card_html(html, page.file.src_uri)
 
@@ -292,8 +296,38 @@ class NotesPlugin(BasePlugin[NotesConfig]):
         url = get_relative_url(target.url, source.url)
         return f"{url}#{anchor}" if anchor else url
 
-    def _note_preview(self, key: str, here: str) -> str:
-        return note_preview(self.note_index.by_key.get(key), here)
+    def _reference_placeholder(self, key: str, here: str) -> str:
+        """Footnote text for Python-Markdown: a plain word, swapped for the reference's HTML in
+        on_page_content. Python-Markdown re-parsing every formatted reference on every citing
+        page (links, URLs, escapes) was most of a note's rendering time."""
+        self._placeholders.append(self._reference_html(key, here))
+        return f"dlnotesref{len(self._placeholders) - 1}x"
+
+    def _fill_references(self, html: str) -> str:
+        if not self._placeholders:
+            return html
+        filled = _PLACEHOLDER.sub(lambda m: self._placeholders[int(m.group(1))], html)
+        self._placeholders = []
+        return filled
+
+    def _reference_html(self, key: str, here: str) -> str:
+        """A citation's footnote: the formatted entry with its links, as HTML made once per
+        entry per bib (Python-Markdown would otherwise parse the same references on every
+        citing page), then a link to our note on the paper and its summary, if there is one."""
+        assert self.format_entry is not None
+        stamp, cache = self._reference_cache
+        if stamp != self._bib_stamp:
+            stamp, cache = self._bib_stamp, {}
+            self._reference_cache = (stamp, cache)
+        html = cache.get(key)
+        if html is None:
+            html = cache[key] = markdown_to_inline_html(reference_markdown(self.bib.entries[key], self.format_entry(key)))
+        note = self.note_index.by_key.get(key)
+        url = self._doc_url(here, note.path, None) if note is not None and note.path != here else None
+        if note is None or url is None:
+            return html
+        summary = f" — {text_html(note.summary)}" if note.summary else ""
+        return f'{html}<br>我们的笔记: <a href="{url}">{text_html(note.title)}</a>{summary}'
 
     def _describe(self, note: NotePage) -> str | None:
         entry = self.bib.entries.get(note.key) if note.key else None
