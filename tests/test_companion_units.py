@@ -14,7 +14,7 @@ from dlnotes.bibliography import Bibliography, load_bibliography
 from dlnotes.cards import (INTERNAL_FIELDS, bibtex_text, build_card, card_html, entry_authors, entry_links,
                            insert_after_title, roadmap_anchor, roadmap_places, short_citation)
 from dlnotes.citedin import footnote_ref_anchor, scan_citations
-from dlnotes.companion import (NotePage, NotesIndex, first_heading, latest_markdown, note_preview, reference_keys,
+from dlnotes.companion import (NotePage, NotesIndex, first_heading, latest_markdown, reference_keys,
                                references_markdown, roadmap_markdown, timeline_markdown)
 from dlnotes.mdtext import key_anchor, md_escape, plain_text, relative_link, stars
 from dlnotes.notes import Note
@@ -179,14 +179,6 @@ def test_notes_index_keeps_notes_only_and_reads_status_from_front_matter() -> No
     index = NotesIndex.of(NOTES)
     assert [n.path for n in index.notes][0] == "papers/lecun2015deep.md"  # index page is not a note
     assert index.read() == {"lecun2015deep": dt.date(2021, 1, 28), "bahdanau2014neural": None, "sawant2020understanding": None}
-
-
-def test_note_preview_links_other_pages_but_not_the_note_itself() -> None:
-    index = NotesIndex.of(NOTES)
-    note = index.by_key["bahdanau2014neural"]
-    assert note_preview(note, "attention/sawant2020understanding.md") == "<br>我们的笔记: [NMT](bahdanau2014neural.md) — 最早的 Attention。"
-    assert note_preview(note, "attention/bahdanau2014neural.md") == ""
-    assert note_preview(None, "x.md") == ""
 
 
 def test_timeline_newest_first_by_month_undated_last() -> None:

@@ -78,16 +78,6 @@ class NotesIndex:
 # --- citation previews ----------------------------------------------------------------
 
 
-def note_preview(note: NotePage | None, here: str) -> str:
-    """Appended to a citation's footnote: a link to our note on the paper and its summary, so the
-    hover preview shows them. Nothing when there is no note, or when it is this very page."""
-    if note is None or note.path == here:
-        return ""
-    link = f"[{md_escape(note.title)}]({relative_link(here, note.path)})"
-    summary = f" — {note.summary}" if note.summary else ""
-    return f"<br>我们的笔记: {link}{summary}"
-
-
 # --- references page ------------------------------------------------------------------------
 
 
