@@ -12,7 +12,7 @@ from pybtex.database import parse_string
 
 from dlnotes.bibliography import Bibliography, load_bibliography
 from dlnotes.cards import (INTERNAL_FIELDS, bibtex_text, build_card, card_html, entry_authors, entry_links,
-                           insert_after_title, roadmap_anchor, roadmap_places, short_citation)
+                           roadmap_anchor, roadmap_places, short_citation)
 from dlnotes.citedin import footnote_ref_anchor, scan_citations
 from dlnotes.companion import (NotePage, NotesIndex, first_heading, latest_markdown, reference_keys,
                                references_markdown, roadmap_markdown, timeline_markdown)
@@ -128,18 +128,6 @@ def test_short_citation(bib: Bibliography) -> None:
     assert short_citation(bib.entries["lecun2015deep"]) == "LeCun, Bengio, Hinton, Nature 2015"
     assert short_citation(bib.entries["mnih2014recurrent"]) == "Mnih et al., 2014"
     assert short_citation(bib.entries["bahdanau2014neural"]) == "Bahdanau, Cho, Bengio, 2014"
-
-
-@pytest.mark.parametrize("markdown,expected", [
-    ("# T\n\nbody\n", "# T\n\nCARD\n\nbody\n"),
-    ("intro\n\n# T\nbody\n", "intro\n\n# T\n\nCARD\n\nbody\n"),
-    ("```\n# not a title\n```\n# T\n", "```\n# not a title\n```\n# T\n\nCARD\n\n"),
-    ("T\n===\nbody\n", "T\n===\n\nCARD\n\nbody\n"),
-    ("no title\n", "CARD\n\nno title\n"),
-    ("## only h2\n", "CARD\n\n## only h2\n"),
-])
-def test_card_goes_after_the_first_h1(markdown: str, expected: str) -> None:
-    assert insert_after_title(markdown, "CARD") == expected
 
 
 def test_roadmap_anchor() -> None:

@@ -25,9 +25,6 @@ VENUE_FIELDS = ("journal", "booktitle", "howpublished", "publisher", "school", "
 STATUS_LABELS = {"read": "已读", "reading": "在读", "todo": "待读"}
 _ARXIV_ID = re.compile(r"^(?:arXiv:)?(\d{4}\.\d{4,5}(?:v\d+)?|[a-z\-]+(?:\.[A-Z]{2})?/\d{7})$", re.I)
 _ARXIV_ABS = re.compile(r"^https?://(?:www\.)?arxiv\.org/abs/", re.I)
-_H1 = re.compile(r"^#[ \t]+\S")
-_SETEXT_H1 = re.compile(r"^=+[ \t]*$")
-_FENCE = re.compile(r"^[ ]{0,3}(`{3,}|~{3,})")
 
 
 @dataclass(frozen=True)
@@ -269,28 +266,3 @@ def insert_after_title_html(html: str, block: str) -> str:
     m = _H1_END.search(html)
     at = m.end() if m else 0
     return html[:at] + "\n" + block.rstrip("\n") + "\n" + html[at:]
-
-
-def insert_after_title(markdown: str, block: str) -> str:
-    """Put `block` right after the page's first level-1 heading (ATX or setext, outside code);
-    at the top when the page has none."""
-    lines = markdown.split("\n")
-    fence: str | None = None
-    at = 0
-    for i, line in enumerate(lines):
-        m = _FENCE.match(line)
-        if fence:
-            if m and m.group(1)[0] == fence[0] and len(m.group(1)) >= len(fence):
-                fence = None
-            continue
-        if m:
-            fence = m.group(1)
-            continue
-        if _H1.match(line):
-            at = i + 1
-            break
-        if i > 0 and _SETEXT_H1.match(line) and lines[i - 1].strip():
-            at = i + 1
-            break
-    head, tail = "\n".join(lines[:at]), "\n".join(lines[at:])
-    return (head + "\n\n" if head else "") + block.rstrip("\n") + "\n\n" + tail.lstrip("\n")

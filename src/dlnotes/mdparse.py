@@ -13,11 +13,6 @@ _full = MarkdownIt("commonmark")
 _blocks = MarkdownIt("commonmark").disable("inline")
 
 
-def parse(text: str) -> list[Token]:
-    """Blocks and their inline tokens (links, images)."""
-    return _full.parse(text)
-
-
 def parse_blocks(text: str, env: dict | None = None) -> list[Token]:
     """Blocks only: `inline` tokens carry their source but no children. `env` receives the
     link reference definitions, for `parse_inline`."""
