@@ -59,11 +59,11 @@ build: setup
 # (a title, front matter, citations, the bib), then every page (see src/dlnotes/mkdocs_plugin.py).
 # Not strict: a mistake is shown in the terminal and the preview keeps running.
 serve: setup
-	$(BIN)/mkdocs serve --dirty --no-strict --dev-addr $(HOST)
+	SITE_URL=http://$(HOST)/ $(BIN)/mkdocs serve --dirty --no-strict --dev-addr $(HOST)
 
 # Preview that rebuilds every page on every save, as MkDocs does by default.
 serve-full: setup
-	$(BIN)/mkdocs serve --no-strict --dev-addr $(HOST)
+	SITE_URL=http://$(HOST)/ $(BIN)/mkdocs serve --no-strict --dev-addr $(HOST)
 
 test: setup-dev
 	$(PY) -m pytest

@@ -52,7 +52,9 @@ def generate(root: Path, notes: int, keys: int, entries: int, seed: int = 1) -> 
 
 
 def site_config(root: Path, variant: str) -> Path:
-    config = yaml.load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"), Loader=yaml.Loader)
+    from mkdocs.utils.yaml import yaml_load  # resolves !ENV and the !!python tags as MkDocs does
+
+    config = yaml_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))
     config.pop("nav", None)
     config["theme"]["custom_dir"] = str(ROOT / "overrides")  # the site is generated in a temporary folder
     config["strict"] = False

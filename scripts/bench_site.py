@@ -231,13 +231,13 @@ def wait_for(url: str, marker: str | None, timeout: float, server: subprocess.Po
 def edit_to_reload(config: Path, note: Path, page: str, dirty: bool, edits: int = 5) -> list[float]:
     """Serve, then append a marker to `note` `edits` times; seconds until the page shows each."""
     port = free_port()
-    mount = urlparse(re.search(r"^site_url:\s*(\S+)", config.read_text(encoding="utf-8"), re.M).group(1)).path
-    url = f"http://127.0.0.1:{port}{mount}{page}"
+    url = f"http://127.0.0.1:{port}/{page}"  # served at the root, as `make serve` does (SITE_URL)
     args = [*MKDOCS, "serve", "--config-file", str(config), "--dev-addr", f"127.0.0.1:{port}"]
     if dirty:  # a dirty build always warns that links may be stale: strict mode would abort it
         args += ["--dirty", "--no-strict"]
     log = tempfile.TemporaryFile()
-    server = subprocess.Popen(args, stdout=log, stderr=subprocess.STDOUT, env=ENV, cwd=config.parent)
+    env = {**ENV, "SITE_URL": f"http://127.0.0.1:{port}/"}
+    server = subprocess.Popen(args, stdout=log, stderr=subprocess.STDOUT, env=env, cwd=config.parent)
     original = note.read_text(encoding="utf-8")
     times = []
     try:

@@ -10,7 +10,7 @@ import re
 from pathlib import Path
 
 import pytest
-import yaml
+from mkdocs.utils.yaml import yaml_load
 
 from sitebuild import ROOT
 from dlnotes.bibliography import Bibliography, load_bibliography
@@ -94,7 +94,7 @@ def test_card_links_lead_to_existing_anchors(built_site: Path, notes: dict) -> N
 
 
 def test_copy_button_is_enabled() -> None:
-    config = yaml.load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"), Loader=yaml.Loader)  # noqa: S506 (our own file, has !!python tags)
+    config = yaml_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))  # MkDocs' loader: !ENV, !!python tags
     assert "content.code.copy" in config["theme"]["features"]
 
 
