@@ -12,7 +12,7 @@ import shutil
 from pathlib import Path
 
 from mkdocs.config import base, config_options
-from mkdocs.plugins import BasePlugin
+from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import Files
 from mkdocs.utils import get_relative_url
 
@@ -156,7 +156,14 @@ class NotesPlugin(BasePlugin[NotesConfig]):
     def on_page_content(self, html, page, config, files):
         html = self._fill_references(html)
         self.anchors[page.file.src_uri] = html_ids(html)
-        return self._card_html(html, page.file.src_uri)
+        return html
+
+    @event_priority(-100)  # after Material's search plugin has indexed the page (default priority 0)
+    def on_page_context(self, context, page, config, nav):
+        # The card only repeats bib data (it is marked data-search-exclude anyway); adding it after
+        # indexing spares the search plugin parsing it on every page.
+        page.content = self._card_html(page.content, page.file.src_uri)
+        return context
 
     def on_env(self, env, config, files):
         # Every page is rendered by now, so every anchor is known.
