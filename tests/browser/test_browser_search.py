@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from urllib.parse import urlparse
 
 import pytest
@@ -33,7 +34,18 @@ def search(page: Page, query: str) -> list[str]:
         }""",
         arg=[META, query],
     )
-    return [urlparse(a).path for a in page.eval_on_selector_all(RESULTS, "links => links.map(a => a.href)")]
+    # The search worker answers each keystroke's query in turn: results of a shorter prefix may
+    # still be on screen. Read until the list has stayed the same for 0.5 s (5 s at most).
+    def read() -> list[str]:
+        return [urlparse(a).path for a in page.eval_on_selector_all(RESULTS, "links => links.map(a => a.href)")]
+
+    last, stable_since, deadline = read(), time.monotonic(), time.monotonic() + 5
+    while time.monotonic() < deadline and time.monotonic() - stable_since < 0.5:
+        page.wait_for_timeout(100)
+        now = read()
+        if now != last:
+            last, stable_since = now, time.monotonic()
+    return last
 
 
 @pytest.mark.parametrize("query,note", [
