@@ -73,7 +73,6 @@ class NotesPlugin(BasePlugin[NotesConfig]):
         self._init_companion()
 
     def on_startup(self, *, command, dirty) -> None:  # keeps this object across serve rebuilds
-        self.is_serve = command == "serve"
         self.dirty = dirty
 
     def on_config(self, config):
