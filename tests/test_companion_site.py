@@ -135,6 +135,22 @@ def test_a_page_citing_twice_is_linked_at_its_first_citation(built_site: Path) -
             assert body.index(f'id="fnref:{key}"') < body.index(f'id="fnref2:{key}"'), url
 
 
+def test_every_footnote_is_complete_and_no_placeholder_shows(built_site: Path) -> None:
+    """Citation footnotes are written into pages after Markdown renders them: every reference
+    links to a footnote with the entry and a Chinese back-link to that very reference."""
+    checked = 0
+    for url, page in pages(built_site).items():
+        text = page.read_text(encoding="utf-8")
+        assert "dlnotesref" not in text and "dlnotes:" not in text, url
+        body = article_html(page)
+        for ref_id, key in re.findall(r'<sup id="(fnref\d*:([^"]+))"><a class="footnote-ref" href="#fn:\2">\d+</a></sup>', body):
+            footnote = re.search(rf'<li id="fn:{re.escape(key)}">\n<p>(.+?)</p>\n</li>', body, re.S)
+            assert footnote, (url, key)
+            assert f'<a class="footnote-backref" href="#{ref_id}" title="回到正文第' in footnote.group(1), (url, ref_id)
+            checked += 1
+    assert checked >= 10
+
+
 # --- roadmap page ---------------------------------------------------------------------------------
 
 

@@ -15,7 +15,7 @@ from dlnotes.cards import (INTERNAL_FIELDS, bibtex_text, build_card, card_html, 
                            roadmap_anchor, roadmap_places, short_citation)
 from dlnotes.citedin import footnote_ref_anchor, scan_citations
 from dlnotes.companion import (NotePage, NotesIndex, first_heading, latest_markdown, reference_keys,
-                               references_markdown, roadmap_markdown, timeline_markdown)
+                               references_html, roadmap_markdown, timeline_markdown)
 from dlnotes.mdtext import key_anchor, md_escape, plain_text, relative_link, stars
 from dlnotes.notes import Note
 from dlnotes.roadmap import load_roadmap
@@ -193,11 +193,18 @@ def test_references_page_has_an_anchor_per_entry_and_links_to_first_citations(bi
     assert references <= set(keys)
     assert {"cho2014learning", "lecun2015deep", "hinton2006fast"} <= set(keys)  # cited, or with a note
     assert "goodfellow2016deep" not in keys  # roadmap paper neither cited nor noted
-    text = references_markdown(keys, lambda k: f"REF {k}", cited, index, {"attention/x.md": "X", "y.md": "Y"}, "references.md")
-    blocks = {m.group(2): m.group(1) for m in re.finditer(r"^(REF .*?)\n\{: #(\S+) \.ref-entry \}$", text, re.M | re.S)}
+    titles = {"attention/x.md": "X <1>", "y.md": "Y", "papers/lecun2015deep.md": "Deep learning"}
+    urls = {"attention/x.md": "attention/x/", "papers/lecun2015deep.md": "papers/lecun2015deep/"}  # y.md: not in the site
+
+    def url(doc: str, anchor: str | None) -> str | None:
+        return urls[doc] + (f"#{anchor}" if anchor else "") if doc in urls else None
+
+    text = references_html(keys, lambda k: f"REF {k}", cited, index, titles, url)
+    blocks = dict(re.findall(r'^<p class="ref-entry" id="([^"]+)">(REF .*?)</p>$', text, re.M | re.S))
     assert list(blocks) == [key_anchor(k) for k in keys]
-    assert "[X](attention/x.md#fnref:cho2014learning), [Y](y.md#fnref:cho2014learning)" in blocks[key_anchor("cho2014learning")]
-    assert "笔记: [Deep learning](papers/lecun2015deep.md)" in blocks[key_anchor("lecun2015deep")]
+    assert '引用于: <a href="attention/x/#fnref:cho2014learning">X &lt;1&gt;</a>, Y' in blocks[key_anchor("cho2014learning")]
+    assert '笔记: <a href="papers/lecun2015deep/">Deep learning</a>' in blocks[key_anchor("lecun2015deep")]
+    assert "尚未被笔记引用" in blocks[key_anchor("nielsen2015neural")]
 
 
 def test_roadmap_page_counts_status_and_next_up(bib: Bibliography, roadmap) -> None:  # type: ignore[no-untyped-def]

@@ -160,6 +160,13 @@ def test_search_index_finds_notes_by_chinese_and_english_words(built_site: Path,
         assert page in hits, f"searching {word!r} does not find {page}"
 
 
+def test_bib_data_is_searchable_on_the_references_page_not_repeated_under_every_note(built_site: Path) -> None:
+    config, docs = _index(built_site)
+    hits = {d["location"].split("#")[0] for d in docs if "jointly" in _tokens(config, d)}  # Bahdanau et al.'s title
+    assert "references/" in hits
+    assert not [d["location"] for d in docs if d["location"].endswith("#references")]
+
+
 def test_chinese_text_is_segmented_into_words(built_site: Path) -> None:
     _, docs = _index(built_site)
     text = " ".join(d["text"] for d in docs)

@@ -299,6 +299,7 @@ class EntryFormatter:
         self._cache: dict[str, str] = {}
         self.store = store
         self.calls = 0  # how many entries were actually formatted (the benchmark and tests read it)
+        self.failed: set[str] = set()  # keys whose entry could not be formatted (reported, never stored)
 
     def __call__(self, key: str) -> str:
         text = self._cache.get(key)
@@ -314,6 +315,7 @@ class EntryFormatter:
                         self.store.put(digest, text)
                 except Exception as err:  # pybtex's style raises on odd data; keep the build going, loudly
                     self.bib.problems.append(Problem(entry.file, entry.line, f"entry '{key}' cannot be formatted: {err}"))
+                    self.failed.add(key)
                     text = entry.get("title") or key
             self._cache[key] = text
         return text

@@ -8,6 +8,7 @@ is not well formed, or names an unknown key, is reported and left visible, never
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -23,8 +24,17 @@ _ITEM = re.compile(
 # A bracket is a citation attempt when an "@" starts a word inside it (not an e-mail address).
 _LOOKS_LIKE_CITATION = re.compile(r"(?:^|[\s;])@[^\s@]")
 
-FOOTNOTES_MARKER = "///Footnotes Go Here///"
-REFERENCES_HEADING = "## 参考文献 {#references}"
+FOOTNOTES_MARKER = "///Footnotes Go Here///"  # Python-Markdown's: where the author wants the list
+# Excluded from search: its footnotes repeat bib data, which the References page has.
+REFERENCES_HEADING = "## 参考文献 {#references data-search-exclude}"
+# Where the footnote list goes in the rendered page until place_footnotes() puts it there: an
+# HTML comment passes through Markdown untouched and is ignored by search indexers.
+FOOTNOTES_SLOT = "<!-- dlnotes:footnotes -->"
+# The back-link's tooltip. mkdocs.yml gives Python-Markdown's footnotes the same text, so a page
+# whose footnotes it renders (see cite_page) reads the same.
+BACKLINK_TITLE = "回到正文第 {} 个脚注处"
+# A word Markdown leaves alone, standing for HTML that goes in after rendering.
+_PLACEHOLDER = re.compile(r"dlnotesref(\d+)x")
 
 
 @dataclass(frozen=True)
@@ -40,6 +50,7 @@ class CitationGroup:
     end: int
     line: int
     items: tuple[CiteItem, ...]
+    in_heading: bool = False
 
     @property
     def text(self) -> str:
@@ -59,6 +70,34 @@ class CitedPage:
     cited: list[str] = field(default_factory=list)          # keys in order of first citation
     issues: list[CitationIssue] = field(default_factory=list)
     citation_lines: dict[str, list[int]] = field(default_factory=dict)
+    # HTML mode: the footnote list, put in the rendered page by place_footnotes().
+    footnotes_html: str = ""
+    # HTML for placeholder n, swapped in by fill_placeholders(): footnote references (HTML mode)
+    # or footnote texts (Markdown mode).
+    placeholders: list[str] = field(default_factory=list)
+
+    def placeholder(self, html: str) -> str:
+        self.placeholders.append(html)
+        return f"dlnotesref{len(self.placeholders) - 1}x"
+
+    def fill_placeholders(self, html: str) -> str:
+        """The rendered page with the HTML each placeholder stands for."""
+        if not self.placeholders:
+            return html
+        return _PLACEHOLDER.sub(lambda m: self.placeholders[int(m.group(1))], html)
+
+    def place_footnotes(self, html: str) -> str:
+        """The rendered page with the footnote list where FOOTNOTES_SLOT is (as its own block)."""
+        if not self.footnotes_html:
+            return html
+        for slot in (f"<p>{FOOTNOTES_SLOT}</p>", FOOTNOTES_SLOT):
+            if slot in html:
+                return html.replace(slot, self.footnotes_html, 1)
+        return html + "\n" + self.footnotes_html
+
+    def footnote_ids(self) -> set[str]:
+        """Ids place_footnotes() adds to the page."""
+        return {f"fn:{key}" for key in self.cited} if self.footnotes_html else set()
 
 
 def find_citations(markdown: str) -> tuple[list[CitationGroup], list[CitationIssue], list[Unclosed]]:
@@ -88,10 +127,27 @@ def _find_citations(markdown: str) -> tuple[tuple[CitationGroup, ...], tuple[Cit
         if not items:
             issues.append(CitationIssue(line, f"malformed citation '[{body}]': write [@key], [@a; @b] or [see @key, p. 3]; a key may contain {KEY_RULE}"))
             continue
-        groups.append(CitationGroup(start, end, line, tuple(items)))
+        in_heading = any(s <= start < e for s, e in spans.headings) or _heading_like(markdown, offsets, line)
+        groups.append(CitationGroup(start, end, line, tuple(items), in_heading))
     # Nested brackets: keep the innermost citation only.
     groups = [g for g in groups if not any(o is not g and o.start <= g.start and g.end <= o.end for o in groups)]
     return tuple(groups), tuple(issues), tuple(spans.unclosed_math)
+
+
+_ATX_START = re.compile(r"[ ]{0,3}(?:>[ ]?)*#")
+_SETEXT_UNDERLINE = re.compile(r"[ ]{0,3}(?:>[ ]?)*(?:=+|-+)[ \t]*$")
+
+
+def _heading_like(text: str, offsets: list[int], line: int) -> bool:
+    """Could Python-Markdown read this line as a heading? It accepts some that CommonMark does
+    not (`#Title`, headings in containers markdown-it sees otherwise): err on the heading side."""
+    start = offsets[line - 1]
+    if _ATX_START.match(text, start):
+        return True
+    if line < len(offsets):
+        end = offsets[line + 1] - 1 if line + 1 < len(offsets) else len(text)
+        return _SETEXT_UNDERLINE.match(text[offsets[line]:end]) is not None
+    return False
 
 
 def _overlaps(protected: list[tuple[int, int]], start: int, end: int) -> bool:
@@ -101,15 +157,25 @@ def _overlaps(protected: list[tuple[int, int]], start: int, end: int) -> bool:
 def cite_page(
     markdown: str,
     known: Callable[[str], bool],
-    reference_text: Callable[[str], str],
+    reference_html: Callable[[str], str],
     suggest: Callable[[str], str | None] = lambda key: None,
     references_heading: str = REFERENCES_HEADING,
     reported: Callable[[str], bool] = lambda key: False,
 ) -> CitedPage:
-    """Replace citations by footnote references and append one footnote per cited entry.
+    """Replace citations by footnote references and add one footnote per cited entry, numbered in
+    order of first citation, under a references heading at the end of the page (or where the
+    author put the footnotes marker). `reference_html(key)` is the footnote's text, inline HTML.
 
-    Footnotes are numbered in order of first citation; the list goes under a references heading
-    at the end of the page (or where the author put the footnotes marker).
+    The footnotes come out the way Python-Markdown's footnotes extension writes them (same ids,
+    classes, numbering and back-links, so themes and "cited in" links work on them), in one of
+    two modes:
+    - HTML mode, for a page without footnotes of its own: a reference is a placeholder word for
+      fill_placeholders() (inline HTML in a heading, whose text becomes its anchor and TOC entry)
+      and the list is `footnotes_html`, for place_footnotes(). Markdown never parses any of it:
+      footnote and inline-HTML processing was most of what citations added to a build.
+    - Markdown mode, when the author also wrote footnotes (`[^1]: ...`): citations become `[^key]`
+      footnotes beside the author's, so Python-Markdown numbers them all together; their text is
+      a placeholder for the reference's HTML.
     """
     groups, issues, unclosed = find_citations(markdown)
     offsets = line_offsets(markdown)
@@ -117,7 +183,9 @@ def cite_page(
         hint = " (or write \\$ for a dollar sign)" if u.delimiter == "$" else ""
         issues.append(CitationIssue(line_of(offsets, u.offset), f"unclosed math '{u.delimiter}': add the closing delimiter{hint}"))
     result = CitedPage(markdown, issues=issues)
-    own_footnotes = set(re.findall(r"^[ ]{0,3}\[\^([^\]]+)\]:", markdown, re.M))
+    own_footnotes = set(_FOOTNOTE_DEFINITION.findall(markdown))
+    html_mode = not own_footnotes
+    refs_made: dict[str, int] = {}  # key -> references to it so far (HTML mode)
     out: list[str] = []
     last = 0
     for group in groups:
@@ -140,16 +208,51 @@ def cite_page(
             if item.key not in result.citation_lines:
                 result.cited.append(item.key)
             result.citation_lines.setdefault(item.key, []).append(group.line)
-            ref = f"[^{item.key}]"
+            if html_mode:
+                refs_made[item.key] = refs_made.get(item.key, 0) + 1
+                ref = footnote_ref_html(item.key, result.cited.index(item.key) + 1, refs_made[item.key])
+                if not group.in_heading:
+                    ref = result.placeholder(ref)
+            else:
+                ref = f"[^{item.key}]"
             rendered.append(" ".join(p for p in (item.prefix, ref) if p) + (f", {item.locator}" if item.locator else ""))
         decorated = any(item.prefix or item.locator for item in group.items)
         out.append(("(" + "; ".join(rendered) + ")") if decorated else "".join(rendered))
     out.append(markdown[last:])
     text = "".join(out)
     if result.cited:
-        definitions = "\n\n".join(f"[^{key}]: {reference_text(key)}" for key in result.cited)
         if FOOTNOTES_MARKER not in text:
             text = text.rstrip("\n") + f"\n\n{references_heading}\n\n{FOOTNOTES_MARKER}\n"
-        text = text.rstrip("\n") + "\n\n" + definitions + "\n"
+        if html_mode:
+            text = text.replace(FOOTNOTES_MARKER, FOOTNOTES_SLOT, 1)
+            result.footnotes_html = footnotes_html([(key, reference_html(key), refs_made[key]) for key in result.cited])
+        else:
+            definitions = "\n\n".join(f"[^{key}]: {result.placeholder(reference_html(key))}" for key in result.cited)
+            text = text.rstrip("\n") + "\n\n" + definitions + "\n"
     result.markdown = text
     return result
+
+
+_FOOTNOTE_DEFINITION = re.compile(r"^[ ]{0,3}\[\^([^\]]+)\]:", re.M)
+
+
+def _ref_id(key: str, n: int) -> str:
+    return f"fnref:{key}" if n == 1 else f"fnref{n}:{key}"
+
+
+def footnote_ref_html(key: str, number: int, n: int = 1) -> str:
+    """The `n`th reference to footnote `number`, labelled `key`, as Python-Markdown writes it."""
+    key = html.escape(key)
+    return f'<sup id="{_ref_id(key, n)}"><a class="footnote-ref" href="#fn:{key}">{number}</a></sup>'
+
+
+def footnotes_html(footnotes: list[tuple[str, str, int]]) -> str:
+    """The footnote list, as Python-Markdown writes it: (key, text as inline HTML, references to it)."""
+    items = []
+    for number, (key, text, refs) in enumerate(footnotes, start=1):
+        key = html.escape(key)
+        title = html.escape(BACKLINK_TITLE.format(number))
+        backlinks = "".join(f'<a class="footnote-backref" href="#{_ref_id(key, n)}" title="{title}">&#8617;</a>'
+                            for n in range(1, refs + 1))
+        items.append(f'<li id="fn:{key}">\n<p>{text}&#160;{backlinks}</p>\n</li>')
+    return '<div class="footnote">\n<hr />\n<ol>\n' + "\n".join(items) + "\n</ol>\n</div>"

@@ -89,37 +89,43 @@ def reference_keys(entries: Mapping[str, BibEntry], is_reading_list: Callable[[B
     return sorted(keys, key=lambda k: (k.casefold(), k))
 
 
-def references_markdown(
+REFERENCES_INTRO = "共 {count} 条文献。每条下面列出引用它的笔记,链接指向笔记中第一次引用它的位置。"
+
+
+def references_html(
     keys: Sequence[str],
-    reference_text: Callable[[str], str],
+    reference_html: Callable[[str], str],
     cited: CitedIn,
     notes: NotesIndex,
     titles: Mapping[str, str],
-    here: str,
+    url: Callable[[str, str | None], str | None],
 ) -> str:
-    """One block per entry with a stable id (see mdtext.key_anchor), the formatted reference, our
-    note on it, and the notes citing it, each linked to its first citation of the entry."""
-    out = [f"共 {len(keys)} 条文献。每条下面列出引用它的笔记,链接指向笔记中第一次引用它的位置。", ""]
+    """One paragraph per entry with a stable id (see mdtext.key_anchor): the formatted reference,
+    our note on it, and the notes citing it, each linked to its first citation of the entry.
+
+    HTML, not Markdown: a 1000-entry page through Python-Markdown was a tenth of a large site's
+    build. `url(doc, anchor)` is the link from this page to a doc, None if the doc is not in the
+    site (then its title is shown unlinked)."""
+
+    def link(doc: str, anchor: str | None = None) -> str:
+        target = url(doc, anchor)
+        label = _html(titles.get(doc, doc))
+        return f'<a href="{_attr(target)}">{label}</a>' if target is not None else label
+
+    out = []
     for key in keys:
         facts = [f'<code class="ref-key">{_html(key)}</code>']
         note = notes.by_key.get(key)
         if note is not None:
-            facts.append(f"笔记: [{md_escape(note.title)}]({relative_link(here, note.path)})")
+            facts.append(f"笔记: {link(note.path)}")
         citing = cited.citing(key)
-        if citing:
-            links = ", ".join(
-                f"[{md_escape(titles.get(p, p))}]({relative_link(here, p, footnote_ref_anchor(key))})" for p in citing
-            )
-            facts.append(f"引用于: {links}")
-        else:
-            facts.append("尚未被笔记引用")
-        # One paragraph per entry, its id and class set by attr_list on the last line: a
-        # <div markdown> per entry (md_in_html) made this page the slowest of a 1000-entry site.
-        out.append(" ".join(reference_text(key).split("\n")) + "<br>")
-        out.append(" · ".join(facts))
-        out.append(f"{{: #{key_anchor(key)} .ref-entry }}")
-        out.append("")
+        facts.append(f"引用于: {', '.join(link(p, footnote_ref_anchor(key)) for p in citing)}" if citing else "尚未被笔记引用")
+        out.append(f'<p class="ref-entry" id="{_attr(key_anchor(key))}">{reference_html(key)}<br>\n{" · ".join(facts)}</p>')
     return "\n".join(out)
+
+
+def _attr(text: str) -> str:
+    return _html(text).replace('"', "&quot;")
 
 
 def _html(text: str) -> str:

@@ -18,6 +18,8 @@ _AUTOLINK = re.compile(r"<(?:[A-Za-z][A-Za-z0-9+.\-]{1,31}:[^\s<>]*|[A-Za-z0-9.!
 _HTML_TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9\-]*(?:\s[^<>]*)?/?>|<!--.*?-->", re.S)
 _REF_DEF = re.compile(r"^[ ]{0,3}\[([^\]\n]+)\]:[ \t]*\S.*$", re.M)
 _BLANK_LINE = re.compile(r"\n[ \t]*\n")
+# The characters that can start something the scanner cares about; it jumps from one to the next.
+_SPECIAL = re.compile(r"[\\`$<\[!]")
 
 
 @dataclass
@@ -33,6 +35,7 @@ class Spans:
     protected: list[tuple[int, int]] = field(default_factory=list)
     brackets: list[tuple[int, int]] = field(default_factory=list)  # "[...]" in prose, not links
     unclosed_math: list[Unclosed] = field(default_factory=list)
+    headings: list[tuple[int, int]] = field(default_factory=list)  # heading blocks, as offsets
 
 
 def line_offsets(text: str) -> list[int]:
@@ -54,20 +57,21 @@ def line_of(offsets: list[int], position: int) -> int:
     return lo + 1
 
 
-def _block_ranges(text: str, offsets: list[int]) -> list[tuple[int, int]]:
-    ranges = []
+def _block_ranges(text: str, offsets: list[int]) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
+    """(code and HTML blocks, headings) as offset ranges."""
+    opaque, headings = [], []
     for token in mdparse.parse_blocks(text):
-        if token.type in ("fence", "code_block", "html_block") and token.map:
+        if token.type in ("fence", "code_block", "html_block", "heading_open") and token.map:
             start, end = token.map
             end_offset = offsets[end] if end < len(offsets) else len(text)
-            ranges.append((offsets[start], end_offset))
-    return ranges
+            (headings if token.type == "heading_open" else opaque).append((offsets[start], end_offset))
+    return opaque, headings
 
 
 def scan(text: str) -> Spans:
     offsets = line_offsets(text)
     spans = Spans()
-    blocks = _block_ranges(text, offsets)
+    blocks, spans.headings = _block_ranges(text, offsets)
     reference_labels = {m.group(1).strip().lower() for m in _REF_DEF.finditer(text)}
     for m in _REF_DEF.finditer(text):
         if not m.group(1).startswith("^"):
@@ -83,6 +87,11 @@ def scan(text: str) -> Spans:
             next_block = next(block_iter, None)
             continue
         limit = next_block[0] if next_block else n
+        special = _SPECIAL.search(text, i, limit)
+        if special is None:
+            i = limit
+            continue
+        i = special.start()
         ch = text[i]
         if ch == "\\":
             nxt = text[i + 1: i + 2]

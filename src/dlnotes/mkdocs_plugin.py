@@ -7,7 +7,6 @@ one; moving to another site engine means rewriting only this file.
 from __future__ import annotations
 
 import logging
-import re
 import shutil
 from pathlib import Path
 
@@ -18,19 +17,21 @@ from mkdocs.utils import get_relative_url
 
 from .bibliography import Bibliography, EntryFormatter, FormatStore, load_bibliography
 from .cards import build_card, card_html, insert_after_title_html, roadmap_places, short_citation
-from .citations import cite_page
+from .citations import CitedPage, cite_page
 from .citedin import CitedIn, index_citations, page_citations
-from .companion import (MARKERS, NotePage, NotesIndex, first_heading, latest_markdown,
-                        reference_keys, references_markdown, roadmap_markdown, timeline_markdown)
+from .companion import (MARKERS, REFERENCES_INTRO, NotePage, NotesIndex, first_heading, latest_markdown,
+                        reference_keys, references_html, roadmap_markdown, timeline_markdown)
 from .doclinks import check_links, html_ids
 from .mdtext import key_anchor
 from .notes import Note, parse_note as read_note_text, read_note, split_front_matter
 from .problems import Problem
-from .references import markdown_to_inline_html, reference_markdown, text_html
+from .references import ReferenceHTML, text_html
 from .roadmap import Roadmap, load_roadmap
 
 log = logging.getLogger("mkdocs.plugins.dlnotes")
-_PLACEHOLDER = re.compile(r"dlnotesref(\d+)x")
+# Where a generated HTML block goes in a rendered page (see _companion_markdown): an HTML comment
+# passes through Markdown untouched.
+_HTML_SLOT = "<!-- dlnotes:generated-html -->"
 
 # The parts of MathJax a page needs (see README "Math"): the combined component, its fonts and
 # the TeX extensions it loads on demand.
@@ -56,11 +57,12 @@ class NotesPlugin(BasePlugin[NotesConfig]):
     def __init__(self) -> None:
         self.bib = Bibliography()
         self.format_entry: EntryFormatter | None = None
+        self.entry_html: ReferenceHTML | None = None
         self._bib_stamp: tuple | None = None
         self.notes: dict[str, Note] = {}
         self.dirty = False
-        self._reference_cache: tuple[tuple | None, dict[str, str]] = (None, {})
-        self._placeholders: list[str] = []  # the current page's references, see _reference_placeholder
+        self._generated_html: dict[str, str] = {}  # page -> HTML for its _HTML_SLOT
+        self._cited: dict[str, CitedPage] = {}  # page -> its citations, from on_page_markdown on
         # Per file: (mtime, size) -> what reading it gave, so a rebuild re-reads only what changed.
         self._read_cache: dict[str, tuple[tuple[int, int], Note | None, list[Problem], str | None]] = {}
         self._scan_cache: dict[str, tuple[str, tuple | None, tuple[str, list[str]]]] = {}
@@ -89,6 +91,7 @@ class NotesPlugin(BasePlugin[NotesConfig]):
             self.bib = load_bibliography([self.bib_path], self.root)
             store = FormatStore(self.root / self.config.format_cache) if self.config.format_cache else None
             self.format_entry = EntryFormatter(self.bib, store=store)
+            self.entry_html = ReferenceHTML(self.format_entry)
             self._bib_stamp = stamp
         self._report(self.bib.problems)
 
@@ -144,23 +147,32 @@ class NotesPlugin(BasePlugin[NotesConfig]):
         result = cite_page(
             markdown,
             known=self.bib.__contains__,
-            reference_text=lambda key: self._reference_placeholder(key, page.file.src_uri),
+            reference_html=lambda key: self._reference_html(key, page.file.src_uri),
             suggest=self.bib.suggest,
             reported=self.bib.broken.__contains__,
         )
+        self._cited[page.file.src_uri] = result
         for issue in sorted(result.issues, key=lambda i: i.line):
             self._report([Problem(display, issue.line + line_offset, issue.message)])
         return self._companion_markdown(result.markdown, page.file.src_uri)
 
     def on_page_content(self, html, page, config, files):
-        html = self._fill_references(html)
-        self.anchors[page.file.src_uri] = html_ids(html)
+        cited = self._cited.get(page.file.src_uri)
+        if cited is not None:
+            html = cited.fill_placeholders(html)
+        generated = self._generated_html.pop(page.file.src_uri, None)
+        if generated is not None:
+            html = html.replace(_HTML_SLOT, generated, 1)
+        self.anchors[page.file.src_uri] = html_ids(html) | (cited.footnote_ids() if cited else set())
         return html
 
     @event_priority(-100)  # after Material's search plugin has indexed the page (default priority 0)
     def on_page_context(self, context, page, config, nav):
-        # The card only repeats bib data (it is marked data-search-exclude anyway); adding it after
-        # indexing spares the search plugin parsing it on every page.
+        # The footnotes and the card only repeat bib data, which the References page has for
+        # search; adding them after indexing spares the search plugin parsing them on every page.
+        cited = self._cited.pop(page.file.src_uri, None)
+        if cited is not None:
+            page.content = cited.place_footnotes(page.content)
         page.content = self._card_html(page.content, page.file.src_uri)
         return context
 
@@ -302,32 +314,11 @@ class NotesPlugin(BasePlugin[NotesConfig]):
         url = get_relative_url(target.url, source.url)
         return f"{url}#{anchor}" if anchor else url
 
-    def _reference_placeholder(self, key: str, here: str) -> str:
-        """Footnote text for Python-Markdown: a plain word, swapped for the reference's HTML in
-        on_page_content. Python-Markdown re-parsing every formatted reference on every citing
-        page (links, URLs, escapes) was most of a note's rendering time."""
-        self._placeholders.append(self._reference_html(key, here))
-        return f"dlnotesref{len(self._placeholders) - 1}x"
-
-    def _fill_references(self, html: str) -> str:
-        if not self._placeholders:
-            return html
-        filled = _PLACEHOLDER.sub(lambda m: self._placeholders[int(m.group(1))], html)
-        self._placeholders = []
-        return filled
-
     def _reference_html(self, key: str, here: str) -> str:
-        """A citation's footnote: the formatted entry with its links, as HTML made once per
-        entry per bib (Python-Markdown would otherwise parse the same references on every
-        citing page), then a link to our note on the paper and its summary, if there is one."""
-        assert self.format_entry is not None
-        stamp, cache = self._reference_cache
-        if stamp != self._bib_stamp:
-            stamp, cache = self._bib_stamp, {}
-            self._reference_cache = (stamp, cache)
-        html = cache.get(key)
-        if html is None:
-            html = cache[key] = markdown_to_inline_html(reference_markdown(self.bib.entries[key], self.format_entry(key)))
+        """A citation's footnote: the formatted entry with its links, then a link to our note on
+        the paper and its summary, if there is one."""
+        assert self.entry_html is not None
+        html = self.entry_html(key)
         note = self.note_index.by_key.get(key)
         url = self._doc_url(here, note.path, None) if note is not None and note.path != here else None
         if note is None or url is None:
@@ -356,13 +347,14 @@ class NotesPlugin(BasePlugin[NotesConfig]):
 
     def _generated(self, name: str, here: str) -> str:
         if name == "references":
-            assert self.format_entry is not None
+            assert self.entry_html is not None
             reading_lists = set(self.config.reading_lists)
             keys = reference_keys(self.bib.entries, lambda e: Path(e.file).name in reading_lists,
                                   self.cited_in, self.note_index.by_key)
-            return references_markdown(
-                keys, lambda key: reference_markdown(self.bib.entries[key], self.format_entry(key)),  # type: ignore[misc]
-                self.cited_in, self.note_index, self.page_titles, here)
+            self._generated_html[here] = references_html(
+                keys, self.entry_html, self.cited_in, self.note_index, self.page_titles,
+                lambda doc, anchor: self._doc_url(here, doc, anchor))
+            return f"{REFERENCES_INTRO.format(count=len(keys))}\n\n{_HTML_SLOT}\n"
         if name == "roadmap":
             if self.roadmap is None:
                 return "路线图数据(bib/roadmap.yaml, bib/roadmap.bib)不存在。"

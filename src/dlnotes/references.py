@@ -1,14 +1,20 @@
-"""How one bibliography entry reads under a note: the formatted reference plus its links."""
+"""How one bibliography entry reads on the site: the formatted reference plus its links, as HTML.
+
+The HTML goes into pages after Markdown has rendered them (footnotes, the References page), so
+Python-Markdown never parses a reference again: each is made once per entry and, when the
+formatter has a FormatStore, kept across builds.
+"""
 
 from __future__ import annotations
 
 import html as html_module
-import re
 
 import markdown
 
-from .bibliography import BibEntry
+from .bibliography import BibEntry, EntryFormatter
 
+# Part of the cache key of stored HTML: change it when reference_html's output changes.
+RENDER_VERSION = 2
 _md = markdown.Markdown()
 
 
@@ -24,33 +30,43 @@ def entry_links(entry: BibEntry) -> list[tuple[str, str]]:
 
 
 def reference_markdown(entry: BibEntry, formatted: str) -> str:
-    extra = " ".join(f"[{label}]({url})" for label, url in entry_links(entry))
+    extra = " ".join(f"[{label}](<{url}>)" for label, url in entry_links(entry))
     return f"{formatted} {extra}".strip()
 
 
-# Footnotes are Markdown that Python-Markdown parses again on every citing page; a formatted
-# reference is link-heavy and was most of a note's rendering time. So each reference is turned
-# into HTML once per build, and the footnote carries that HTML.
-_TAG_OR_TEXT = re.compile(r"(<[^>]+>)")
-_MARKDOWN_SIGNIFICANT = {c: f"&#{ord(c)};" for c in "\\*_`[]$~^<>&"}
-
-
-def _protect_text(html: str) -> str:
-    """Characters Markdown (and math) would read in text, as entities; tags left alone."""
-    parts = _TAG_OR_TEXT.split(html)
-    for i in range(0, len(parts), 2):
-        parts[i] = "".join(_MARKDOWN_SIGNIFICANT.get(c, c) for c in html_module.unescape(parts[i]))
-    return "".join(parts)
-
-
 def markdown_to_inline_html(markdown_text: str) -> str:
-    """One paragraph of Markdown as inline HTML that survives being parsed as Markdown again."""
+    """One paragraph of Markdown as inline HTML."""
     _md.reset()
     html = _md.convert(markdown_text)
     if html.startswith("<p>") and html.endswith("</p>"):
         html = html[3:-4]
-    return _protect_text(html)
+    return html
 
 
 def text_html(text: str) -> str:
-    return _protect_text(html_module.escape(text, quote=False))
+    return html_module.escape(text, quote=False)
+
+
+class ReferenceHTML:
+    """key -> the entry's reference as inline HTML (mkdocs-bibtex's formatting, then the pdf and
+    code links), made once per entry per bibliography, and once per change of the entry across
+    builds when `format_entry` has a store."""
+
+    def __init__(self, format_entry: EntryFormatter):
+        self.format_entry = format_entry
+        self._cache: dict[str, str] = {}
+        self._salt = f"html {RENDER_VERSION} markdown {markdown.__version__}:"
+
+    def __call__(self, key: str) -> str:
+        html = self._cache.get(key)
+        if html is None:
+            entry = self.format_entry.bib.entries[key]
+            store = self.format_entry.store
+            digest = self._salt + store.digest(entry) if store else ""
+            html = store.get(digest) if store else None
+            if html is None:
+                html = markdown_to_inline_html(reference_markdown(entry, self.format_entry(key)))
+                if store and key not in self.format_entry.failed:  # a failure is reported every build
+                    store.put(digest, html)
+            self._cache[key] = html
+        return html
