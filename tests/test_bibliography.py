@@ -124,3 +124,38 @@ def test_formatted_entries_are_kept_between_builds_and_redone_when_an_entry_chan
     store_path.write_text("{not json", encoding="utf-8")  # a damaged cache is ignored, not fatal
     damaged = EntryFormatter(load(bibdir, refs=GOOD), store=FormatStore(store_path))
     assert damaged("good2020") == text and damaged.calls == 1
+
+
+def test_parsed_files_are_kept_between_builds_and_their_problems_reported_every_time(tmp_path: Path) -> None:
+    from dlnotes.bibliography import ParseCache
+
+    bibdir, cache_path = tmp_path / "bib", tmp_path / ".cache" / "bib.pickle"
+    bibdir.mkdir()
+    broken = "@article{bad2020,\n  author = {X, Y},\n  title = {Open {brace},\n  journal = {J},\n  year = {2020}\n}\n\n"
+    (bibdir / "refs.bib").write_text(broken + GOOD, encoding="utf-8")
+    (bibdir / "other.bib").write_text(GOOD.replace("good2020", "Good2020"), encoding="utf-8")
+
+    def build() -> tuple[object, ParseCache]:
+        cache = ParseCache(cache_path)
+        bib = load_bibliography([bibdir], tmp_path, cache=cache)
+        cache.save()
+        return bib, cache
+
+    first, cache = build()
+    assert cache.changed is False and cache_path.is_file()
+    again, cache = build()
+    assert not cache.changed  # nothing parsed: both files came from the cache
+    assert messages(again) == messages(first) and len(messages(first)) == 2  # the brace and the case-only duplicate
+    assert again.broken == {"bad2020"} and list(again.entries) == list(first.entries) == ["Good2020"]
+    assert again.entries["Good2020"].line == first.entries["Good2020"].line
+    assert EntryFormatter(again)("Good2020") == EntryFormatter(first)("Good2020")  # pybtex's entry came back too
+
+    (bibdir / "refs.bib").write_text(GOOD.replace("{Fine}", "{Finer}"), encoding="utf-8")
+    edited, cache = build()
+    assert cache.used == {"bib/refs.bib", "bib/other.bib"}
+    assert edited.entries["Good2020"].fields["title"] == "Fine" and messages(edited) == [
+        "bib/refs.bib:1: duplicate key 'good2020' (differs only in case from 'Good2020'): already defined at bib/other.bib:1"]
+    (bibdir / "other.bib").unlink()
+    cache_path.write_bytes(b"not a pickle")  # a damaged cache is ignored, not fatal
+    alone, _ = build()
+    assert alone.entries["good2020"].fields["title"] == "Finer" and messages(alone) == []

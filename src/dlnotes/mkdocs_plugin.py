@@ -12,10 +12,9 @@ from pathlib import Path
 
 from mkdocs.config import base, config_options
 from mkdocs.plugins import BasePlugin, event_priority
-from mkdocs.structure.files import Files
 from mkdocs.utils import get_relative_url
 
-from .bibliography import Bibliography, EntryFormatter, FormatStore, load_bibliography
+from .bibliography import Bibliography, EntryFormatter, FormatStore, ParseCache, load_bibliography
 from .cards import build_card, card_html, insert_after_title_html, roadmap_places, short_citation
 from .citations import CitedPage, cite_page
 from .citedin import CitedIn, index_citations, page_citations
@@ -46,6 +45,8 @@ class NotesConfig(base.Config):
     mathjax_dest = config_options.Type(str, default="assets/mathjax")
     # Formatted entries kept between builds; "" to format every entry on every build.
     format_cache = config_options.Type(str, default=".cache/dlnotes-formatted.json")
+    # Parsed bib files kept between builds; "" to parse every file on every build.
+    parse_cache = config_options.Type(str, default=".cache/dlnotes-bib.pickle")
     # Companion pages (see README "Generated pages"): roadmap files in bib_dir, pages in docs/.
     roadmap_yaml = config_options.Type(str, default="roadmap.yaml")
     roadmap_bib = config_options.Type(str, default="roadmap.bib")
@@ -59,6 +60,7 @@ class NotesPlugin(BasePlugin[NotesConfig]):
         self.format_entry: EntryFormatter | None = None
         self.entry_html: ReferenceHTML | None = None
         self._bib_stamp: tuple | None = None
+        self.parse_cache: ParseCache | None = None
         self.notes: dict[str, Note] = {}
         self.dirty = False
         self._generated_html: dict[str, str] = {}  # page -> HTML for its _HTML_SLOT
@@ -72,6 +74,7 @@ class NotesPlugin(BasePlugin[NotesConfig]):
         self.anchors: dict[str, set[str]] = {}
         self.site_files: set[str] = set()
         self.source_text: dict[str, str] = {}
+        self._displayed: dict[Path, str] = {}
         self._init_companion()
 
     def on_startup(self, *, command, dirty) -> None:  # keeps this object across serve rebuilds
@@ -88,7 +91,8 @@ class NotesPlugin(BasePlugin[NotesConfig]):
         files = sorted(self.bib_path.rglob("*.bib"))
         stamp = tuple((str(f), f.stat().st_mtime_ns, f.stat().st_size) for f in files)
         if stamp != self._bib_stamp:  # read and format once per change of the bib, not per page
-            self.bib = load_bibliography([self.bib_path], self.root)
+            self.parse_cache = ParseCache(self.root / self.config.parse_cache) if self.config.parse_cache else None
+            self.bib = load_bibliography([self.bib_path], self.root, cache=self.parse_cache)
             store = FormatStore(self.root / self.config.format_cache) if self.config.format_cache else None
             self.format_entry = EntryFormatter(self.bib, store=store)
             self.entry_html = ReferenceHTML(self.format_entry)
@@ -116,7 +120,7 @@ class NotesPlugin(BasePlugin[NotesConfig]):
             if cached is not None and cached[0] == stamp:
                 _, note, found, replaced = cached
             else:
-                note, found = read_note(Path(file.abs_src_path), file.src_uri, self._display(docs / file.src_uri))
+                note, found = read_note(Path(file.abs_src_path), file.src_uri, f"{self._display(docs)}/{file.src_uri}")
                 replaced = None
                 if note is None:
                     # Not UTF-8: MkDocs would stop with a traceback. Show the page with the bad bytes
@@ -132,13 +136,13 @@ class NotesPlugin(BasePlugin[NotesConfig]):
                 self.notes[file.src_uri] = note
                 if note.key and note.key not in self.bib and note.key not in self.bib.broken:
                     hint = self.bib.suggest(note.key)
-                    problems.append(Problem(self._display(docs / file.src_uri), 2,
+                    problems.append(Problem(f"{self._display(docs)}/{file.src_uri}", 2,
                                             f"front matter 'key': '{note.key}' is not in any bib file" + (f" (did you mean '{hint}'?)" if hint else "")))
         self._report(problems)
         return files
 
     def on_page_markdown(self, markdown, page, config, files):
-        display = self._display(Path(config.docs_dir) / page.file.src_uri)
+        display = f"{self._display(Path(config.docs_dir))}/{page.file.src_uri}"
         # MkDocs hands us the body without front matter: count what it cut to report file lines.
         source = self.source_text.get(page.file.src_uri, markdown)
         line_offset = max(source.count("\n") - markdown.count("\n"), 0)
@@ -190,11 +194,12 @@ class NotesPlugin(BasePlugin[NotesConfig]):
             # Reported, but not a failure: an entry may be waiting for its note.
             log.info("%s:%d: (warning only) entry '%s' is not cited by any note", entry.file, entry.line, entry.key)
         self._copy_mathjax(Path(config.site_dir))
-        if self.format_entry is not None and self.format_entry.store is not None:
+        stores = [self.format_entry.store if self.format_entry else None, self.parse_cache]
+        for store in filter(None, stores):
             try:
-                self.format_entry.store.save()
+                store.save()
             except OSError as err:  # a read-only checkout still builds, only slower next time
-                log.info("dlnotes: formatted entries not cached: %s", err)
+                log.info("dlnotes: not cached (%s): %s", store.path, err)
 
     def _copy_mathjax(self, site_dir: Path) -> None:
         if not self.config.mathjax_dir:  # a site without math
@@ -213,10 +218,15 @@ class NotesPlugin(BasePlugin[NotesConfig]):
                 _copy_if_changed(str(src), str(dst))
 
     def _display(self, path: Path) -> str:
-        try:
-            return path.resolve().relative_to(self.root.resolve()).as_posix()
-        except ValueError:
-            return path.as_posix()
+        """The path as problems name it: relative to the project (resolving is slow: memoized)."""
+        shown = self._displayed.get(path)
+        if shown is None:
+            try:
+                shown = path.resolve().relative_to(self.root.resolve()).as_posix()
+            except ValueError:
+                shown = path.as_posix()
+            self._displayed[path] = shown
+        return shown
 
     @staticmethod
     def _report(problems: list[Problem]) -> None:
@@ -236,7 +246,7 @@ class NotesPlugin(BasePlugin[NotesConfig]):
         self._roadmap_problem: Problem | None = None
         self._places: dict = {}
         self._doc_pages: set[str] = set()
-        self._files: Files = Files([])
+        self._urls: dict[str, str] = {}  # doc -> its URL in the site
 
     def on_nav(self, nav, config, files):
         in_nav = [page.file.src_uri for page in nav.pages]
@@ -255,7 +265,7 @@ class NotesPlugin(BasePlugin[NotesConfig]):
             self.page_titles[uri] = title
             pages.append(NotePage(uri, title, note.key, note.date, note.status, tuple(note.tags), note.summary))
         self._doc_pages = set(in_nav + rest)
-        self._files = files
+        self._urls = {f.src_uri: f.url for f in files.documentation_pages()}
         self.note_index = NotesIndex.of(pages)
         self.cited_in = index_citations(cited)
         self._load_roadmap()
@@ -296,8 +306,10 @@ class NotesPlugin(BasePlugin[NotesConfig]):
         stamp = tuple((p.stat().st_mtime_ns, p.stat().st_size) for p in paths)
         if stamp != self._roadmap_stamp:  # read once per change of the files, not per build
             self._roadmap_problem = None
+            # The roadmap bib is one of the bib files, already parsed (and its problems reported).
+            listed = {k: e.pybtex for k, e in self.bib.entries.items() if e.file == self._display(paths[1])}
             try:
-                self.roadmap = load_roadmap(*paths)
+                self.roadmap = load_roadmap(*paths, entries=listed or None)
             except (OSError, ValueError) as err:
                 self.roadmap = None
                 self._roadmap_problem = Problem(self._display(paths[0]), None, f"roadmap not loaded: {err}")
@@ -308,10 +320,10 @@ class NotesPlugin(BasePlugin[NotesConfig]):
 
     def _doc_url(self, here: str, doc: str, anchor: str | None) -> str | None:
         """URL of `doc` relative to the page `here`, as MkDocs writes it; None if not in the site."""
-        target, source = self._files.get_file_from_path(doc), self._files.get_file_from_path(here)
+        target, source = self._urls.get(doc), self._urls.get(here)
         if target is None or source is None or doc not in self._doc_pages:
             return None
-        url = get_relative_url(target.url, source.url)
+        url = get_relative_url(target, source)
         return f"{url}#{anchor}" if anchor else url
 
     def _reference_html(self, key: str, here: str) -> str:

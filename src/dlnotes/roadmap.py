@@ -47,7 +47,8 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import yaml
-from pybtex.database import parse_file
+from pybtex.database import Entry, parse_file
+from pybtex.scanner import PybtexError
 
 __all__ = [
     "AUTHOR_CORRECTIONS",
@@ -525,13 +526,18 @@ def to_yaml(roadmap: Roadmap) -> str:
 # --- reading ------------------------------------------------------------------------
 
 
-def load_roadmap(yaml_path: str | Path, bib_path: str | Path) -> Roadmap:
-    """Read the committed roadmap files; ValueError if they disagree."""
+def load_roadmap(yaml_path: str | Path, bib_path: str | Path, entries: Mapping[str, Entry] | None = None) -> Roadmap:
+    """Read the committed roadmap files; ValueError if they disagree. `entries`: the bib file's
+    entries when the caller has parsed it already."""
     with open(yaml_path, encoding="utf-8") as handle:
         raw_sections = yaml.safe_load(handle)
     if not isinstance(raw_sections, list):
         raise ValueError(f"{yaml_path}: expected a list of sections")
-    entries = parse_file(str(bib_path), "bibtex").entries
+    if entries is None:
+        try:
+            entries = parse_file(str(bib_path), "bibtex").entries
+        except PybtexError as err:
+            raise ValueError(f"{bib_path}: {err}") from None
 
     built: dict[str, RoadmapPaper] = {}
     sections: list[Section] = []
