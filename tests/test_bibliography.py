@@ -127,7 +127,8 @@ def test_formatted_entries_are_kept_between_builds_and_redone_when_an_entry_chan
 
 
 def test_parsed_files_are_kept_between_builds_and_their_problems_reported_every_time(tmp_path: Path) -> None:
-    from dlnotes.bibliography import ParseCache
+    from dlnotes.bibliography import parse_cache
+    from dlnotes.diskcache import DiskCache
 
     bibdir, cache_path = tmp_path / "bib", tmp_path / ".cache" / "bib.pickle"
     bibdir.mkdir()
@@ -135,8 +136,8 @@ def test_parsed_files_are_kept_between_builds_and_their_problems_reported_every_
     (bibdir / "refs.bib").write_text(broken + GOOD, encoding="utf-8")
     (bibdir / "other.bib").write_text(GOOD.replace("good2020", "Good2020"), encoding="utf-8")
 
-    def build() -> tuple[object, ParseCache]:
-        cache = ParseCache(cache_path)
+    def build() -> tuple[object, DiskCache]:
+        cache = parse_cache(cache_path)
         bib = load_bibliography([bibdir], tmp_path, cache=cache)
         cache.save()
         return bib, cache
@@ -152,7 +153,7 @@ def test_parsed_files_are_kept_between_builds_and_their_problems_reported_every_
 
     (bibdir / "refs.bib").write_text(GOOD.replace("{Fine}", "{Finer}"), encoding="utf-8")
     edited, cache = build()
-    assert cache.used == {"bib/refs.bib", "bib/other.bib"}
+    assert len(cache.values) == 2  # the old refs.bib is gone from the cache
     assert edited.entries["Good2020"].fields["title"] == "Fine" and messages(edited) == [
         "bib/refs.bib:1: duplicate key 'good2020' (differs only in case from 'Good2020'): already defined at bib/other.bib:1"]
     (bibdir / "other.bib").unlink()

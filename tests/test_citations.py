@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 
@@ -175,3 +176,27 @@ def test_a_citation_in_a_heading_gives_a_clean_anchor_and_toc_entry(heading: str
     assert md.toc_tokens[0]["name"] == "Attention 1"
     assert "dlnotesref" not in html and "dlnotesref" not in md.toc
     assert '<sup id="fnref2:a"><a class="footnote-ref" href="#fn:a">1</a></sup>' in html
+
+
+def test_where_citations_are_is_kept_between_builds_and_found_again_when_the_text_changes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from dlnotes import citations
+    from dlnotes.diskcache import DiskCache
+
+    path = tmp_path / "citations.pickle"
+    first = citations.citation_cache(path)
+    expected = cite_page(PAGE, known=KNOWN.__contains__, reference_html=REFERENCE.__getitem__, cache=first)
+    first.save()
+
+    def no_scan(markdown: str):
+        raise AssertionError("scanned again")
+
+    monkeypatch.setattr(citations, "_scan_citations", no_scan)
+    again = cite_page(PAGE, known=KNOWN.__contains__, reference_html=REFERENCE.__getitem__, cache=citations.citation_cache(path))
+    assert (again.markdown, again.footnotes_html, again.placeholders) == (expected.markdown, expected.footnotes_html, expected.placeholders)
+    monkeypatch.undo()
+    changed = cite_page(PAGE + "\nNew [@b].\n", known=KNOWN.__contains__, reference_html=REFERENCE.__getitem__, cache=citations.citation_cache(path))
+    assert 'href="#fnref4:b"' in changed.footnotes_html
+    # Values made by other code (another salt) are not used; a damaged file is not fatal.
+    assert DiskCache(path, salt="other code").values == {}
+    path.write_bytes(b"\x80garbage")
+    assert citations.citation_cache(path).values == {}

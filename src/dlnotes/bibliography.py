@@ -8,11 +8,9 @@ Formatting of an entry for display is delegated to mkdocs-bibtex (see `EntryForm
 
 from __future__ import annotations
 
-import hashlib
 import json
-import os
-import pickle
 import re
+import sys
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,6 +19,8 @@ from pybtex.database import BibliographyData, Entry
 from pybtex.database.input.bibtex import Parser, month_names
 from pybtex.scanner import PybtexError
 
+from . import keys as keys_module, problems as problems_module
+from .diskcache import DiskCache, code_version, digest
 from .keys import KEY_RULE, closest_key, is_valid_key
 from .problems import Problem
 
@@ -87,64 +87,14 @@ class Bibliography:
         return BibliographyData(entries={k: e.pybtex for k, e in self.entries.items()})
 
 
-class ParseCache:
-    """Parsed bib files kept between builds (a pickle under .cache/), keyed by each file's name
-    and content: pybtex takes ~0.2 ms an entry, and a bib rarely changes between two builds.
-    What a file gave, entries and problems alike, comes back as parsed, so its problems are
-    reported on every build until fixed. Delete the file to start afresh."""
-
-    VERSION = 1
-
-    def __init__(self, path: Path):
-        self.path = path
-        self.salt = f"{self.VERSION}:{_pybtex_version()}"
-        self.files: dict[str, tuple[str, list[BibEntry], list[Problem], set[str]]] = {}
-        self.used: set[str] = set()
-        self.changed = False
-        try:
-            with path.open("rb") as f:
-                data = pickle.load(f)  # our own file, written by save() below
-            if isinstance(data, dict) and data.get("salt") == self.salt and isinstance(data.get("files"), dict):
-                self.files = data["files"]
-        except Exception:  # no cache yet, a damaged one or one of another version: parse afresh
-            self.files = {}
-
-    def parse(self, text: str, name: str) -> tuple[list[BibEntry], list[Problem], set[str]]:
-        digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
-        self.used.add(name)
-        cached = self.files.get(name)
-        if cached is not None and cached[0] == digest:
-            return cached[1], list(cached[2]), set(cached[3])
-        problems: list[Problem] = []
-        broken: set[str] = set()
-        entries = _parse_file(text, name, problems, broken)
-        self.files[name] = (digest, entries, list(problems), set(broken))
-        self.changed = True
-        return entries, problems, broken
-
-    def save(self) -> None:
-        """Write what this build read (dropping files that are gone), atomically."""
-        if not self.changed and self.used == set(self.files):
-            return
-        self.files = {name: v for name, v in self.files.items() if name in self.used}
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = self.path.with_suffix(".tmp")
-        with tmp.open("wb") as f:
-            pickle.dump({"salt": self.salt, "files": self.files}, f, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, self.path)
-        self.changed = False
+def parse_cache(path: Path) -> DiskCache:
+    """Parsed bib files kept between builds: pybtex takes ~0.2 ms an entry, and a bib rarely
+    changes between two builds. What a file gave, entries and problems alike, comes back as
+    parsed, so its problems are reported on every build until fixed."""
+    return DiskCache(path, code_version([sys.modules[__name__], keys_module, problems_module], ["pybtex"]))
 
 
-def _pybtex_version() -> str:
-    from importlib.metadata import PackageNotFoundError, version
-
-    try:
-        return f"pybtex {version('pybtex')}"
-    except PackageNotFoundError:
-        return "unknown"
-
-
-def load_bibliography(paths: Iterable[Path], root: Path | None = None, cache: ParseCache | None = None) -> Bibliography:
+def load_bibliography(paths: Iterable[Path], root: Path | None = None, cache: DiskCache | None = None) -> Bibliography:
     """Read every *.bib file under `paths` (files or folders), in a stable order; with a
     `cache`, a file whose content has not changed is not parsed again."""
     files: list[Path] = []
@@ -164,12 +114,17 @@ def load_bibliography(paths: Iterable[Path], root: Path | None = None, cache: Pa
         except OSError as err:
             bib.problems.append(Problem(name, None, f"cannot read: {err.strerror}"))
             continue
-        if cache is not None:
-            entries, problems, broken = cache.parse(text, name)
-            bib.problems.extend(problems)
-            bib.broken |= broken
-        else:
-            entries = _parse_file(text, name, bib.problems, bib.broken)
+        key = f"{name}\n{digest(text)}"
+        cached = cache.get(key) if cache is not None else None
+        if cached is None:
+            problems: list[Problem] = []
+            broken: set[str] = set()
+            cached = (_parse_file(text, name, problems, broken), problems, broken)
+            if cache is not None:
+                cache.put(key, cached)
+        entries = cached[0]
+        bib.problems.extend(cached[1])
+        bib.broken |= cached[2]
         for entry in entries:
             other = folded.get(entry.key.lower())
             if other is not None:
@@ -299,58 +254,16 @@ def _error_text(err: PybtexError) -> str:
     return re.sub(r"^syntax error in line \d+: ", "syntax error: ", message)
 
 
-class FormatStore:
-    """Formatted entries kept between builds (a JSON file under .cache/), keyed by the entry's
-    content and the formatter's version: pybtex's style takes ~2 ms an entry, the bulk of our
-    build time on a large bib, and an entry rarely changes. Delete the file to start afresh."""
-
-    VERSION = 1
+class FormatStore(DiskCache):
+    """Formatted entries kept between builds, keyed by the entry's content: pybtex's style takes
+    ~2 ms an entry, the bulk of our build time on a large bib, and an entry rarely changes."""
 
     def __init__(self, path: Path):
-        self.path = path
-        self.salt = f"{self.VERSION}:{_formatter_version()}"
-        self.texts: dict[str, str] = {}
-        self.used: set[str] = set()
-        self.changed = False
-        try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-            if isinstance(data, dict) and data.get("salt") == self.salt and isinstance(data.get("texts"), dict):
-                self.texts = {str(k): str(v) for k, v in data["texts"].items()}
-        except (OSError, ValueError):
-            pass  # no cache yet, or a damaged one: format afresh
+        super().__init__(path, code_version([], ["mkdocs-bibtex", "pybtex"]))
 
-    def digest(self, entry: BibEntry) -> str:
-        content = json.dumps([entry.type, sorted(entry.fields.items()), sorted(entry.persons.items())], ensure_ascii=False)
-        return hashlib.sha256(f"{self.salt}\n{content}".encode()).hexdigest()
-
-    def get(self, digest: str) -> str | None:
-        self.used.add(digest)
-        return self.texts.get(digest)
-
-    def put(self, digest: str, text: str) -> None:
-        self.used.add(digest)
-        self.texts[digest] = text
-        self.changed = True
-
-    def save(self) -> None:
-        """Write what this build used (dropping what no entry needs any more), atomically."""
-        if not self.changed and self.used == set(self.texts):
-            return
-        kept = {d: t for d, t in self.texts.items() if d in self.used}
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = self.path.with_suffix(".tmp")
-        tmp.write_text(json.dumps({"salt": self.salt, "texts": kept}, ensure_ascii=False), encoding="utf-8")
-        os.replace(tmp, self.path)
-        self.texts, self.changed = kept, False
-
-
-def _formatter_version() -> str:
-    from importlib.metadata import PackageNotFoundError, version
-
-    try:
-        return f"mkdocs-bibtex {version('mkdocs-bibtex')}, pybtex {version('pybtex')}"
-    except PackageNotFoundError:
-        return "unknown"
+    @staticmethod
+    def digest(entry: BibEntry) -> str:
+        return digest(json.dumps([entry.type, sorted(entry.fields.items()), sorted(entry.persons.items())], ensure_ascii=False))
 
 
 class EntryFormatter:

@@ -10,10 +10,14 @@ from __future__ import annotations
 
 import html
 import re
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
+from pathlib import Path
 
+from . import keys, markdown_spans, mdparse
+from .diskcache import DiskCache, code_version, digest
 from .keys import KEY_PATTERN, KEY_RULE
 from .markdown_spans import Unclosed, line_of, line_offsets, scan
 
@@ -100,13 +104,33 @@ class CitedPage:
         return {f"fn:{key}" for key in self.cited} if self.footnotes_html else set()
 
 
-def find_citations(markdown: str) -> tuple[list[CitationGroup], list[CitationIssue], list[Unclosed]]:
-    groups, issues, unclosed = _find_citations(markdown)
+def citation_cache(path: Path) -> DiskCache:
+    """Where each note's citations are, kept between builds (keyed by the note's text): finding
+    them needs a Markdown block parse of every note before any page renders."""
+    return DiskCache(path, code_version([sys.modules[__name__], markdown_spans, mdparse, keys], ["markdown-it-py"]))
+
+
+def find_citations(markdown: str, cache: DiskCache | None = None) -> tuple[list[CitationGroup], list[CitationIssue], list[Unclosed]]:
+    groups, issues, unclosed = _find_citations(markdown, cache)
     return list(groups), list(issues), list(unclosed)
 
 
+_Found = tuple[tuple[CitationGroup, ...], tuple[CitationIssue, ...], tuple[Unclosed, ...]]
+
+
 @lru_cache(maxsize=4096)  # the cited-in scan (before rendering) and the page itself ask for the same text
-def _find_citations(markdown: str) -> tuple[tuple[CitationGroup, ...], tuple[CitationIssue, ...], tuple[Unclosed, ...]]:
+def _find_citations(markdown: str, cache: DiskCache | None) -> _Found:
+    if cache is None:
+        return _scan_citations(markdown)
+    key = digest(markdown)
+    found = cache.get(key)
+    if found is None:
+        found = _scan_citations(markdown)
+        cache.put(key, found)
+    return found
+
+
+def _scan_citations(markdown: str) -> _Found:
     spans = scan(markdown)
     offsets = line_offsets(markdown)
     protected = spans.protected
@@ -161,6 +185,7 @@ def cite_page(
     suggest: Callable[[str], str | None] = lambda key: None,
     references_heading: str = REFERENCES_HEADING,
     reported: Callable[[str], bool] = lambda key: False,
+    cache: DiskCache | None = None,
 ) -> CitedPage:
     """Replace citations by footnote references and add one footnote per cited entry, numbered in
     order of first citation, under a references heading at the end of the page (or where the
@@ -177,7 +202,7 @@ def cite_page(
       footnotes beside the author's, so Python-Markdown numbers them all together; their text is
       a placeholder for the reference's HTML.
     """
-    groups, issues, unclosed = find_citations(markdown)
+    groups, issues, unclosed = find_citations(markdown, cache)
     offsets = line_offsets(markdown)
     for u in unclosed:
         hint = " (or write \\$ for a dollar sign)" if u.delimiter == "$" else ""

@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from .citations import find_citations
+from .diskcache import DiskCache
 
 
 @dataclass
@@ -25,12 +26,12 @@ class CitedIn:
         return self.pages.get(key, [])
 
 
-def page_citations(markdown: str, known: Callable[[str], bool]) -> list[str]:
+def page_citations(markdown: str, known: Callable[[str], bool], cache: DiskCache | None = None) -> list[str]:
     """Keys a page cites, in order of first citation. Unknown keys are left out: they produce
     no footnote, so there is nothing to link to."""
     if "@" not in markdown:  # no citation possible: skip the scan (most of a big site's pages)
         return []
-    groups, _issues, _unclosed = find_citations(markdown)
+    groups, _issues, _unclosed = find_citations(markdown, cache)
     order: list[str] = []
     for group in groups:
         for item in group.items:

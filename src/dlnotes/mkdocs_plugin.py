@@ -14,9 +14,10 @@ from mkdocs.config import base, config_options
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.utils import get_relative_url
 
-from .bibliography import Bibliography, EntryFormatter, FormatStore, ParseCache, load_bibliography
+from .bibliography import Bibliography, EntryFormatter, FormatStore, load_bibliography, parse_cache
 from .cards import build_card, card_html, insert_after_title_html, roadmap_places, short_citation
-from .citations import CitedPage, cite_page
+from .citations import CitedPage, citation_cache, cite_page
+from .diskcache import DiskCache
 from .citedin import CitedIn, index_citations, page_citations
 from .companion import (MARKERS, REFERENCES_INTRO, NotePage, NotesIndex, first_heading, latest_markdown,
                         reference_keys, references_html, roadmap_markdown, timeline_markdown)
@@ -43,10 +44,9 @@ class NotesConfig(base.Config):
     reading_lists = config_options.Type(list, default=["roadmap.bib"])
     mathjax_dir = config_options.Type(str, default="node_modules/mathjax/es5")
     mathjax_dest = config_options.Type(str, default="assets/mathjax")
-    # Formatted entries kept between builds; "" to format every entry on every build.
-    format_cache = config_options.Type(str, default=".cache/dlnotes-formatted.json")
-    # Parsed bib files kept between builds; "" to parse every file on every build.
-    parse_cache = config_options.Type(str, default=".cache/dlnotes-bib.pickle")
+    # What builds keep for the next one (parsed bib files, formatted entries, where each note's
+    # citations are); "" to compute everything on every build.
+    cache_dir = config_options.Type(str, default=".cache/dlnotes")
     # Companion pages (see README "Generated pages"): roadmap files in bib_dir, pages in docs/.
     roadmap_yaml = config_options.Type(str, default="roadmap.yaml")
     roadmap_bib = config_options.Type(str, default="roadmap.bib")
@@ -60,7 +60,7 @@ class NotesPlugin(BasePlugin[NotesConfig]):
         self.format_entry: EntryFormatter | None = None
         self.entry_html: ReferenceHTML | None = None
         self._bib_stamp: tuple | None = None
-        self.parse_cache: ParseCache | None = None
+        self.caches: dict[str, DiskCache] = {}
         self.notes: dict[str, Note] = {}
         self.dirty = False
         self._generated_html: dict[str, str] = {}  # page -> HTML for its _HTML_SLOT
@@ -83,6 +83,11 @@ class NotesPlugin(BasePlugin[NotesConfig]):
     def on_config(self, config):
         self.root = Path(config.config_file_path).parent
         self.bib_path = self.root / self.config.bib_dir
+        if self.config.cache_dir and not self.caches:  # loaded once: serve keeps them in memory
+            folder = self.root / self.config.cache_dir
+            self.caches = {"bib": parse_cache(folder / "bib.pickle"),
+                           "formatted": FormatStore(folder / "formatted.pickle"),
+                           "citations": citation_cache(folder / "citations.pickle")}
         # Serving: watch the bib files too, so editing one rebuilds the site.
         config.watch.append(str(self.bib_path))
         return config
@@ -91,10 +96,8 @@ class NotesPlugin(BasePlugin[NotesConfig]):
         files = sorted(self.bib_path.rglob("*.bib"))
         stamp = tuple((str(f), f.stat().st_mtime_ns, f.stat().st_size) for f in files)
         if stamp != self._bib_stamp:  # read and format once per change of the bib, not per page
-            self.parse_cache = ParseCache(self.root / self.config.parse_cache) if self.config.parse_cache else None
-            self.bib = load_bibliography([self.bib_path], self.root, cache=self.parse_cache)
-            store = FormatStore(self.root / self.config.format_cache) if self.config.format_cache else None
-            self.format_entry = EntryFormatter(self.bib, store=store)
+            self.bib = load_bibliography([self.bib_path], self.root, cache=self.caches.get("bib"))
+            self.format_entry = EntryFormatter(self.bib, store=self.caches.get("formatted"))  # type: ignore[arg-type]
             self.entry_html = ReferenceHTML(self.format_entry)
             self._bib_stamp = stamp
         self._report(self.bib.problems)
@@ -154,6 +157,7 @@ class NotesPlugin(BasePlugin[NotesConfig]):
             reference_html=lambda key: self._reference_html(key, page.file.src_uri),
             suggest=self.bib.suggest,
             reported=self.bib.broken.__contains__,
+            cache=self.caches.get("citations"),
         )
         self._cited[page.file.src_uri] = result
         for issue in sorted(result.issues, key=lambda i: i.line):
@@ -194,12 +198,11 @@ class NotesPlugin(BasePlugin[NotesConfig]):
             # Reported, but not a failure: an entry may be waiting for its note.
             log.info("%s:%d: (warning only) entry '%s' is not cited by any note", entry.file, entry.line, entry.key)
         self._copy_mathjax(Path(config.site_dir))
-        stores = [self.format_entry.store if self.format_entry else None, self.parse_cache]
-        for store in filter(None, stores):
+        for cache in self.caches.values():
             try:
-                store.save()
+                cache.save()
             except OSError as err:  # a read-only checkout still builds, only slower next time
-                log.info("dlnotes: not cached (%s): %s", store.path, err)
+                log.info("dlnotes: not cached (%s): %s", cache.path, err)
 
     def _copy_mathjax(self, site_dir: Path) -> None:
         if not self.config.mathjax_dir:  # a site without math
@@ -281,7 +284,7 @@ class NotesPlugin(BasePlugin[NotesConfig]):
         _fm, body, _line = split_front_matter(text.lstrip("\ufeff"))
         body = body.lstrip("\n")  # as MkDocs hands it to on_page_markdown: one parse serves both
         note = self.notes.get(uri) or Note(uri)
-        result = (note.title or first_heading(body) or Path(uri).stem, page_citations(body, self.bib.__contains__))
+        result = (note.title or first_heading(body) or Path(uri).stem, page_citations(body, self.bib.__contains__, self.caches.get("citations")))
         self._scan_cache[uri] = (text, self._bib_stamp, result)
         return result
 

@@ -8,13 +8,13 @@ formatter has a FormatStore, kept across builds.
 from __future__ import annotations
 
 import html as html_module
+import sys
 
 import markdown
 
 from .bibliography import BibEntry, EntryFormatter
+from .diskcache import code_version
 
-# Part of the cache key of stored HTML: change it when reference_html's output changes.
-RENDER_VERSION = 2
 _md = markdown.Markdown()
 
 
@@ -55,7 +55,8 @@ class ReferenceHTML:
     def __init__(self, format_entry: EntryFormatter):
         self.format_entry = format_entry
         self._cache: dict[str, str] = {}
-        self._salt = f"html {RENDER_VERSION} markdown {markdown.__version__}:"
+        # Stored HTML is made by this module's code with Python-Markdown: both are in its key.
+        self._salt = "html " + code_version([sys.modules[__name__]], ["markdown"])
 
     def __call__(self, key: str) -> str:
         html = self._cache.get(key)
