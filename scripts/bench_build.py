@@ -112,7 +112,7 @@ def main() -> int:
                 runs[v].append(build_seconds(configs[v], root / f"site-{v}"))
         times = {v: min(runs[v]) for v in variants}
         print(f"site: {args.notes} notes citing {args.keys} keys each, bib of {args.entries} entries, best of {args.rounds}")
-        print("(dlnotes' first run formats every entry; later runs reuse .cache/dlnotes-formatted.json)")
+        print("(dlnotes' first run formats every entry; later runs reuse what it kept in .cache/dlnotes/)")
         for v in variants:
             each = ", ".join(f"{t:.2f}" for t in runs[v])
             print(f"  {v:<14} {times[v]:7.2f} s   {times[v] / times['plain']:5.2f}x plain   (runs: {each})")

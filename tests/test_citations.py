@@ -121,11 +121,23 @@ def test_references_go_where_the_author_put_the_footnotes_marker() -> None:
     assert "<p><div" not in html
 
 
+def site_footnotes_config() -> dict:
+    """The footnotes extension's options in the site's mkdocs.yml."""
+    from mkdocs.utils.yaml import yaml_load
+    from sitebuild import ROOT
+
+    config = yaml_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))
+    return next(ext["footnotes"] for ext in config["markdown_extensions"] if isinstance(ext, dict) and "footnotes" in ext)
+
+
 # Python-Markdown as mkdocs.yml configures its footnotes.
 def render(text: str) -> str:
-    md = markdown_lib.Markdown(extensions=["footnotes", "attr_list", "toc"], extension_configs={
-        "footnotes": {"BACKLINK_TITLE": BACKLINK_TITLE.replace("{}", "%d")}})
+    md = markdown_lib.Markdown(extensions=["footnotes", "attr_list", "toc"], extension_configs={"footnotes": site_footnotes_config()})
     return md.convert(text)
+
+
+def test_the_site_gives_python_markdown_our_back_link_text() -> None:
+    assert site_footnotes_config()["BACKLINK_TITLE"] == BACKLINK_TITLE.replace("{}", "%d")
 
 
 # Flat paragraphs: Python-Markdown numbers repeated references (fnref2:, fnref3:) in the order
@@ -149,13 +161,13 @@ def test_footnotes_written_directly_are_what_python_markdown_writes() -> None:
     assert 'title="回到正文第 2 个脚注处"' in ours
 
 
-def test_author_footnotes_and_citations_share_one_numbered_list() -> None:
-    result = cite("Own note[^x] and a citation [@a].\n\n[^x]: The author's footnote.\n")
+def test_author_footnotes_and_citations_share_one_list_numbered_in_reading_order() -> None:
+    result = cite("A citation [@a], own notes[^x][^y], again [@b].\n\n[^y]: Second.\n\n[^x]: The author's footnote.\n")
     html = result.fill_placeholders(render(result.markdown))
     assert html.count('<div class="footnote">') == 1
-    assert '<li id="fn:x">' in html and '<li id="fn:a">\n<p>REF(a)&#160;' in html
-    assert '<a class="footnote-ref" href="#fn:a">2</a>' in html
-    assert "dlnotesref" not in html
+    assert re.findall(r'<a class="footnote-ref" href="#fn:([^"]+)">(\d+)</a>', html) == [("a", "1"), ("x", "2"), ("y", "3"), ("b", "4")]
+    assert re.findall(r'<li id="fn:([^"]+)">', html) == ["a", "x", "y", "b"]
+    assert '<li id="fn:a">\n<p>REF(a)&#160;' in html and "dlnotesref" not in html
 
 
 def test_every_back_link_has_its_reference_in_nested_blocks() -> None:
@@ -200,3 +212,13 @@ def test_where_citations_are_is_kept_between_builds_and_found_again_when_the_tex
     assert DiskCache(path, salt="other code").values == {}
     path.write_bytes(b"\x80garbage")
     assert citations.citation_cache(path).values == {}
+
+
+def test_the_footnotes_marker_quoted_in_code_is_left_as_written() -> None:
+    text = "Write `///Footnotes Go Here///` on a line [@a].\n\n```\n///Footnotes Go Here///\n```\n"
+    result = cite(text)
+    md = markdown_lib.Markdown(extensions=["fenced_code", "footnotes", "toc", "attr_list"])
+    html = result.place_footnotes(result.fill_placeholders(md.convert(result.markdown)))
+    assert html.count("///Footnotes Go Here///") == 2  # both quotes shown as written
+    heading = re.search(r'<h2[^>]* id="references"', html)
+    assert heading and html.index("</pre>") < heading.start() < html.index('<div class="footnote">')

@@ -246,16 +246,30 @@ def cite_page(
     out.append(markdown[last:])
     text = "".join(out)
     if result.cited:
-        if FOOTNOTES_MARKER not in text:
+        marker = _marker_line(text)
+        if marker is None:
             text = text.rstrip("\n") + f"\n\n{references_heading}\n\n{FOOTNOTES_MARKER}\n"
+            marker = _marker_line(text)
+            assert marker is not None
         if html_mode:
-            text = text.replace(FOOTNOTES_MARKER, FOOTNOTES_SLOT, 1)
+            text = text[:marker.start()] + FOOTNOTES_SLOT + text[marker.end():]
             result.footnotes_html = footnotes_html([(key, reference_html(key), refs_made[key]) for key in result.cited])
         else:
             definitions = "\n\n".join(f"[^{key}]: {result.placeholder(reference_html(key))}" for key in result.cited)
             text = text.rstrip("\n") + "\n\n" + definitions + "\n"
     result.markdown = text
     return result
+
+
+_MARKER_LINE = re.compile(r"^[ ]{0,3}" + re.escape(FOOTNOTES_MARKER) + r"[ \t]*$", re.M)
+def _marker_line(text: str) -> re.Match[str] | None:
+    """The first line that is only the footnotes marker, outside code and HTML blocks (a marker
+    quoted in code or in a sentence stays as written)."""
+    candidates = list(_MARKER_LINE.finditer(text))
+    if not candidates:
+        return None
+    blocks, _headings = markdown_spans.block_ranges(text)
+    return next((m for m in candidates if not any(s <= m.start() < e for s, e in blocks)), None)
 
 
 _FOOTNOTE_DEFINITION = re.compile(r"^[ ]{0,3}\[\^([^\]]+)\]:", re.M)

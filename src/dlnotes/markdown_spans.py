@@ -57,8 +57,9 @@ def line_of(offsets: list[int], position: int) -> int:
     return lo + 1
 
 
-def _block_ranges(text: str, offsets: list[int]) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
+def block_ranges(text: str, offsets: list[int] | None = None) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
     """(code and HTML blocks, headings) as offset ranges."""
+    offsets = offsets if offsets is not None else line_offsets(text)
     opaque, headings = [], []
     for token in mdparse.parse_blocks(text):
         if token.type in ("fence", "code_block", "html_block", "heading_open") and token.map:
@@ -71,7 +72,7 @@ def _block_ranges(text: str, offsets: list[int]) -> tuple[list[tuple[int, int]],
 def scan(text: str) -> Spans:
     offsets = line_offsets(text)
     spans = Spans()
-    blocks, spans.headings = _block_ranges(text, offsets)
+    blocks, spans.headings = block_ranges(text, offsets)
     reference_labels = {m.group(1).strip().lower() for m in _REF_DEF.finditer(text)}
     for m in _REF_DEF.finditer(text):
         if not m.group(1).startswith("^"):
