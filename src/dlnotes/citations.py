@@ -262,6 +262,8 @@ def cite_page(
 
 
 _MARKER_LINE = re.compile(r"^[ ]{0,3}" + re.escape(FOOTNOTES_MARKER) + r"[ \t]*$", re.M)
+
+
 def _marker_line(text: str) -> re.Match[str] | None:
     """The first line that is only the footnotes marker, outside code and HTML blocks (a marker
     quoted in code or in a sentence stays as written)."""

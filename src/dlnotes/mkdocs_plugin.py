@@ -309,8 +309,11 @@ class NotesPlugin(BasePlugin[NotesConfig]):
         stamp = tuple((p.stat().st_mtime_ns, p.stat().st_size) for p in paths)
         if stamp != self._roadmap_stamp:  # read once per change of the files, not per build
             self._roadmap_problem = None
-            # The roadmap bib is one of the bib files, already parsed (and its problems reported).
-            listed = {k: e.pybtex for k, e in self.bib.entries.items() if e.file == self._display(paths[1])}
+            # The roadmap bib is one of the bib files, already parsed, unless reading it went wrong
+            # (then the roadmap loader reads the file itself and says what is missing).
+            name = self._display(paths[1])
+            parsed = not any(p.file == name for p in self.bib.problems)
+            listed = {k: e.pybtex for k, e in self.bib.entries.items() if e.file == name} if parsed else None
             try:
                 self.roadmap = load_roadmap(*paths, entries=listed or None)
             except (OSError, ValueError) as err:
