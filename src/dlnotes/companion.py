@@ -9,6 +9,7 @@ rewrites it for the built site.
 from __future__ import annotations
 
 import datetime as dt
+import html
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -110,7 +111,7 @@ def references_html(
     def link(doc: str, anchor: str | None = None) -> str:
         target = url(doc, anchor)
         label = _html(titles.get(doc, doc))
-        return f'<a href="{_attr(target)}">{label}</a>' if target is not None else label
+        return f'<a href="{html.escape(target)}">{label}</a>' if target is not None else label
 
     out = []
     for key in keys:
@@ -120,12 +121,8 @@ def references_html(
             facts.append(f"笔记: {link(note.path)}")
         citing = cited.citing(key)
         facts.append(f"引用于: {', '.join(link(p, footnote_ref_anchor(key)) for p in citing)}" if citing else "尚未被笔记引用")
-        out.append(f'<p class="ref-entry" id="{_attr(key_anchor(key))}">{reference_html(key)}<br>\n{" · ".join(facts)}</p>')
+        out.append(f'<p class="ref-entry" id="{html.escape(key_anchor(key))}">{reference_html(key)}<br>\n{" · ".join(facts)}</p>')
     return "\n".join(out)
-
-
-def _attr(text: str) -> str:
-    return _html(text).replace('"', "&quot;")
 
 
 def _html(text: str) -> str:
