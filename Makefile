@@ -70,10 +70,10 @@ test: setup-dev
 
 note: setup
 	@test -n "$(KEY)" || { echo "usage: make note KEY=bibtexkey" >&2; exit 2; }
-	$(PY) scripts/new_note.py "$(KEY)"
+	$(BIN)/dlnotes note "$(KEY)"
 
 linkcheck: setup
-	$(PY) scripts/linkcheck.py docs bib
+	$(BIN)/dlnotes linkcheck docs bib
 
 # bench_build.py: the citation layer against plain Material; bench_site.py: build, reload, page weight.
 bench: setup-dev

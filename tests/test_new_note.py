@@ -14,7 +14,6 @@ import yaml
 from sitebuild import ROOT, run_mkdocs_build
 from dlnotes.newnote import NewNoteError, add_to_nav, safe_filename
 
-SCRIPT = ROOT / "scripts" / "new_note.py"
 
 
 @pytest.fixture
@@ -28,7 +27,7 @@ def project(tmp_path: Path) -> Path:
 
 
 def new_note(project: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, str(SCRIPT), *args, "--root", str(project)],
+    return subprocess.run([sys.executable, "-m", "dlnotes.cli", "note", *args, "--root", str(project)],
                           capture_output=True, text=True, timeout=60)
 
 

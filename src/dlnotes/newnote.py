@@ -1,4 +1,4 @@
-"""Starting a note for a paper: `make note KEY=...` / scripts/new_note.py. No MkDocs here.
+"""Starting a note for a paper: `make note KEY=...` / `dlnotes note KEY`. No MkDocs here.
 
 Rules (kept simple on purpose):
 

@@ -78,12 +78,12 @@ def test_input_errors_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture[str])
 def test_script_entry_point_and_help() -> None:
     env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
     done = subprocess.run(
-        [sys.executable, str(ROOT / "scripts" / "linkcheck.py"), "--help"], capture_output=True, text=True, env=env
+        [sys.executable, "-m", "dlnotes.cli", "linkcheck", "--help"], capture_output=True, text=True, env=env
     )
     assert done.returncode == 0
     for option in ("--format", "--remap", "--max-cache-age", "--host-concurrency", "--offline", ".linkcheckignore"):
         assert option in done.stdout
-    done = subprocess.run([sys.executable, str(ROOT / "scripts" / "linkcheck.py"), "/nope"], capture_output=True, text=True)
+    done = subprocess.run([sys.executable, "-m", "dlnotes.cli", "linkcheck", "/nope"], capture_output=True, text=True)
     assert done.returncode == 2 and done.stderr == "linkcheck: error: /nope: no such file or folder\n"
 
 
@@ -220,11 +220,11 @@ def test_output_never_replaces_an_existing_file_without_force(tmp_path: Path) ->
     note.write_text("See <https://example.org/a>.\n", encoding="utf-8")
     report = tmp_path / "report.md"
     report.write_text("my own notes\n", encoding="utf-8")
-    done = subprocess.run([sys.executable, str(ROOT / "scripts" / "linkcheck.py"), "--offline", "--no-cache",
+    done = subprocess.run([sys.executable, "-m", "dlnotes.cli", "linkcheck", "--offline", "--no-cache",
                            "--output", str(report), str(note)], capture_output=True, text=True)
     assert done.returncode == 2
     assert done.stderr.strip().endswith("exists; choose another file or add --force to replace it")
     assert report.read_text(encoding="utf-8") == "my own notes\n"
-    done = subprocess.run([sys.executable, str(ROOT / "scripts" / "linkcheck.py"), "--offline", "--no-cache", "--force",
+    done = subprocess.run([sys.executable, "-m", "dlnotes.cli", "linkcheck", "--offline", "--no-cache", "--force",
                            "--output", str(report), str(note)], capture_output=True, text=True)
     assert done.returncode == 0 and "example.org/a" in report.read_text(encoding="utf-8")

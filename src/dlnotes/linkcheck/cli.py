@@ -1,4 +1,4 @@
-"""Command line: `python scripts/linkcheck.py [OPTIONS] [PATH ...]` (see --help).
+"""Command line: `dlnotes linkcheck [OPTIONS] [PATH ...]` (see --help).
 
 Exit codes: 0 nothing broken, 1 something broken, 2 usage or input error.
 """
