@@ -42,4 +42,4 @@ def test_empty_note_and_non_utf8_note(tmp_path: Path) -> None:
     latin = tmp_path / "latin.md"
     latin.write_bytes("# T\n\ncaf\xe9\n".encode("latin-1"))
     note, problems = read_note(latin, "latin.md")
-    assert note is None and [str(p) for p in problems] == ["latin.md:3: not UTF-8 (byte 0xe9); save the file as UTF-8"]
+    assert "caf\ufffd" in note.body and [str(p) for p in problems] == ["latin.md:3: not UTF-8 (byte 0xe9); save the file as UTF-8"]

@@ -20,13 +20,6 @@ from .citedin import CitedIn, footnote_ref_anchor
 from .mdtext import key_anchor, md_escape, relative_link, stars
 from .roadmap import Roadmap, next_up, progress
 
-# Markers an author puts in a page; the plugin replaces each by the generated text.
-MARKERS = {
-    "references": "<!-- dlnotes:references -->",
-    "roadmap": "<!-- dlnotes:roadmap -->",
-    "timeline": "<!-- dlnotes:timeline -->",
-    "latest": "<!-- dlnotes:latest-notes -->",
-}
 UNDATED = "未注明日期"
 _ATX_H1 = re.compile(r"^#[ \t]+(.+?)(?:[ \t]+#+)?[ \t]*(?:\{[^}]*\})?[ \t]*$", re.M)
 

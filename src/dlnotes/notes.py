@@ -7,6 +7,7 @@ Fields (all optional except where a note is a paper note, which names its BibTeX
   status: read | reading | todo
   tags: [str, ...]
   summary: str        one line; shown in citation previews of this paper
+Other fields (Typora's `typora-root-url`, Obsidian's `aliases`, `cssclasses`…) are left alone.
 """
 
 from __future__ import annotations
@@ -16,26 +17,11 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
-
+from . import frontmatter, textfiles
 from .problems import Problem
 
 STATUSES = ("read", "reading", "todo")
-
-
-# libyaml's parser when PyYAML has it (its wheels do): ten times faster on a thousand notes.
-_BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-
-class _TextDatesLoader(_BaseLoader):  # type: ignore[misc, valid-type]
-    """YAML without implicit timestamps: we parse dates ourselves, so 2021-02-31 is a clear error."""
-
-
-_TextDatesLoader.yaml_implicit_resolvers = {
-    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
-    for first, resolvers in _BaseLoader.yaml_implicit_resolvers.items()
-}
-_FRONT_MATTER = re.compile(r"\A(---[ \t]*\n)(.*?\n)?(---|\.\.\.)[ \t]*(\n|\Z)", re.S)
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}([ T].*)?")
 
 
 @dataclass
@@ -47,61 +33,34 @@ class Note:
     status: str | None = None
     tags: list[str] = field(default_factory=list)
     summary: str | None = None
-    body_line: int = 1             # the line of the file where the Markdown body starts
-    meta: dict = field(default_factory=dict)
+    body: str = ""                 # the Markdown MkDocs renders (front matter cut)
+    body_line: int = 1             # the line of the file where the body starts
+    field_lines: dict[str, int] = field(default_factory=dict)  # front-matter field -> its line
 
 
-def split_front_matter(text: str) -> tuple[str | None, str, int]:
-    """(front matter YAML or None, body, 1-based line where the body starts)."""
-    m = _FRONT_MATTER.match(text)
-    if not m:
-        return None, text, 1
-    return m.group(2) or "", text[m.end():], text.count("\n", 0, m.end()) + 1
-
-
-def read_note(abs_path: Path, rel_path: str, display: str | None = None) -> tuple[Note | None, list[Problem]]:
-    """Read one note; a note that cannot be read at all gives None and the reason."""
+def read_note(abs_path: Path, rel_path: str, display: str | None = None) -> tuple[Note, list[Problem]]:
+    """Read one note from disk (see textfiles: encodings and line endings as MkDocs reads them)."""
     name = display or rel_path
-    raw = abs_path.read_bytes()
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as err:
-        line = raw[: err.start].count(b"\n") + 1
-        return None, [Problem(name, line, f"not UTF-8 (byte 0x{raw[err.start]:02x}); save the file as UTF-8")]
-    if text.startswith("\ufeff"):
-        text = text[1:]
+    text, problem = textfiles.read_text(abs_path, name)
     note, problems = parse_note(text, rel_path, name)
-    return note, problems
+    return note, ([problem] if problem else []) + problems
 
 
 def parse_note(text: str, rel_path: str, name: str | None = None) -> tuple[Note, list[Problem]]:
+    """A note from its normalized text (textfiles.normalize)."""
     name = name or rel_path
-    problems: list[Problem] = []
-    note = Note(rel_path)
+    note = Note(rel_path, body=text)
     if not text.strip():
         return note, [Problem(name, None, "empty note: write at least a heading, or delete the file")]
-    fm, body, body_line = split_front_matter(text)
-    note.body_line = body_line
-    if fm is None:
-        if text.startswith("---"):
-            problems.append(Problem(name, 1, "front matter is not closed: add a line '---' after it"))
-        return note, problems
-    try:
-        meta = yaml.load(fm, Loader=_TextDatesLoader) if fm.strip() else {}
-    except yaml.YAMLError as err:
-        # The context mark points at what was left open (e.g. the "["); the problem mark is
-        # often the end of the front matter, which tells the author less.
-        mark = getattr(err, "context_mark", None) or getattr(err, "problem_mark", None)
-        line = mark.line + 2 if mark is not None else 1
-        what = getattr(err, "problem", None) or str(err).splitlines()[0]
-        return note, [Problem(name, line, f"front matter is not valid YAML: {what}")]
-    if not isinstance(meta, dict):
-        return note, [Problem(name, 2, "front matter must be 'field: value' lines")]
-    note.meta = meta
-    lines = {m.group(1): i + 2 for i, l in enumerate(fm.splitlines()) if (m := re.match(r"([A-Za-z_][\w-]*)\s*:", l))}
+    fm = frontmatter.split(text)
+    note.body, note.body_line, note.field_lines = fm.body, fm.body_line, fm.field_lines
+    if fm.error is not None:
+        return note, [Problem(name, fm.error[0], fm.error[1])]
+    meta = fm.fields
+    problems: list[Problem] = []
 
     def bad(field_name: str, message: str) -> None:
-        problems.append(Problem(name, lines.get(field_name, 2), f"front matter '{field_name}': {message}"))
+        problems.append(Problem(name, fm.line_of(field_name), f"front matter '{field_name}': {message}"))
 
     if "key" in meta:
         if isinstance(meta["key"], str) and meta["key"].strip():
@@ -117,7 +76,7 @@ def parse_note(text: str, rel_path: str, name: str | None = None) -> tuple[Note,
     if "date" in meta and meta["date"] is not None:
         value = str(meta["date"]).strip()
         try:
-            note.date = dt.date.fromisoformat(value[:10]) if re.fullmatch(r"\d{4}-\d{2}-\d{2}([ T].*)?", value) else None
+            note.date = dt.date.fromisoformat(value[:10]) if _DATE.fullmatch(value) else None
         except ValueError:
             note.date = None
         if note.date is None:

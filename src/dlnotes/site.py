@@ -1,0 +1,424 @@
+"""The site's logic, free of any site engine: what spans pages is computed here.
+
+A build walks through the same steps whatever drives it (the MkDocs plugin, `dlnotes check`):
+
+    site = NotesSite(settings)
+    site.load_bibliography()                 # the bib files, parsed once per change
+    site.read_pages(pages)                   # every page's text and front matter
+    site.arrange(order)                      # titles, who cites what, roadmap: cross-page data
+    site.page_markdown(uri, markdown)        # per page, before Markdown: citations, generated text
+    site.page_html(uri, html)                # per page, after Markdown: citations' HTML, anchors
+    site.page_final(uri, html)               # per page, after search indexing: footnotes, card
+    site.link_problems()                     # once every page is rendered: links and anchors
+    site.finish()                            # unused entries; caches saved
+
+Every step returns or records `Problem`s; the driver decides how to report them. Nothing here
+imports the engine: a page is its path relative to docs/ ("uri") and its URL in the site.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .bibliography import Bibliography, EntryFormatter, FormatStore, load_bibliography, parse_cache
+from .cards import build_card, card_html, insert_after_title_html, roadmap_places, short_citation
+from .citations import CitedPage, citation_cache, cite_page
+from .citedin import CitedIn, index_citations, page_citations
+from .companion import (
+    REFERENCES_INTRO,
+    NotePage,
+    NotesIndex,
+    first_heading,
+    latest_markdown,
+    reference_keys,
+    references_html,
+    roadmap_markdown,
+    timeline_markdown,
+)
+from .diskcache import DiskCache
+from .doclinks import check_links, html_ids
+from .markers import replace_markers
+from .mdtext import key_anchor
+from .notes import Note, parse_note
+from .problems import Problem, display_path
+from .references import ReferenceHTML, text_html
+from .roadmap import Roadmap, load_roadmap
+from .textfiles import decode
+
+# Where a generated HTML block goes in a rendered page: an HTML comment passes through Markdown.
+HTML_SLOT = "<!-- dlnotes:generated-html -->"
+
+
+@dataclass(frozen=True)
+class Settings:
+    root: Path  # the project folder (mkdocs.yml's)
+    docs_dir: Path
+    bib_dir: Path
+    cache_dir: Path | None = None  # what builds keep for the next one; None: nothing kept
+    reading_lists: tuple[str, ...] = ("roadmap.bib",)  # bib files whose entries may go uncited
+    roadmap_yaml: str = "roadmap.yaml"  # in bib_dir
+    roadmap_bib: str = "roadmap.bib"  # in bib_dir
+    references_page: str = "references.md"  # in docs_dir
+    roadmap_page: str = "roadmap.md"
+
+
+@dataclass(frozen=True)
+class SourcePage:
+    uri: str  # relative to docs/, with "/"
+    url: str  # its URL relative to the site root, as the engine writes it ("attention/x/")
+    path: Path | None = None  # on disk; None for a page an engine generated
+    text: str | None = None  # its text when it is not on disk
+
+
+@dataclass
+class _Read:
+    stamp: tuple[int, int]
+    note: Note
+    problems: list[Problem]
+    text: str
+    replaced: bool  # not UTF-8: the text has the bad bytes replaced
+
+
+@dataclass
+class NotesSite:
+    settings: Settings
+    bib: Bibliography = field(default_factory=Bibliography)
+    notes: dict[str, Note] = field(default_factory=dict)  # uri -> note (every readable page)
+    note_index: NotesIndex = field(default_factory=NotesIndex)
+    cited_in: CitedIn = field(default_factory=CitedIn)
+    titles: dict[str, str] = field(default_factory=dict)
+    roadmap: Roadmap | None = None
+
+    def __post_init__(self) -> None:
+        folder = self.settings.cache_dir
+        self.caches: dict[str, DiskCache] = {}
+        if folder is not None:
+            self.caches = {
+                "bib": parse_cache(folder / "bib.pickle"),
+                "formatted": FormatStore(folder / "formatted.pickle"),
+                "citations": citation_cache(folder / "citations.pickle"),
+            }
+        self.problems: list[Problem] = []  # the current build's, for drivers that collect them
+        self._bib_stamp: tuple | None = None
+        self.entry_html: ReferenceHTML | None = None
+        self._read: dict[str, _Read] = {}  # kept across builds of one process (preview)
+        self._pages: dict[str, SourcePage] = {}
+        self._scan: dict[str, tuple[str, tuple | None, tuple[str, list[str]]]] = {}
+        self._cited: dict[str, CitedPage] = {}
+        self._generated_html: dict[str, str] = {}
+        self._links: dict[str, tuple[str, int]] = {}  # uri -> (markdown, line offset)
+        self._anchors: dict[str, set[str]] = {}
+        self._roadmap_stamp: tuple | None = None
+        self._roadmap_problem: Problem | None = None
+        self._places: dict = {}
+        self._signature: tuple | None = None
+
+    # --- reporting ------------------------------------------------------------------------
+
+    def _report(self, problems: Iterable[Problem]) -> list[Problem]:
+        found = list(problems)
+        self.problems.extend(found)
+        return found
+
+    def display(self, path: Path) -> str:
+        return display_path(path, self.settings.root)
+
+    def page_display(self, uri: str) -> str:
+        return f"{self.display(self.settings.docs_dir)}/{uri}"
+
+    # --- the bibliography -----------------------------------------------------------------
+
+    def load_bibliography(self) -> list[Problem]:
+        """Start of a build: the bib files, read and parsed only when one of them changed."""
+        self.problems = []
+        files = sorted(self.settings.bib_dir.rglob("*.bib"))
+        stamp = tuple((str(f), f.stat().st_mtime_ns, f.stat().st_size) for f in files)
+        if stamp != self._bib_stamp:
+            self.bib = load_bibliography([self.settings.bib_dir], self.settings.root, cache=self.caches.get("bib"))
+            store = self.caches.get("formatted")
+            self.entry_html = ReferenceHTML(EntryFormatter(self.bib, store=store if isinstance(store, FormatStore) else None))
+            self._bib_stamp = stamp
+        return self._report(self.bib.problems)
+
+    # --- reading pages --------------------------------------------------------------------
+
+    def read_pages(self, pages: Iterable[SourcePage], dirty: bool = False) -> dict[str, str]:
+        """Read every page's text and front matter (a file again only when it changed). Returns
+        the text to render instead of the file for pages that are not UTF-8 (bad bytes replaced,
+        nothing else lost; the problem fails strict builds). `dirty`: pages not rebuilt keep the
+        links they had."""
+        problems: list[Problem] = []
+        replaced: dict[str, str] = {}
+        self.notes = {}
+        self._pages = {}
+        for page in pages:
+            self._pages[page.uri] = page
+            if page.path is None:
+                continue
+            read = self._read_page(page)
+            problems.extend(read.problems)  # every build, until fixed
+            if read.replaced:
+                replaced[page.uri] = read.text
+            self.notes[page.uri] = read.note
+            key = read.note.key
+            if key and key not in self.bib and key not in self.bib.broken:
+                hint = self.bib.suggest(key)
+                problems.append(Problem(self.page_display(page.uri), read.note.field_lines.get("key", 2),
+                                        f"front matter 'key': '{key}' is not in any bib file" + (f" (did you mean '{hint}'?)" if hint else "")))
+        if dirty:
+            self._links = {uri: v for uri, v in self._links.items() if uri in self._pages}
+        else:
+            self._links = {}
+        self._report(problems)
+        return replaced
+
+    def _read_page(self, page: SourcePage) -> _Read:
+        assert page.path is not None
+        stat = page.path.stat()
+        stamp = (stat.st_mtime_ns, stat.st_size)
+        cached = self._read.get(page.uri)
+        if cached is not None and cached.stamp == stamp:
+            return cached
+        name = self.page_display(page.uri)
+        text, problem = decode(page.path.read_bytes(), name)
+        note, problems = parse_note(text, page.uri, name)
+        read = _Read(stamp, note, ([problem] if problem else []) + problems, text, problem is not None)
+        self._read[page.uri] = read
+        return read
+
+    # --- cross-page data ------------------------------------------------------------------
+
+    def arrange(self, order: Sequence[str]) -> bool:
+        """Titles, notes, who cites what and the roadmap, with pages in `order` (the navigation;
+        pages not in it follow). Returns whether any of it changed since the last call (an
+        engine that rebuilds only changed pages must then rebuild every page)."""
+        listed = set(order)
+        uris = list(order) + [uri for uri in self._pages if uri not in listed]
+        pages: list[NotePage] = []
+        cited: list[tuple[str, list[str]]] = []
+        self.titles = {}
+        for uri in uris:
+            read = self._read.get(uri)
+            if read is None or uri not in self._pages or self._pages[uri].path is None:
+                continue
+            title, keys = self._scan_page(uri, read)
+            cited.append((uri, keys))
+            note = read.note
+            self.titles[uri] = title
+            pages.append(NotePage(uri, title, note.key, note.date, note.status, tuple(note.tags), note.summary))
+        self.note_index = NotesIndex.of(pages)
+        self.cited_in = index_citations(cited)
+        self._load_roadmap()
+        signature = (tuple(pages), tuple((uri, tuple(keys)) for uri, keys in cited), self._bib_stamp,
+                     self._roadmap_stamp, tuple(order))
+        changed = self._signature is not None and signature != self._signature
+        self._signature = signature
+        return changed
+
+    def _scan_page(self, uri: str, read: _Read) -> tuple[str, list[str]]:
+        """(title, cited keys) of a page; cached while its text and the bib stay the same."""
+        cached = self._scan.get(uri)
+        if cached is not None and cached[0] == read.text and cached[1] == self._bib_stamp:
+            return cached[2]
+        note = read.note
+        title = note.title or first_heading(note.body) or Path(uri).stem
+        result = (title, page_citations(note.body, self.bib.__contains__, self.caches.get("citations")))
+        self._scan[uri] = (read.text, self._bib_stamp, result)
+        return result
+
+    def _load_roadmap(self) -> None:
+        s = self.settings
+        paths = [s.bib_dir / s.roadmap_yaml, s.bib_dir / s.roadmap_bib]
+        if not all(p.is_file() for p in paths):
+            self.roadmap, self._places = None, {}
+            return
+        stamp = tuple((p.stat().st_mtime_ns, p.stat().st_size) for p in paths)
+        if stamp != self._roadmap_stamp:  # read once per change of the files, not per build
+            self._roadmap_problem = None
+            # The roadmap bib is one of the bib files, already parsed, unless reading it went
+            # wrong (then the roadmap loader reads the file itself and says what is missing).
+            name = self.display(paths[1])
+            parsed = not any(p.file == name for p in self.bib.problems)
+            listed = {k: e.pybtex for k, e in self.bib.entries.items() if e.file == name} if parsed else None
+            try:
+                self.roadmap = load_roadmap(*paths, entries=listed or None)
+            except (OSError, ValueError) as err:
+                self.roadmap = None
+                self._roadmap_problem = Problem(self.display(paths[0]), None, f"roadmap not loaded: {err}")
+            self._places = roadmap_places(self.roadmap)
+            self._roadmap_stamp = stamp
+        if self._roadmap_problem is not None:  # every build, until fixed
+            self._report([self._roadmap_problem])
+
+    # --- one page -------------------------------------------------------------------------
+
+    def page_markdown(self, uri: str, markdown: str) -> str:
+        """Before Markdown: citations become footnote references, generated text fills markers."""
+        read = self._read.get(uri)
+        line_offset = read.note.body_line - 1 if read is not None and read.note.body == markdown else _offset(read, markdown)
+        self._links[uri] = (markdown, line_offset)
+        assert self.entry_html is not None, "load_bibliography() first"
+        result = cite_page(
+            markdown,
+            known=self.bib.__contains__,
+            reference_html=lambda key: self._reference_html(key, uri),
+            suggest=self.bib.suggest,
+            reported=self.bib.broken.__contains__,
+            cache=self.caches.get("citations"),
+        )
+        self._cited[uri] = result
+        display = self.page_display(uri)
+        self._report(Problem(display, issue.line + line_offset, issue.message) for issue in sorted(result.issues, key=lambda i: i.line))
+        return replace_markers(result.markdown, lambda name: self._generated(name, uri))
+
+    def page_html(self, uri: str, html: str) -> str:
+        """After Markdown: citations' HTML in place, generated HTML in its slot; ids recorded."""
+        cited = self._cited.get(uri)
+        if cited is not None:
+            html = cited.fill_placeholders(html)
+        generated = self._generated_html.pop(uri, None)
+        if generated is not None:
+            html = html.replace(HTML_SLOT, generated, 1)
+        self._anchors[uri] = html_ids(html) | (cited.footnote_ids() if cited else set())
+        return html
+
+    def page_final(self, uri: str, html: str) -> str:
+        """Last, after the engine's search indexing: the footnote list and the paper card only
+        repeat bib data (which the References page holds for search)."""
+        cited = self._cited.pop(uri, None)
+        if cited is not None:
+            html = cited.place_footnotes(html)
+        return self._card_html(html, uri)
+
+    # --- once every page is rendered ------------------------------------------------------
+
+    def link_problems(self) -> list[Problem]:
+        site_files = set(self._pages) | self._asset_files()
+        problems: list[Problem] = []
+        for uri, (markdown, offset) in self._links.items():
+            problems.extend(check_links(uri, self.page_display(uri), markdown, offset, site_files, self._anchors))
+        return self._report(problems)
+
+    def finish(self) -> list[Problem]:
+        """Entries no note cites (reported, never a failure: an entry may wait for its note); the
+        caches written for the next build."""
+        reading_lists = set(self.settings.reading_lists)
+        used = set(self.cited_in.pages) | {note.key for note in self.notes.values() if note.key}
+        warnings = [
+            Problem(e.file, e.line, f"entry '{k}' is not cited by any note", severity="warning")
+            for k, e in self.bib.entries.items()
+            if k not in used and Path(e.file).name not in reading_lists
+        ]
+        for cache in self.caches.values():
+            try:
+                cache.save()
+            except OSError as err:  # a read-only checkout still builds, only slower next time
+                warnings.append(Problem(self.display(cache.path), None, f"not cached: {err}", severity="warning"))
+        return self._report(warnings)
+
+    # --- helpers --------------------------------------------------------------------------
+
+    def _asset_files(self) -> set[str]:
+        """Every file under docs/ (images, pdfs) by its docs-relative path."""
+        docs = self.settings.docs_dir
+        return {p.relative_to(docs).as_posix() for p in docs.rglob("*") if p.is_file()} if docs.is_dir() else set()
+
+    def doc_url(self, here: str, doc: str, anchor: str | None = None) -> str | None:
+        """URL of `doc` relative to the page `here`; None if `doc` is not a page of the site."""
+        target, source = self._pages.get(doc), self._pages.get(here)
+        if target is None or source is None:
+            return None
+        url = relative_url(target.url, source.url)
+        return f"{url}#{anchor}" if anchor else url
+
+    def _reference_html(self, key: str, here: str) -> str:
+        """A citation's footnote: the formatted entry with its links, then a link to our note on
+        the paper and its summary, if there is one."""
+        assert self.entry_html is not None
+        html = self.entry_html(key)
+        note = self.note_index.by_key.get(key)
+        url = self.doc_url(here, note.path) if note is not None and note.path != here else None
+        if note is None or url is None:
+            return html
+        summary = f" — {text_html(note.summary)}" if note.summary else ""
+        return f'{html}<br>我们的笔记: <a href="{url}">{text_html(note.title)}</a>{summary}'
+
+    def _card_html(self, html: str, here: str) -> str:
+        note = self.notes.get(here)
+        if note is None or not note.key or note.key not in self.bib:
+            return html
+        card = build_card(self.bib.entries[note.key], note, self._places)
+        s = self.settings
+        return insert_after_title_html(html, card_html(
+            card, lambda doc, anchor: self.doc_url(here, doc, anchor),
+            s.roadmap_page, s.references_page, key_anchor(note.key)))
+
+    def _describe(self, note: NotePage) -> str | None:
+        entry = self.bib.entries.get(note.key) if note.key else None
+        return short_citation(entry) if entry else None
+
+    def _generated(self, name: str, here: str) -> str:
+        if name == "references":
+            assert self.entry_html is not None
+            reading_lists = set(self.settings.reading_lists)
+            keys = reference_keys(self.bib.entries, lambda e: Path(e.file).name in reading_lists,
+                                  self.cited_in, self.note_index.by_key)
+            self._generated_html[here] = references_html(
+                keys, self.entry_html, self.cited_in, self.note_index, self.titles,
+                lambda doc, anchor: self.doc_url(here, doc, anchor))
+            return f"{REFERENCES_INTRO.format(count=len(keys))}\n\n{HTML_SLOT}\n"
+        if name == "roadmap":
+            if self.roadmap is None:
+                return "路线图数据(bib/roadmap.yaml, bib/roadmap.bib)不存在。"
+            return roadmap_markdown(self.roadmap, self.note_index, self.bib.entries, here)
+        if name == "timeline":
+            return timeline_markdown(self.note_index.notes, here, self._describe)
+        return latest_markdown(self.note_index.notes, here, self._describe)
+
+
+def _offset(read: _Read | None, markdown: str) -> int:
+    """Lines between the file's start and the Markdown the engine hands over (its front matter)."""
+    if read is None:
+        return 0
+    return max(read.text.count("\n") - markdown.count("\n"), 0)
+
+
+def relative_url(url: str, other: str) -> str:
+    """`url` relative to `other` (both site-root-relative), as MkDocs' get_relative_url does:
+    the last part of `other` is a file if it has a dot; '..' is resolved; the root is the top."""
+    dirname, _, basename = other.rpartition("/")
+    if "." in basename:
+        other = dirname
+    other_parts, dest_parts = _norm_parts(other), _norm_parts(url)
+    common = 0
+    for a, b in zip(other_parts, dest_parts):
+        if a != b:
+            break
+        common += 1
+    rel = "/".join([".."] * (len(other_parts) - common) + dest_parts[common:]) or "."
+    return rel + "/" if url.endswith("/") else rel
+
+
+def _norm_parts(path: str) -> list[str]:
+    parts: list[str] = []
+    for part in path.split("/"):
+        if part == "..":
+            if parts:
+                parts.pop()
+        elif part and part != ".":
+            parts.append(part)
+    return parts
+
+
+def page_url(uri: str, use_directory_urls: bool = True) -> str:
+    """The URL MkDocs gives the page `uri` (for drivers without an engine)."""
+    stem, _ = posixpath.splitext(uri)
+    if not use_directory_urls:
+        return stem + ".html"
+    head, name = posixpath.split(stem)
+    if name in ("index", "README"):
+        return f"{head}/" if head else ""
+    return f"{stem}/"
