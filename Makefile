@@ -10,13 +10,15 @@ HOST   ?= 127.0.0.1:8000
 export NO_MKDOCS_2_WARNING := 1
 
 .DEFAULT_GOAL := help
-.PHONY: help serve serve-full build test linkcheck bench bench-linkcheck note lock clean
+
+.PHONY: help serve serve-full build check test linkcheck bench bench-linkcheck note lock clean
 
 help:
 	@echo "make serve      set up, build and preview with live reload at http://$(HOST)"
 	@echo "make serve-full preview that rebuilds every page on every save"
 	@echo "make test       set up (with test tools) and run the whole suite, strict build included"
 	@echo "make build      strict build into site/"
+	@echo "make check      every problem of the notes and bib files, without building"
 	@echo "make note KEY=  start a note for a BibTeX or roadmap key"
 	@echo "make linkcheck  check every pdf and GitHub reference in docs/ and bib/"
 	@echo "make bench      print build, preview-reload and page-weight figures (README: Performance)"
@@ -65,8 +67,13 @@ serve: setup
 serve-full: setup
 	SITE_URL=http://$(HOST)/ $(BIN)/mkdocs serve --no-strict --dev-addr $(HOST)
 
+# `dlnotes check` first: every author problem in one list, without building (CI runs it too).
 test: setup-dev
+	$(BIN)/dlnotes check
 	$(PY) -m pytest
+
+check: setup
+	$(BIN)/dlnotes check
 
 note: setup
 	@test -n "$(KEY)" || { echo "usage: make note KEY=bibtexkey" >&2; exit 2; }

@@ -16,3 +16,9 @@ def run_mkdocs_build(config: Path, site_dir: Path, strict: bool = True) -> subpr
     args.append("--strict" if strict else "--no-strict")
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "NO_COLOR": "1"}
     return subprocess.run(args, capture_output=True, text=True, env=env, cwd=config.parent, timeout=600)
+
+
+def run_check(site: Path) -> subprocess.CompletedProcess[str]:
+    """`dlnotes check` in the site's folder: its problems without building."""
+    return subprocess.run([sys.executable, "-m", "dlnotes.cli", "check"], capture_output=True, text=True,
+                          cwd=site, timeout=120)

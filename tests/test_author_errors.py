@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from sitebuild import run_mkdocs_build
+from sitebuild import run_check, run_mkdocs_build
 from site_text import article_text
 
 MINI = Path(__file__).parent / "fixtures" / "mini"
@@ -150,6 +150,11 @@ def test_author_mistake_gives_one_clear_line_and_fails_strict_build(tmp_path: Pa
     ours = [w for w in warnings if "not included in the \"nav\"" not in w]
     assert len(ours) == 1, f"expected one line, got:\n" + "\n".join(ours)
     assert re.fullmatch(r"WARNING -  " + pattern, ours[0]), ours[0]
+    # `dlnotes check` finds the same problem, in the same words, with no engine.
+    checked = run_check(site)
+    assert checked.returncode == 1 and "Traceback" not in checked.stderr, checked.stderr
+    errors = checked.stderr.splitlines()[:-1]
+    assert errors == [ours[0].removeprefix("WARNING -  ")], checked.stderr
     # The build still ran to the end: the other pages are whole.
     non_strict = run_mkdocs_build(site / "mkdocs.yml", out, strict=False)
     assert non_strict.returncode == 0 and "Traceback" not in non_strict.stderr
@@ -177,3 +182,6 @@ def test_an_uncited_entry_is_reported_but_does_not_fail(tmp_path: Path) -> None:
     result = run_mkdocs_build(site / "mkdocs.yml", tmp_path / "out")
     assert result.returncode == 0
     assert "bib/refs.bib:9: (warning only) entry 'doe2019book' is not cited by any note" in result.stderr
+    checked = run_check(site)
+    assert checked.returncode == 0, checked.stderr
+    assert checked.stdout == "bib/refs.bib:9: (warning only) entry 'doe2019book' is not cited by any note\n"

@@ -44,5 +44,29 @@ def linkcheck(ctx: click.Context) -> None:
     sys.exit(linkcheck_main(ctx.args))
 
 
+@main.command()
+@click.option("--config-file", "-f", type=click.Path(dir_okay=False, path_type=Path), default=Path("mkdocs.yml"),
+              show_default=True, help="the site's mkdocs.yml")
+@click.option("--warnings/--no-warnings", default=True, show_default=True, help="also list warnings (never a failure)")
+def check(config_file: Path, warnings: bool) -> None:
+    """Report every problem of the notes and bib files, as the build does, without building.
+
+    One line per problem, `file:line: problem`. Exit status 1 when there is an error.
+    """
+    from .check import check as check_site
+    from .siteconfig import ConfigError
+
+    try:
+        problems = check_site(config_file)
+    except ConfigError as err:
+        raise click.ClickException(str(err)) from None
+    errors = [p for p in problems if p.severity == "error"]
+    for problem in problems:
+        if problem.severity == "error" or warnings:
+            click.echo(str(problem), err=problem.severity == "error")
+    click.echo(f"{len(errors)} error(s), {len(problems) - len(errors)} warning(s)", err=True)
+    sys.exit(1 if errors else 0)
+
+
 if __name__ == "__main__":
     main()

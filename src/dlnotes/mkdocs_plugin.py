@@ -17,40 +17,27 @@ from mkdocs.plugins import BasePlugin, event_priority
 from .assets import copy_mathjax
 from .problems import Problem
 from .site import NotesSite, Settings, SourcePage
+from .siteconfig import PLUGIN_DEFAULTS
 
 log = logging.getLogger("mkdocs.plugins.dlnotes")
 
 
+_D = PLUGIN_DEFAULTS
+
+
 class NotesConfig(base.Config):
-    bib_dir = config_options.Type(str, default="bib")
-    # Bib files that are a reading list, not citations: their entries may go uncited.
-    reading_lists = config_options.ListOfItems(config_options.Type(str), default=["roadmap.bib"])
-    # MathJax's files, copied into the site (None: a site without math).
+    """The plugin's options, typed; what each means and its default: dlnotes.siteconfig."""
+
+    bib_dir = config_options.Type(str, default=_D["bib_dir"])
+    reading_lists = config_options.ListOfItems(config_options.Type(str), default=_D["reading_lists"])
     mathjax_dir = config_options.Optional(config_options.Type(str))
-    mathjax_dest = config_options.Type(str, default="assets/mathjax")
-    # What builds keep for the next one (parsed bib files, formatted entries, citations).
-    cache = config_options.Type(bool, default=True)
-    cache_dir = config_options.Type(str, default=".cache/dlnotes")
-    # Generated pages: roadmap files in bib_dir, pages in docs/.
-    roadmap_yaml = config_options.Type(str, default="roadmap.yaml")
-    roadmap_bib = config_options.Type(str, default="roadmap.bib")
-    references_page = config_options.Type(str, default="references.md")
-    roadmap_page = config_options.Type(str, default="roadmap.md")
-
-
-def settings_of(plugin: NotesConfig, config: Any) -> Settings:
-    root = Path(config.config_file_path).parent
-    return Settings(
-        root=root,
-        docs_dir=Path(config.docs_dir),
-        bib_dir=root / plugin.bib_dir,
-        cache_dir=root / plugin.cache_dir if plugin.cache else None,
-        reading_lists=tuple(plugin.reading_lists),
-        roadmap_yaml=plugin.roadmap_yaml,
-        roadmap_bib=plugin.roadmap_bib,
-        references_page=plugin.references_page,
-        roadmap_page=plugin.roadmap_page,
-    )
+    mathjax_dest = config_options.Type(str, default=_D["mathjax_dest"])
+    cache = config_options.Type(bool, default=_D["cache"])
+    cache_dir = config_options.Type(str, default=_D["cache_dir"])
+    roadmap_yaml = config_options.Type(str, default=_D["roadmap_yaml"])
+    roadmap_bib = config_options.Type(str, default=_D["roadmap_bib"])
+    references_page = config_options.Type(str, default=_D["references_page"])
+    roadmap_page = config_options.Type(str, default=_D["roadmap_page"])
 
 
 def report(problems: list[Problem]) -> None:
@@ -67,7 +54,7 @@ class NotesPlugin(BasePlugin[NotesConfig]):
         self.dirty = dirty
 
     def on_config(self, config: Any) -> Any:
-        settings = settings_of(self.config, config)
+        settings = Settings.from_options(Path(config.config_file_path).parent, Path(config.docs_dir), dict(self.config))
         if self.site is None or self.site.settings != settings:
             self.site = NotesSite(settings)
         config.watch.append(str(settings.bib_dir))  # editing a bib file rebuilds the site

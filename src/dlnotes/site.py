@@ -19,9 +19,10 @@ imports the engine: a page is its path relative to docs/ ("uri") and its URL in 
 from __future__ import annotations
 
 import posixpath
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from .bibliography import Bibliography, EntryFormatter, FormatStore, load_bibliography, parse_cache
 from .cards import build_card, card_html, insert_after_title_html, roadmap_places, short_citation
@@ -46,6 +47,7 @@ from .notes import Note, parse_note
 from .problems import Problem, display_path
 from .references import ReferenceHTML, text_html
 from .roadmap import Roadmap, load_roadmap
+from .siteconfig import PLUGIN_DEFAULTS
 from .textfiles import decode
 
 # Where a generated HTML block goes in a rendered page: an HTML comment passes through Markdown.
@@ -63,6 +65,22 @@ class Settings:
     roadmap_bib: str = "roadmap.bib"  # in bib_dir
     references_page: str = "references.md"  # in docs_dir
     roadmap_page: str = "roadmap.md"
+
+    @classmethod
+    def from_options(cls, root: Path, docs_dir: Path, options: Mapping[str, Any]) -> Settings:
+        """From the plugin's options in mkdocs.yml (names and defaults: siteconfig.PLUGIN_DEFAULTS)."""
+        o = {**PLUGIN_DEFAULTS, **options}
+        return cls(
+            root=root,
+            docs_dir=docs_dir,
+            bib_dir=root / o["bib_dir"],
+            cache_dir=root / o["cache_dir"] if o["cache"] else None,
+            reading_lists=tuple(o["reading_lists"]),
+            roadmap_yaml=o["roadmap_yaml"],
+            roadmap_bib=o["roadmap_bib"],
+            references_page=o["references_page"],
+            roadmap_page=o["roadmap_page"],
+        )
 
 
 @dataclass(frozen=True)
