@@ -1,42 +1,66 @@
-"""Links between the site's files: checked with their line, code never counted as a link."""
+"""Links between the site's files: what the renderer finds is checked, with its line and a fix."""
 
 from __future__ import annotations
 
-from dlnotes.doclinks import candidate_targets, check_links, extract_links, html_ids
+import markdown
 
-FILES = {"index.md", "papers/a.md", "papers/b.md", "assets/fig.svg"}
-ANCHORS = {"papers/a.md": {"intro", "为什么有效"}, "papers/b.md": set(), "index.md": set()}
+from dlnotes import pagecontext
+from dlnotes.doclinks import check_links, html_ids
+from dlnotes.linkmd import LinkRecorderExtension
 
-
-def check(markdown: str) -> list[str]:
-    return [str(p) for p in check_links("papers/b.md", "docs/papers/b.md", markdown, 5, FILES, ANCHORS)]
-
-
-def test_good_links_give_nothing() -> None:
-    assert check("[a](a.md) [i](../index.md) [s](a.md#为什么有效) ![f](../assets/fig.svg) [web](https://x.org/y.md)\n") == []
+FILES = {"index.md", "a.md", "sub/b.md", "img/fig one.png", "img/x.svg"}
 
 
-def test_broken_file_anchor_and_image_with_their_lines() -> None:
-    text = "Intro.\n\nSee [x](nothere.md) and\n[y](a.md#nope).\n\n![f](../assets/none.svg)\n"
-    assert check(text) == [
-        "docs/papers/b.md:8: link to 'nothere.md': no file 'papers/nothere.md' in docs/",
-        "docs/papers/b.md:9: link to 'a.md#nope': no anchor '#nope' on 'papers/a.md'",
-        "docs/papers/b.md:11: image to '../assets/none.svg': no file 'assets/none.svg' in docs/",
+def links_of(text: str) -> list[tuple[str, bool]]:
+    pagecontext.begin("a.md", "docs/a.md", text, 0)
+    markdown.Markdown(extensions=["attr_list", "md_in_html", LinkRecorderExtension()]).convert(text)
+    context = pagecontext.end()
+    assert context is not None
+    return context.links
+
+
+def problems(text: str, anchors: dict[str, set[str]] | None = None) -> list[str]:
+    return [str(p) for p in check_links("a.md", "docs/a.md", text, 3, links_of(text), FILES, anchors or {})]
+
+
+def test_the_renderer_s_links_are_checked_with_their_line() -> None:
+    text = "# A\n\nsee [b](sub/b.md) and [gone](sub/c.md)\n\n![fig](img/missing.png)\n"
+    assert problems(text) == [
+        "docs/a.md:6: link to 'sub/c.md': no file 'sub/c.md' in docs/",
+        "docs/a.md:8: image to 'img/missing.png': no file 'img/missing.png' in docs/",
     ]
 
 
-def test_links_in_code_are_not_links() -> None:
-    assert check("```\n[x](nothere.md)\n```\n\nInline `[x](nothere.md)` too.\n") == []
+def test_paths_with_spaces_and_percent_encoding_are_what_python_markdown_renders() -> None:
+    assert problems("![ok](img/fig one.png) ![ok too](img/fig%20one.png)\n") == []
+    assert problems("![bad](img/fig two.png)\n") == ["docs/a.md:4: image to 'img/fig two.png': no file 'img/fig two.png' in docs/"]
 
 
-def test_reference_style_links_are_checked() -> None:
-    assert check("See [x][r].\n\n[r]: missing.md\n") == ["docs/papers/b.md:8: link to 'missing.md': no file 'papers/missing.md' in docs/"]
+def test_raw_html_targets_are_checked_like_markdown_ones() -> None:
+    text = 'x\n\n<figure>\n<img src="img/nope.svg" alt="n">\n</figure>\n\n<a href=\'sub/none.md\'>x</a>\n'
+    assert problems(text) == [
+        "docs/a.md:7: image to 'img/nope.svg': no file 'img/nope.svg' in docs/",
+        "docs/a.md:10: link to 'sub/none.md': no file 'sub/none.md' in docs/",
+    ]
 
 
-def test_the_quick_pass_sees_every_link_markdown_it_sees() -> None:
-    text = "[a](a.md \"t\") [b]( ../index.md ) [c][r] ![d](<../assets/fig.svg>)\n\n[r]: b.md#x\n"
-    assert {link.target for link in extract_links(text)} <= set(candidate_targets(text))
+def test_paths_on_the_author_s_computer_are_reported_with_the_fix() -> None:
+    text = "![a](/Users/me/Pictures/fig.png)\n\n![b](C:\\Users\\me\\fig.png)\n\n[c](file:///home/me/x.pdf)\n"
+    found = problems(text)
+    assert [p.split(": ")[0] for p in found] == ["docs/a.md:4", "docs/a.md:6", "docs/a.md:8"]
+    assert all("copy the file into docs/ and link it relative to this note" in p for p in found)
+
+
+def test_links_in_code_and_external_links_are_not_ours() -> None:
+    text = "`[x](nope.md)`\n\n    [y](nope2.md)\n\n[web](https://example.org/x) [mail](mailto:a@b.c)\n"
+    assert problems(text) == []
+
+
+def test_anchors_are_checked_against_the_rendered_ids() -> None:
+    anchors = {"a.md": {"intro"}, "sub/b.md": {"为什么有效"}}
+    text = "[ok](#intro) [ok2](sub/b.md#为什么有效) [bad](sub/b.md#nope)\n"
+    assert problems(text, anchors) == ["docs/a.md:4: link to 'sub/b.md#nope': no anchor '#nope' on 'sub/b.md'"]
 
 
 def test_html_ids() -> None:
-    assert html_ids('<h2 id="a&amp;b">x</h2><a name="n"></a><code>id=&quot;no&quot;</code>') == {"a&b", "n"}
+    assert html_ids('<h2 id="a">x</h2><sup id="fnref:k"></sup><a name="n"></a>') == {"a", "fnref:k", "n"}

@@ -39,7 +39,8 @@ def check(config_file: Path) -> list[Problem]:
     pages = [SourcePage(uri, page_url(uri, config.use_directory_urls), config.docs_dir / uri) for uri in uris]
     site.read_pages(pages)
     site.arrange(config.nav)
-    md = python_markdown.Markdown(extensions=config.extensions, extension_configs=config.extension_configs)
+    extensions = [*config.extensions, *site.markdown_extensions()]
+    md = python_markdown.Markdown(extensions=extensions, extension_configs=config.extension_configs)
     for uri in uris:
         markdown = site.page_markdown(uri, site.notes[uri].body)
         site.page_html(uri, md.reset().convert(markdown))

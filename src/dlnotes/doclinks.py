@@ -1,81 +1,32 @@
 """Links between the site's own files, checked with the line they are written on.
 
-MkDocs validates links too, but names no line; the author of a long note wants the line. Links
-are read with markdown-it-py from the Markdown, anchors from the rendered HTML of each page (so
-every id the page really has counts: headings, footnotes, attr_list ids).
+The links are the ones the renderer found (dlnotes.linkmd records them while the page renders:
+Markdown links and images, with spaces or percent-encoding, and raw HTML `<img src>`, `<a href>`);
+anchors come from each page's rendered HTML (headings, footnotes, attr_list ids). MkDocs checks
+links too but names no line; the author of a long note wants the line, and the fix.
 """
 
 from __future__ import annotations
 
 import posixpath
 import re
-from dataclasses import dataclass
 from html import unescape
 from urllib.parse import unquote, urlsplit
 
-from . import mdparse
 from .problems import Problem
 
-
-@dataclass(frozen=True)
-class DocLink:
-    line: int          # 1-based, in the Markdown given
-    target: str        # as written
-    image: bool
+# A path on the author's own computer: it works in their editor (Typora, Obsidian) and nowhere else.
+_LOCAL_PATH = re.compile(r"^(?:file:|[A-Za-z]:[\\/]|\\\\|/(?:Users|home|root|tmp|mnt|media|Volumes|private|var|opt)/)", re.I)
+_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 
 
-# Only blocks that may hold a link or image are parsed inline (most paragraphs hold none).
-_MAY_LINK = re.compile(r"\]\s*[(\[]|\]|<[A-Za-z]")
-
-
-def extract_links(markdown: str) -> list[DocLink]:
-    """Relative links and images of a page (external URLs, mailto: and the like are not ours)."""
-    lines = markdown.split("\n")
-    links: list[DocLink] = []
-    env: dict = {}
-    for block in mdparse.parse_blocks(markdown, env):
-        if block.type != "inline" or not block.map or not _MAY_LINK.search(block.content):
-            continue
-        first, last = block.map
-        for token in mdparse.parse_inline(block.content, env):
-            if token.type == "link_open":
-                target, image = str(token.attrGet("href") or ""), False
-            elif token.type == "image":
-                target, image = str(token.attrGet("src") or ""), True
-            else:
-                continue
-            if not target or _is_external(target):
-                continue
-            links.append(DocLink(_line_of(lines, first, last, target), target, image))
-    return links
-
-
-# A cheap first pass: every link target markdown-it could find is among these (and more, e.g. in
-# code). Only a page with a candidate that does not resolve is parsed with markdown-it for the
-# real links and their lines: most pages have no broken link, and parsing all was slow.
-_CANDIDATES = re.compile(r"\]\(\s*<?([^)\s>]+)|^[ ]{0,3}\[[^\]\n]+\]:[ \t]*<?([^\s>]+)", re.M)
-
-
-def candidate_targets(markdown: str) -> list[str]:
-    """Relative link targets a page may have (a superset of `extract_links`' targets)."""
-    found = (a or b for a, b in _CANDIDATES.findall(markdown))
-    return [t for t in found if not _is_external(t)]
-
-
-def _is_external(target: str) -> bool:
-    parts = urlsplit(target)
-    return bool(parts.scheme or parts.netloc) or target.startswith("/")
-
-
-def _line_of(lines: list[str], first: int, last: int, target: str) -> int:
-    # markdown-it percent-encodes the target; look for what the author typed, in the paragraph,
-    # else anywhere (a reference-style link's target is on its definition's line).
-    for start, stop in ((first, min(last, len(lines))), (0, len(lines))):
-        for needle in (target, unquote(target)):
-            for i in range(start, stop):
-                if needle in lines[i]:
-                    return i + 1
-    return first + 1
+def line_of(markdown: str, target: str) -> int | None:
+    """1-based line of `markdown` where `target` is written (as written, decoded, or HTML-escaped)."""
+    for needle in dict.fromkeys((target, unquote(target), unescape(target), target.replace("&", "&amp;"))):
+        at = markdown.find(needle) if needle else -1
+        if at >= 0:
+            return markdown.count("\n", 0, at) + 1
+    return None
 
 
 # The HTML is Python-Markdown's own output, whose attributes are always double-quoted; a regex
@@ -92,26 +43,34 @@ def check_links(
     display: str,
     markdown: str,
     line_offset: int,
+    links: list[tuple[str, bool]],
     files: set[str],
     anchors: dict[str, set[str]],
 ) -> list[Problem]:
-    """Problems for links of `page` (a docs-relative path) whose file or anchor does not exist.
-
-    `files`: every docs-relative file of the site; `anchors`: ids per Markdown page.
-    """
-    if all(_problem(page, target, files, anchors) is None for target in candidate_targets(markdown)):
-        return []
+    """Problems for the `links` (target, is an image) of `page` (docs-relative) whose file or anchor
+    does not exist. `files`: every docs-relative file of the site; `anchors`: ids per page."""
     problems = []
-    for link in extract_links(markdown):
-        problem = _problem(page, link.target, files, anchors)
+    seen: set[tuple[str, bool]] = set()
+    for target, image in links:
+        if (target, image) in seen:
+            continue
+        seen.add((target, image))
+        problem = _problem(page, target, files, anchors)
         if problem is not None:
-            kind = "image" if link.image else "link"
-            problems.append(Problem(display, link.line + line_offset, f"{kind} to '{unquote(link.target)}': {problem}"))
-    return problems
+            kind = "image" if image else "link"
+            line = line_of(markdown, target)
+            problems.append(Problem(display, line + line_offset if line else None, f"{kind} to '{unquote(target)}': {problem}"))
+    return sorted(problems, key=lambda p: p.line or 0)
 
 
 def _problem(page: str, link: str, files: set[str], anchors: dict[str, set[str]]) -> str | None:
+    if _LOCAL_PATH.match(link):
+        return "a path on your computer, which readers do not have: copy the file into docs/ and link it relative to this note"
     parts = urlsplit(link)
+    if parts.netloc or _SCHEME.match(link):  # http:, mailto:, ... are the link checker's
+        return None
+    if link.startswith("/"):
+        return "an absolute path, which breaks when the site is served under a folder: write it relative to this note"
     path, fragment = unquote(parts.path), unquote(parts.fragment)
     target = posixpath.normpath(posixpath.join(posixpath.dirname(page), path)) if path else page
     if path:

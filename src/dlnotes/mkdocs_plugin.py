@@ -57,6 +57,7 @@ class NotesPlugin(BasePlugin[NotesConfig]):
         settings = Settings.from_options(Path(config.config_file_path).parent, Path(config.docs_dir), dict(self.config))
         if self.site is None or self.site.settings != settings:
             self.site = NotesSite(settings)
+        config.markdown_extensions.extend(self.site.markdown_extensions())
         config.watch.append(str(settings.bib_dir))  # editing a bib file rebuilds the site
         return config
 

@@ -24,6 +24,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from markdown import Extension
+
+from . import pagecontext
 from .bibliography import Bibliography, EntryFormatter, FormatStore, load_bibliography, parse_cache
 from .cards import build_card, card_html, insert_after_title_html, roadmap_places, short_citation
 from .citations import CitedPage, citation_cache, cite_page
@@ -41,6 +44,7 @@ from .companion import (
 )
 from .diskcache import DiskCache
 from .doclinks import check_links, html_ids
+from .linkmd import LinkRecorderExtension
 from .markers import replace_markers
 from .mdtext import key_anchor
 from .notes import Note, parse_note
@@ -127,7 +131,7 @@ class NotesSite:
         self._scan: dict[str, tuple[str, tuple | None, tuple[str, list[str]]]] = {}
         self._cited: dict[str, CitedPage] = {}
         self._generated_html: dict[str, str] = {}
-        self._links: dict[str, tuple[str, int]] = {}  # uri -> (markdown, line offset)
+        self._links: dict[str, pagecontext.PageContext] = {}  # uri -> what rendering it recorded
         self._anchors: dict[str, set[str]] = {}
         self._roadmap_stamp: tuple | None = None
         self._roadmap_problem: Problem | None = None
@@ -273,11 +277,15 @@ class NotesSite:
 
     # --- one page -------------------------------------------------------------------------
 
+    def markdown_extensions(self) -> list[Extension]:
+        """The Python-Markdown extensions the core needs on every page (the driver adds them)."""
+        return [LinkRecorderExtension()]
+
     def page_markdown(self, uri: str, markdown: str) -> str:
-        """Before Markdown: citations become footnote references, generated text fills markers."""
+        """Before Markdown: citations become footnote references, generated text fills markers.
+        Opens the page's context for our extensions (closed by page_html)."""
         read = self._read.get(uri)
         line_offset = read.note.body_line - 1 if read is not None and read.note.body == markdown else _offset(read, markdown)
-        self._links[uri] = (markdown, line_offset)
         assert self.entry_html is not None, "load_bibliography() first"
         result = cite_page(
             markdown,
@@ -290,10 +298,18 @@ class NotesSite:
         self._cited[uri] = result
         display = self.page_display(uri)
         self._report(Problem(display, issue.line + line_offset, issue.message) for issue in sorted(result.issues, key=lambda i: i.line))
-        return replace_markers(result.markdown, lambda name: self._generated(name, uri))
+        markdown = replace_markers(result.markdown, lambda name: self._generated(name, uri))
+        pagecontext.begin(uri, display, markdown, line_offset)
+        return markdown
 
     def page_html(self, uri: str, html: str) -> str:
-        """After Markdown: citations' HTML in place, generated HTML in its slot; ids recorded."""
+        """After Markdown: citations' HTML in place, generated HTML in its slot; ids recorded;
+        what our extensions found while rendering the page reported."""
+        context = pagecontext.end()
+        if context is not None and context.uri == uri:
+            self._links[uri] = context
+            self._report(Problem(context.display, line + context.line_offset if line else None, message)
+                         for line, message in context.problems)
         cited = self._cited.get(uri)
         if cited is not None:
             html = cited.fill_placeholders(html)
@@ -316,8 +332,8 @@ class NotesSite:
     def link_problems(self) -> list[Problem]:
         site_files = set(self._pages) | self._asset_files()
         problems: list[Problem] = []
-        for uri, (markdown, offset) in self._links.items():
-            problems.extend(check_links(uri, self.page_display(uri), markdown, offset, site_files, self._anchors))
+        for uri, c in self._links.items():
+            problems.extend(check_links(uri, c.display, c.markdown, c.line_offset, c.links, site_files, self._anchors))
         return self._report(problems)
 
     def finish(self) -> list[Problem]:
