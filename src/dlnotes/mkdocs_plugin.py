@@ -27,7 +27,7 @@ from .notes import Note, parse_note as read_note_text, read_note, split_front_ma
 from .problems import Problem
 from .references import ReferenceHTML, text_html
 from .roadmap import Roadmap, load_roadmap
-from .searchindex import exclude_footnote_markers, note_papers, tune_index_file  # hook: search
+from .searchindex import exclude_footnote_markers, listing_pages, note_papers, tune_index_file  # hook: search
 
 log = logging.getLogger("mkdocs.plugins.dlnotes")
 # Where a generated HTML block goes in a rendered page (see _companion_markdown): an HTML comment
@@ -195,7 +195,7 @@ class NotesPlugin(BasePlugin[NotesConfig]):
     @event_priority(-100)  # hook: search (after Material's search plugin has written its index)
     def on_post_build(self, config) -> None:
         tune_index_file(Path(config.site_dir) / "search" / "search_index.json",  # hook: search
-                        note_papers(self.notes, self.bib.entries, self._urls))
+                        note_papers(self.notes, self.bib.entries, self._urls), listing_pages(self.source_text, self._urls))
         reading_lists = set(self.config.reading_lists)
         used = set(self.cited_in.pages) | {note.key for note in self.notes.values() if note.key}
         unused = [e for k, e in self.bib.entries.items() if k not in used and Path(e.file).name not in reading_lists]

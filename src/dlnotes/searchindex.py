@@ -40,6 +40,12 @@ _HAN_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U000
 # A footnote reference as Python-Markdown's footnotes extension (and dlnotes.citations) write it.
 _FOOTNOTE_REF = re.compile(r'<sup(?=[^>]*\bid="fnref\d*:)(?![^>]*data-search-exclude)')
 
+# Pages that list what the notes say (References, roadmap, timeline, tags, the home page's latest
+# notes) are found by the notes' words too, and long as they are, would outrank the notes: their
+# sections carry `"listing": true`, and the search worker ranks them after the other pages.
+LISTING_MARKERS = ("<!-- dlnotes:", "<!-- material/tags")
+LISTING_FLAG = "listing"
+
 PAPER_FIELD = "paper"
 # Like a title (Material's default title boost): a query naming the paper finds its note first.
 PAPER_BOOST = 1000.0
@@ -108,12 +114,21 @@ def paper_text(title: str, authors: Iterable[str], year: str | None) -> str:
     return " ".join(p for p in parts if p)
 
 
-def tune_index(data: dict, papers: Mapping[str, str], known: Callable[[str], bool] = known_word) -> dict:
+def listing_pages(sources: Mapping[str, str], urls: Mapping[str, str]) -> set[str]:
+    """URLs of the pages whose Markdown holds a generated list (see LISTING_MARKERS)."""
+    return {urls[page] for page, text in sources.items()
+            if page in urls and any(marker in text for marker in LISTING_MARKERS)}
+
+
+def tune_index(data: dict, papers: Mapping[str, str], listings: Iterable[str] = (),
+               known: Callable[[str], bool] = known_word) -> dict:
     """Material's search index (the parsed JSON) with sub-words and the notes' paper fields.
 
     `papers` maps a page's location in the index (its URL, as Material writes it) to its paper
-    text (`paper_text`). The index is changed in place and returned.
+    text (`paper_text`); sections of the pages in `listings` are flagged (LISTING_FLAG).
+    The index is changed in place and returned.
     """
+    listed = set(listings)
     fields = data.setdefault("config", {}).setdefault("fields", {})
     if papers:
         fields[PAPER_FIELD] = {"boost": PAPER_BOOST}
@@ -123,17 +138,20 @@ def tune_index(data: dict, papers: Mapping[str, str], known: Callable[[str], boo
                 doc[name] = refine(doc[name], known)
         if isinstance(doc.get("tags"), list):
             doc["tags"] = [refine(tag, known) if isinstance(tag, str) else tag for tag in doc["tags"]]
-        paper = papers.get(doc.get("location", ""))
+        location = doc.get("location", "")
+        if location.split("#")[0] in listed:
+            doc[LISTING_FLAG] = True
+        paper = papers.get(location)
         if paper:
             doc[PAPER_FIELD] = segment(paper, known)
     return data
 
 
-def tune_index_file(path: Path, papers: Mapping[str, str]) -> None:
+def tune_index_file(path: Path, papers: Mapping[str, str], listings: Iterable[str] = ()) -> None:
     """`tune_index` on the file Material wrote (left alone if there is none: search disabled)."""
     if not path.is_file():
         return
-    data = tune_index(json.loads(path.read_text(encoding="utf-8")), papers)
+    data = tune_index(json.loads(path.read_text(encoding="utf-8")), papers, listings)
     path.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
 
 

@@ -32,8 +32,10 @@
   var separator = /[\s\u200b]+/g;
   var index = null;         // the lunr index Material builds
   var vocabulary = null;    // the index's Chinese words
+  var listings = new Set(); // sections of generated lists
   var pending = null;       // the lunr query for the message being handled
   var words = null;         // clause term -> the reader's word, for that message
+  var readerWords = null;   // per reader's word: the prefixes and the fuzzy term searched for it
 
   function chineseWords() {
     if (vocabulary === null) {
@@ -62,8 +64,13 @@
 
   // The reader's query as a lunr query string, and which reader's word each clause term stands for.
   function rewrite(query) {
-    var clauses = [], from = {};
-    function add(clause, term, word) { clauses.push(clause); from[term] = word; }
+    var clauses = [], from = {}, spec = {};
+    function add(clause, term, word) {
+      clauses.push(clause);
+      from[term] = word;
+      var entry = spec[word] || (spec[word] = { prefixes: [], fuzzy: null });
+      if (clause.endsWith("~1")) entry.fuzzy = term; else entry.prefixes.push(term);
+    }
     query.toLowerCase().split(separator).forEach(function (part) {
       (part.match(RUNS) || []).forEach(function (run) {
         if (HAN.test(run)) {
@@ -76,7 +83,7 @@
         if (/^[a-z]{5,}$/.test(run)) add(run + "~1", run, run);
       });
     });
-    return clauses.length ? { query: clauses.join(" "), from: from } : null;
+    return clauses.length ? { query: clauses.join(" "), from: from, words: Object.values(spec) } : null;
   }
 
   function clean(text) {
@@ -90,6 +97,7 @@
         item.text = clean(item.text);
         if (Array.isArray(item.tags)) item.tags = item.tags.map(clean);
         delete item.paper;
+        delete item.listing;
         if (words && item.terms) {
           var terms = {};
           for (var term in item.terms) {
@@ -116,16 +124,19 @@
           separator = new RegExp(message.data.config.separator, "g");
         }
         vocabulary = null;
+        listings = new Set(message.data.docs.filter(function (d) { return d.listing; }).map(function (d) { return d.location; }));
       } else if (message && message.type === QUERY && typeof message.data === "string"
                  && index !== null && !LUNR_SYNTAX.test(message.data)) {
         var rewritten = rewrite(message.data);
         pending = rewritten && rewritten.query;
         words = rewritten && rewritten.from;
+        readerWords = rewritten && rewritten.words;
       }
       try {
         return handler.call(self, event);  // a query is answered synchronously, before this returns
       } finally {
         pending = null;
+        readerWords = null;
       }
     }, options);
   };
@@ -146,6 +157,44 @@
   Object.assign(OurParser, Parser);
   OurParser.prototype = Parser.prototype;
   lunr.QueryParser = OurParser;
+
+  // Ranking: a section that has more of the reader's words comes first; with as many, a note or
+  // hand-written page before a generated list (References, roadmap, tags...: "listing" in the
+  // index, see src/dlnotes/searchindex.py); then lunr's score, scaled to 1..101. Material
+  // multiplies a score by at most 5 afterwards: a factor of 1000 per step keeps the order.
+  function withinOneEdit(a, b) {
+    if (Math.abs(a.length - b.length) > 1) return false;
+    var i = 0, j = 0, edits = 0;
+    while (i < a.length && j < b.length) {
+      if (a[i] === b[j]) { i++; j++; continue; }
+      if (++edits > 1) return false;
+      if (a.length > b.length) i++;
+      else if (a.length < b.length) j++;
+      else { i++; j++; }
+    }
+    return edits + (a.length - i) + (b.length - j) <= 1;
+  }
+
+  function matchedWords(terms) {
+    return readerWords.filter(function (word) {
+      return terms.some(function (term) {
+        return word.prefixes.some(function (p) { return term.startsWith(p); }) ||
+               (word.fuzzy !== null && withinOneEdit(term, word.fuzzy));
+      });
+    }).length;
+  }
+
+  var search = lunr.Index.prototype.search;
+  lunr.Index.prototype.search = function (text) {
+    var results = search.call(this, text);
+    if (readerWords === null || !results.length) return results;
+    var top = Math.max.apply(null, results.map(function (r) { return r.score; })) || 1;
+    results.forEach(function (r) {
+      var rank = 2 * matchedWords(Object.keys(r.matchData.metadata)) + (listings.has(r.ref) ? 0 : 1);
+      r.score = Math.pow(1000, rank) * (1 + 100 * r.score / top);
+    });
+    return results.sort(function (a, b) { return b.score - a.score; });
+  };
 
   var build = lunr.Builder.prototype.build;
   lunr.Builder.prototype.build = function () {
