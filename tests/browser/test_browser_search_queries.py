@@ -67,7 +67,7 @@ QUERIES: list[tuple[str, list[str], str | None]] = [
     ("花书", [G], None),
     # mixed scripts
     ("双向RNN", [B], None),
-    ("attention机制", [B], None),
+    ("attention机制", [S], None),  # 机制 is not on the site: the attention pages
     ("RNN编码器", [B], None),
     ("encoder解码器", [B], None),
     ("CNN与RNN", [L], f"{L}#cnn-与-rnn"),

@@ -11,7 +11,7 @@
 //   the index's own words, longest first (the index holds jieba's words and their sub-words, see
 //   src/dlnotes/searchindex.py, so these are jieba's words as they occur on the site); each English
 //   word is searched as a prefix, its stem (lunr's Porter stemmer: glimpses -> glimps) as a
-//   prefix, and, from five letters on, with one typo allowed (atention -> attention).
+//   prefix, and, from five letters on, as the index's words one typo away (atention -> attention).
 //   The resulting lunr query replaces the one Material built, for parsing and search alike.
 //   A query written in lunr's own syntax (+ - ~ ^ : * or quotes) is left to Material.
 // - The results. The zero-width spaces the index uses between Chinese words are removed from
@@ -32,6 +32,7 @@
   var separator = /[\s\u200b]+/g;
   var index = null;         // the lunr index Material builds
   var vocabulary = null;    // the index's Chinese words
+  var latin = null;         // the index's words in Latin letters
   var listings = new Set(); // sections of generated lists
   var pending = null;       // the lunr query for the message being handled
   var words = null;         // clause term -> the reader's word, for that message
@@ -58,6 +59,19 @@
     return pieces.length > 1 ? pieces.filter(function (p) { return p.length > 1 || known.has(p); }) : pieces;
   }
 
+  // The index's words one typo away from `word` (lunr's own fuzzy search misses some insertions:
+  // "atention" does not find "attention"), at most 10.
+  function near(word) {
+    if (latin === null) {
+      latin = [];
+      for (var term in index.invertedIndex) if (/^[a-z]{4,}$/.test(term)) latin.push(term);
+    }
+    var found = [];
+    for (var i = 0; i < latin.length && found.length < 10; i++)
+      if (latin[i] !== word && withinOneEdit(latin[i], word)) found.push(latin[i]);
+    return found;
+  }
+
   function stem(word) {
     return self.lunr.stemmer(new self.lunr.Token(word)).toString();
   }
@@ -65,22 +79,28 @@
   // The reader's query as a lunr query string, and which reader's word each clause term stands for.
   function rewrite(query) {
     var clauses = [], from = {}, spec = {};
-    function add(clause, term, word) {
+    // word: what the reader typed (named in "missing terms"); unit: what ranking counts as one
+    // word (each Chinese word cut from a run counts on its own)
+    function add(clause, term, word, unit) {
       clauses.push(clause);
       from[term] = word;
-      var entry = spec[word] || (spec[word] = { prefixes: [], fuzzy: null });
-      if (clause.endsWith("~1")) entry.fuzzy = term; else entry.prefixes.push(term);
+      unit = unit || word;
+      var entry = spec[unit] || (spec[unit] = { prefixes: [], fuzzy: null });
+      entry.prefixes.push(term);
     }
     query.toLowerCase().split(separator).forEach(function (part) {
       (part.match(RUNS) || []).forEach(function (run) {
         if (HAN.test(run)) {
-          cutChinese(run).forEach(function (piece) { add(piece + "*", piece, run); });
+          cutChinese(run).forEach(function (piece) { add(piece + "*", piece, run, piece); });
           return;
         }
         add(run + "*", run, run);
         var stemmed = stem(run);
         if (stemmed && stemmed !== run) add(stemmed + "*", stemmed, run);
-        if (/^[a-z]{5,}$/.test(run)) add(run + "~1", run, run);
+        if (/^[a-z]{5,}$/.test(run)) {
+          near(run).forEach(function (term) { add(term + "*", term, run); });
+          spec[run].fuzzy = run;
+        }
       });
     });
     return clauses.length ? { query: clauses.join(" "), from: from, words: Object.values(spec) } : null;
@@ -123,7 +143,7 @@
         } catch (error) {  // valid for Material (no "u" flag) but not in Unicode mode
           separator = new RegExp(message.data.config.separator, "g");
         }
-        vocabulary = null;
+        vocabulary = latin = null;
         listings = new Set(message.data.docs.filter(function (d) { return d.listing; }).map(function (d) { return d.location; }));
       } else if (message && message.type === QUERY && typeof message.data === "string"
                  && index !== null && !LUNR_SYNTAX.test(message.data)) {
@@ -162,8 +182,13 @@
   // hand-written page before a generated list (References, roadmap, tags...: "listing" in the
   // index, see src/dlnotes/searchindex.py); then lunr's score, scaled to 1..101. Material
   // multiplies a score by at most 5 afterwards: a factor of 1000 per step keeps the order.
-  function withinOneEdit(a, b) {
+  function withinOneEdit(a, b) {  // one insertion, deletion, substitution or swap of neighbours
     if (Math.abs(a.length - b.length) > 1) return false;
+    if (a.length === b.length) {
+      var diff = [];
+      for (var k = 0; k < a.length && diff.length < 3; k++) if (a[k] !== b[k]) diff.push(k);
+      if (diff.length === 2 && diff[1] === diff[0] + 1 && a[diff[0]] === b[diff[1]] && a[diff[1]] === b[diff[0]]) return true;
+    }
     var i = 0, j = 0, edits = 0;
     while (i < a.length && j < b.length) {
       if (a[i] === b[j]) { i++; j++; continue; }
@@ -199,7 +224,7 @@
   var build = lunr.Builder.prototype.build;
   lunr.Builder.prototype.build = function () {
     index = build.call(this);
-    vocabulary = null;
+    vocabulary = latin = null;
     return index;
   };
 })();
