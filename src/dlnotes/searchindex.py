@@ -6,7 +6,7 @@ splits on them). Three things it does not do, done here on that file after it is
 
 - Sub-words. jieba keeps 深度学习 or 表示学习 as one word, so a search for 学习 cannot match
   them. Each word that jieba's dictionary tiles into shorter dictionary words (of two characters
-  or more) is cut into them: 深度学习 → 深度 ​学习. A search for the whole word still finds it: the
+  or more) is cut into them: 深度学习 → 深度|学习. A search for the whole word still finds it: the
   search box's own script (docs/assets/javascripts/workers/search.js) cuts a query into the
   index's words, longest first.
 - A paper's authors and title. A note's card (which names them) is excluded from search, and the
@@ -28,7 +28,7 @@ from collections.abc import Callable, Iterable, Mapping
 from functools import lru_cache
 from pathlib import Path
 
-import jieba
+import jieba  # type: ignore[import-untyped]  # jieba ships no type information
 
 from .bibliography import BibEntry
 from .cards import entry_authors, entry_title
@@ -72,7 +72,7 @@ def subwords(word: str, known: Callable[[str], bool] = known_word) -> list[str]:
     count: list[int | None] = [0] + [None] * n
     back = [0] * (n + 1)
     for end in range(2, n + 1):
-        for start in range(0, end - 1):
+        for start in range(end - 1):
             before = count[start]
             if before is None or end - start == n or not known(word[start:end]):
                 continue

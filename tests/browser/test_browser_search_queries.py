@@ -146,9 +146,9 @@ def search_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 def _search_settings(config: Path) -> str:
     text = config.read_text(encoding="utf-8")
-    block = re.search(r"^  - search:\n(?:      .*\n|\s*\n)+", text, re.M)
+    block = re.search(r"^  - search:\n(?:      .*\n|\s*\n)+", text, re.MULTILINE)
     assert block, f"no search plugin in {config}"
-    return re.sub(r"^\s*#.*\n", "", block.group(0), flags=re.M)
+    return re.sub(r"^\s*#.*\n", "", block.group(0), flags=re.MULTILINE)
 
 
 def test_fixture_searches_as_the_site_does() -> None:
@@ -161,7 +161,7 @@ def _pages(page: Page, base: str) -> tuple[list[str], str]:
     links = [unquote(urlparse(a).path + (("#" + urlparse(a).fragment) if urlparse(a).fragment else ""))
              for a in page.eval_on_selector_all(RESULTS, "links => links.map(a => a.href)")]
     prefix = urlparse(base).path
-    relative = [link[len(prefix):] if link.startswith(prefix) else link for link in links]
+    relative = [link.removeprefix(prefix) for link in links]
     pages: list[str] = []
     for link in relative:
         path = link.split("#")[0]
