@@ -111,8 +111,12 @@ class NotesPlugin(BasePlugin[NotesConfig]):
         report(self.site.link_problems())  # every page is rendered: every anchor is known
         return env
 
+    @event_priority(-100)  # after Material's search plugin has written its index
     def on_post_build(self, config: Any) -> None:
         assert self.site is not None
+        index = Path(config.site_dir) / "search" / "search_index.json"
+        if index.is_file():
+            self.site.tune_search_index(index)
         report(self.site.finish())
         if self.config.mathjax_dir is not None:
             report(copy_mathjax(self.site.settings.root / self.config.mathjax_dir,

@@ -51,6 +51,7 @@ from .notes import Note, parse_note
 from .problems import Problem, display_path
 from .references import ReferenceHTML, text_html
 from .roadmap import Roadmap, load_roadmap
+from .searchindex import exclude_footnote_markers, listing_pages, note_papers, tune_index_file
 from .siteconfig import PLUGIN_DEFAULTS
 from .textfiles import decode
 
@@ -316,6 +317,7 @@ class NotesSite:
         generated = self._generated_html.pop(uri, None)
         if generated is not None:
             html = html.replace(HTML_SLOT, generated, 1)
+        html = exclude_footnote_markers(html)  # a stray "¹" in search results otherwise
         self._anchors[uri] = html_ids(html) | (cited.footnote_ids() if cited else set())
         return html
 
@@ -335,6 +337,13 @@ class NotesSite:
         for uri, c in self._links.items():
             problems.extend(check_links(uri, c.display, c.markdown, c.line_offset, c.links, site_files, self._anchors))
         return self._report(problems)
+
+    def tune_search_index(self, index: Path) -> None:
+        """After the engine wrote its search index (Material's search_index.json): sub-words,
+        each note's paper, listing pages marked (see dlnotes.searchindex)."""
+        urls = {uri: page.url for uri, page in self._pages.items()}
+        sources = {uri: read.text for uri, read in self._read.items() if uri in self._pages}
+        tune_index_file(index, note_papers(self.notes, self.bib.entries, urls), listing_pages(sources, urls))
 
     def finish(self) -> list[Problem]:
         """Entries no note cites (reported, never a failure: an entry may wait for its note); the

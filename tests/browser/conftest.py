@@ -7,6 +7,7 @@ it), except under CI (env CI set), where a missing browser is a failure, never a
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import http.server
 import os
@@ -50,11 +51,11 @@ class _SiteHandler(http.server.SimpleHTTPRequestHandler):
         pass
 
 
-@pytest.fixture(scope="session")
-def site_url(built_site: Path) -> Iterator[str]:
-    """The strict build, served as GitHub Pages would (static files), on a free local port."""
+@contextlib.contextmanager
+def serve(directory: Path) -> Iterator[str]:
+    """A built site, served as GitHub Pages would (static files), on a free local port."""
     handler = type("Handler", (_SiteHandler,), {})
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(handler, directory=str(built_site)))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(handler, directory=str(directory)))
     server.daemon_threads = True
     handler.base_url = f"http://127.0.0.1:{server.server_port}/"
     thread = threading.Thread(target=server.serve_forever, name="site-server", daemon=True)
@@ -64,6 +65,13 @@ def site_url(built_site: Path) -> Iterator[str]:
     finally:
         server.shutdown()
         server.server_close()
+
+
+@pytest.fixture(scope="session")
+def site_url(built_site: Path) -> Iterator[str]:
+    """The strict build of the real site, served."""
+    with serve(built_site) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

@@ -1,7 +1,13 @@
-"""Material's search box, used as a reader uses it, in Chinese and in English."""
+"""Material's search box, used as a reader uses it, in Chinese, in English and both.
+
+The query set runs on a fixed site (tests/fixtures/search: real notes copied, two written for
+the tests), so a note the author adds never changes what is expected; the real site gets
+invariants only.
+"""
 
 from __future__ import annotations
 
+import re
 import time
 from urllib.parse import urlparse
 
@@ -21,11 +27,12 @@ def search(page: Page, query: str) -> list[str]:
     box.wait_for(state="visible")
     assert page.evaluate("document.activeElement && document.activeElement.matches('input.md-search__input')"), \
         "the search shortcut did not focus the search box"
-    # A Chinese input method commits text without key events per character; Playwright types
-    # non-ASCII the same way (insertText). Material reads the box on keyup, which the reader's
-    # next key (or the IME's own key events) gives it: press End, which changes nothing.
-    box.press_sequentially(query)
-    box.press("End")
+    # A Chinese input method commits text without key events per character (insertText).
+    # Material reads the box on keyup, which the reader's next key (or the IME's own key
+    # events) gives it: press End, which changes nothing.
+    box.fill("")
+    page.keyboard.insert_text(query)
+    page.keyboard.press("End")
     page.wait_for_function(
         """([meta, q]) => {
           const m = document.querySelector(meta);
@@ -65,5 +72,16 @@ def test_search_lists_the_note(page: Page, site_url: str, query: str, note: str)
 
 def test_search_for_a_word_no_note_has_lists_nothing(page: Page, site_url: str) -> None:
     open_page(page, site_url)
-    assert search(page, "transformer") == []
+    assert search(page, "zyxwvut") == []
     assert "没有找到" in page.locator(META).inner_text()
+
+
+def test_result_snippets_are_clean(page: Page, site_url: str) -> None:
+    """No zero-width spaces (the index's word breaks) and no footnote numbers in what a reader reads."""
+    open_page(page, site_url)
+    for query in ("注意力", "attention"):
+        assert search(page, query)
+        shown = page.locator(".md-search-result").inner_text()
+        assert "\u200b" not in shown
+        texts = page.eval_on_selector_all(".md-search-result__item article", "as => as.map(a => a.innerHTML)")
+        assert not [t for t in texts if re.search(r"<sup>\d+</sup>", t)], "a footnote number in a snippet"

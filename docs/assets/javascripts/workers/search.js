@@ -1,0 +1,230 @@
+// Material's search worker, run with a query that searches Chinese, English and both.
+//
+// The page starts this file instead of Material's worker (overrides/partials/search-worker.html
+// passes the original's address as ?worker=); it loads the original, which does everything else:
+// the lunr index, ranking, highlighting. Lives beside the original so that Material's relative
+// "../lunr" (language files) still resolves. What changes:
+//
+// - The query. Material cuts Chinese by the longest index words it finds inside the query, but
+//   never tries the query itself (学习 is searched as 学), and it does not split 双向RNN. Here
+//   the query is split at separators and where the script changes; each Chinese run is cut into
+//   the index's own words, longest first (the index holds jieba's words and their sub-words, see
+//   src/dlnotes/searchindex.py, so these are jieba's words as they occur on the site); each English
+//   word is searched as a prefix, its stem (lunr's Porter stemmer: glimpses -> glimps) as a
+//   prefix, and, from five letters on, as the index's words one typo away (atention -> attention).
+//   The resulting lunr query replaces the one Material built, for parsing and search alike.
+//   A query written in lunr's own syntax (+ - ~ ^ : * or quotes) is left to Material.
+// - The results. The zero-width spaces the index uses between Chinese words are removed from
+//   titles and snippets, and a result's "missing terms" are named by the reader's words, not by
+//   the variants searched for them.
+(function () {
+  "use strict";
+
+  var SETUP = 0, QUERY = 2, RESULT = 3;
+  var HAN = /\p{Script=Han}/u;
+  var RUNS = /\p{Script=Han}+|[^\p{Script=Han}]+/gu;
+  var LUNR_SYNTAX = /["+\-~^:*]/;
+  var MAX_WORD = 8;  // longest Chinese word tried when cutting a query
+
+  var source = new URL(new URL(self.location.href).searchParams.get("worker") || "", self.location.href);
+  if (source.origin !== self.location.origin) throw new Error("search worker: " + source.href + " is not on this site");
+
+  var separator = /[\s\u200b]+/g;
+  var index = null;         // the lunr index Material builds
+  var vocabulary = null;    // the index's Chinese words
+  var latin = null;         // the index's words in Latin letters
+  var listings = new Set(); // sections of generated lists
+  var pending = null;       // the lunr query for the message being handled
+  var words = null;         // clause term -> the reader's word, for that message
+  var readerWords = null;   // per reader's word: the prefixes and the fuzzy term searched for it
+
+  function chineseWords() {
+    if (vocabulary === null) {
+      vocabulary = new Set();
+      for (var term in index.invertedIndex) if (HAN.test(term)) vocabulary.add(term);
+    }
+    return vocabulary;
+  }
+
+  // A run of Chinese cut into the index's words, longest first; characters no word starts with
+  // are kept as they are (searched as a prefix they find the words that begin with them).
+  function cutChinese(run) {
+    var known = chineseWords(), pieces = [], i = 0;
+    while (i < run.length) {
+      var j = Math.min(run.length, i + MAX_WORD);
+      while (j > i + 1 && !known.has(run.slice(i, j))) j--;
+      pieces.push(run.slice(i, j));
+      i = j;
+    }
+    return pieces.length > 1 ? pieces.filter(function (p) { return p.length > 1 || known.has(p); }) : pieces;
+  }
+
+  // The index's words one typo away from `word` (lunr's own fuzzy search misses some insertions:
+  // "atention" does not find "attention"), at most 10.
+  function near(word) {
+    if (latin === null) {
+      latin = [];
+      for (var term in index.invertedIndex) if (/^[a-z]{4,}$/.test(term)) latin.push(term);
+    }
+    var found = [];
+    for (var i = 0; i < latin.length && found.length < 10; i++)
+      if (latin[i] !== word && withinOneEdit(latin[i], word)) found.push(latin[i]);
+    return found;
+  }
+
+  function stem(word) {
+    return self.lunr.stemmer(new self.lunr.Token(word)).toString();
+  }
+
+  // The reader's query as a lunr query string, and which reader's word each clause term stands for.
+  function rewrite(query) {
+    var clauses = [], from = {}, spec = {};
+    // word: what the reader typed (named in "missing terms"); unit: what ranking counts as one
+    // word (each Chinese word cut from a run counts on its own)
+    function add(clause, term, word, unit) {
+      clauses.push(clause);
+      from[term] = word;
+      unit = unit || word;
+      var entry = spec[unit] || (spec[unit] = { prefixes: [], fuzzy: null });
+      entry.prefixes.push(term);
+    }
+    query.toLowerCase().split(separator).forEach(function (part) {
+      (part.match(RUNS) || []).forEach(function (run) {
+        if (HAN.test(run)) {
+          cutChinese(run).forEach(function (piece) { add(piece + "*", piece, run, piece); });
+          return;
+        }
+        add(run + "*", run, run);
+        var stemmed = stem(run);
+        if (stemmed && stemmed !== run) add(stemmed + "*", stemmed, run);
+        if (/^[a-z]{5,}$/.test(run)) {
+          near(run).forEach(function (term) { add(term + "*", term, run); });
+          spec[run].fuzzy = run;
+        }
+      });
+    });
+    return clauses.length ? { query: clauses.join(" "), from: from, words: Object.values(spec) } : null;
+  }
+
+  function clean(text) {
+    return typeof text === "string" ? text.replace(/\u200b/g, "") : text;
+  }
+
+  function cleanResult(data) {
+    (data.items || []).forEach(function (group) {
+      group.forEach(function (item) {
+        item.title = clean(item.title);
+        item.text = clean(item.text);
+        if (Array.isArray(item.tags)) item.tags = item.tags.map(clean);
+        delete item.paper;
+        delete item.listing;
+        if (words && item.terms) {
+          var terms = {};
+          for (var term in item.terms) {
+            var word = words[term] || term;
+            terms[word] = terms[word] || item.terms[term];
+          }
+          item.terms = terms;
+        }
+      });
+    });
+    return data;
+  }
+
+  // Material's worker registers one message listener and answers with postMessage: wrap both.
+  var listen = self.addEventListener.bind(self);
+  self.addEventListener = function (type, handler, options) {
+    if (type !== "message") return listen(type, handler, options);
+    listen("message", function (event) {
+      var message = event.data;
+      if (message && message.type === SETUP) {
+        try {
+          separator = new RegExp(message.data.config.separator, "gu");
+        } catch (error) {  // valid for Material (no "u" flag) but not in Unicode mode
+          separator = new RegExp(message.data.config.separator, "g");
+        }
+        vocabulary = latin = null;
+        listings = new Set(message.data.docs.filter(function (d) { return d.listing; }).map(function (d) { return d.location; }));
+      } else if (message && message.type === QUERY && typeof message.data === "string"
+                 && index !== null && !LUNR_SYNTAX.test(message.data)) {
+        var rewritten = rewrite(message.data);
+        pending = rewritten && rewritten.query;
+        words = rewritten && rewritten.from;
+        readerWords = rewritten && rewritten.words;
+      }
+      try {
+        return handler.call(self, event);  // a query is answered synchronously, before this returns
+      } finally {
+        pending = null;
+        readerWords = null;
+      }
+    }, options);
+  };
+  var post = self.postMessage.bind(self);
+  self.postMessage = function (message, transfer) {
+    if (message && message.type === RESULT && message.data) cleanResult(message.data);
+    words = null;
+    return transfer === undefined ? post(message) : post(message, transfer);
+  };
+
+  importScripts(source.href);
+
+  // Material parses its query with lunr.QueryParser, both to search and to analyse the terms:
+  // while a message is handled, both get ours.
+  var lunr = self.lunr;
+  var Parser = lunr.QueryParser;
+  var OurParser = function (text, query) { return new Parser(pending !== null ? pending : text, query); };
+  Object.assign(OurParser, Parser);
+  OurParser.prototype = Parser.prototype;
+  lunr.QueryParser = OurParser;
+
+  // Ranking: a section that has more of the reader's words comes first; with as many, a note or
+  // hand-written page before a generated list (References, roadmap, tags...: "listing" in the
+  // index, see src/dlnotes/searchindex.py); then lunr's score, scaled to 1..101. Material
+  // multiplies a score by at most 5 afterwards: a factor of 1000 per step keeps the order.
+  function withinOneEdit(a, b) {  // one insertion, deletion, substitution or swap of neighbours
+    if (Math.abs(a.length - b.length) > 1) return false;
+    if (a.length === b.length) {
+      var diff = [];
+      for (var k = 0; k < a.length && diff.length < 3; k++) if (a[k] !== b[k]) diff.push(k);
+      if (diff.length === 2 && diff[1] === diff[0] + 1 && a[diff[0]] === b[diff[1]] && a[diff[1]] === b[diff[0]]) return true;
+    }
+    var i = 0, j = 0, edits = 0;
+    while (i < a.length && j < b.length) {
+      if (a[i] === b[j]) { i++; j++; continue; }
+      if (++edits > 1) return false;
+      if (a.length > b.length) i++;
+      else if (a.length < b.length) j++;
+      else { i++; j++; }
+    }
+    return edits + (a.length - i) + (b.length - j) <= 1;
+  }
+
+  function matchedWords(terms) {
+    return readerWords.filter(function (word) {
+      return terms.some(function (term) {
+        return word.prefixes.some(function (p) { return term.startsWith(p); }) ||
+               (word.fuzzy !== null && withinOneEdit(term, word.fuzzy));
+      });
+    }).length;
+  }
+
+  var search = lunr.Index.prototype.search;
+  lunr.Index.prototype.search = function (text) {
+    var results = search.call(this, text);
+    if (readerWords === null || !results.length) return results;
+    var top = Math.max.apply(null, results.map(function (r) { return r.score; })) || 1;
+    results.forEach(function (r) {
+      var rank = 2 * matchedWords(Object.keys(r.matchData.metadata)) + (listings.has(r.ref) ? 0 : 1);
+      r.score = Math.pow(1000, rank) * (1 + 100 * r.score / top);
+    });
+    return results.sort(function (a, b) { return b.score - a.score; });
+  };
+
+  var build = lunr.Builder.prototype.build;
+  lunr.Builder.prototype.build = function () {
+    index = build.call(this);
+    vocabulary = latin = null;
+    return index;
+  };
+})();
