@@ -7,6 +7,7 @@ one; moving to another site engine means rewriting only this file.
 from __future__ import annotations
 
 import logging
+from html import escape as html_escape
 import shutil
 from pathlib import Path
 
@@ -15,6 +16,9 @@ from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.utils import get_relative_url
 
 from .bibliography import Bibliography, EntryFormatter, FormatStore, load_bibliography, parse_cache
+from .backlinks import BacklinkIndex, backlinks_html, mentions  # hook: reader
+from .feed import FEED_PATH, FeedNote, atom_feed  # hook: reader
+from .headmeta import add_to_head, description, page_head  # hook: reader
 from .cards import build_card, card_html, insert_after_title_html, roadmap_places, short_citation
 from .citations import CitedPage, citation_cache, cite_page
 from .diskcache import DiskCache
@@ -76,6 +80,7 @@ class NotesPlugin(BasePlugin[NotesConfig]):
         self.source_text: dict[str, str] = {}
         self._displayed: dict[Path, str] = {}
         self._init_companion()
+        self.backlinks = BacklinkIndex()  # hook: reader
 
     def on_startup(self, *, command, dirty) -> None:  # keeps this object across serve rebuilds
         self.dirty = dirty
@@ -171,6 +176,8 @@ class NotesPlugin(BasePlugin[NotesConfig]):
         generated = self._generated_html.pop(page.file.src_uri, None)
         if generated is not None:
             html = html.replace(_HTML_SLOT, generated, 1)
+        self.backlinks.collect(page.file.src_uri, mentions(  # hook: reader
+            page.file.src_uri, page.url, html, self._doc_at, {k: n.path for k, n in self.note_index.by_key.items()}))
         self.anchors[page.file.src_uri] = html_ids(html) | (cited.footnote_ids() if cited else set())
         return html
 
@@ -182,7 +189,26 @@ class NotesPlugin(BasePlugin[NotesConfig]):
         if cited is not None:
             page.content = cited.place_footnotes(page.content)
         page.content = self._card_html(page.content, page.file.src_uri)
+        page.content += self._reader_backlinks(page.file.src_uri)  # hook: reader
+        note = self.notes.get(page.file.src_uri)  # hook: reader
+        text = description(note.summary if note else None)
+        if text:
+            page.meta["description"] = html_escape(text)  # Material writes it unescaped
         return context
+
+    def on_post_page(self, output, page, config):  # hook: reader
+        note = self.notes.get(page.file.src_uri)
+        entry = self.bib.entries.get(note.key) if note and note.key else None
+        feed = get_relative_url(FEED_PATH, page.url or ".")
+        return add_to_head(output, page_head(page.title or config.site_name, page.canonical_url, config.site_name,
+                                             note.summary if note else None, config.site_description, entry, feed))
+
+    def _reader_backlinks(self, here: str) -> str:  # hook: reader
+        notes = {n.path for n in self.note_index.notes}
+        if here not in notes:
+            return ""
+        found = self.backlinks.to(here, from_notes=notes.__contains__)
+        return "\n" + backlinks_html(found, lambda doc: self._doc_url(here, doc, None), self.page_titles)
 
     def on_env(self, env, config, files):
         # Every page is rendered by now, so every anchor is known.
@@ -198,11 +224,18 @@ class NotesPlugin(BasePlugin[NotesConfig]):
             # Reported, but not a failure: an entry may be waiting for its note.
             log.info("%s:%d: (warning only) entry '%s' is not cited by any note", entry.file, entry.line, entry.key)
         self._copy_mathjax(Path(config.site_dir))
+        self._write_feed(config)  # hook: reader
         for cache in self.caches.values():
             try:
                 cache.save()
             except OSError as err:  # a read-only checkout still builds, only slower next time
                 log.info("dlnotes: not cached (%s): %s", cache.path, err)
+
+    def _write_feed(self, config) -> None:  # hook: reader
+        notes = [FeedNote(n.title, self._urls.get(n.path, ""), n.date, n.summary, n.tags) for n in self.note_index.notes]
+        xml = atom_feed(notes, config.site_url or "http://127.0.0.1:8000/", config.site_name, config.site_author or config.site_name,
+                        config.site_description)
+        (Path(config.site_dir) / FEED_PATH).write_text(xml, encoding="utf-8")
 
     def _copy_mathjax(self, site_dir: Path) -> None:
         if not self.config.mathjax_dir:  # a site without math
@@ -250,6 +283,7 @@ class NotesPlugin(BasePlugin[NotesConfig]):
         self._places: dict = {}
         self._doc_pages: set[str] = set()
         self._urls: dict[str, str] = {}  # doc -> its URL in the site
+        self._doc_at: dict[str, str] = {}  # URL in the site -> doc  # hook: reader
 
     def on_nav(self, nav, config, files):
         in_nav = [page.file.src_uri for page in nav.pages]
@@ -269,6 +303,8 @@ class NotesPlugin(BasePlugin[NotesConfig]):
             pages.append(NotePage(uri, title, note.key, note.date, note.status, tuple(note.tags), note.summary))
         self._doc_pages = set(in_nav + rest)
         self._urls = {f.src_uri: f.url for f in files.documentation_pages()}
+        self._doc_at = {url: doc for doc, url in self._urls.items()}  # hook: reader
+        self.backlinks.keep_only(self._urls)  # hook: reader
         self.note_index = NotesIndex.of(pages)
         self.cited_in = index_citations(cited)
         self._load_roadmap()
@@ -355,7 +391,8 @@ class NotesPlugin(BasePlugin[NotesConfig]):
         card = build_card(self.bib.entries[note.key], note, self._places)
         return insert_after_title_html(html, card_html(
             card, lambda doc, anchor: self._doc_url(here, doc, anchor),
-            self.config.roadmap_page, self.config.references_page, key_anchor(note.key)))
+            self.config.roadmap_page, self.config.references_page, key_anchor(note.key),
+            heading=self.page_titles.get(here)))  # hook: reader (the title once)
 
     def _companion_markdown(self, markdown: str, here: str) -> str:
         for name, marker in MARKERS.items():
