@@ -68,6 +68,9 @@ def test_backlinks_html_escapes_and_links() -> None:
     out = backlinks_html(found, lambda doc: "../a/", {"attention/a.md": "A & <b>"})
     assert '<a href="../a/">A &amp; &lt;b&gt;</a>' in out and "<q>x &lt;y&gt; B</q>" in out
     assert backlinks_html([], lambda doc: None, {}) == ""
+    two = mentions("attention/a.md", "attention/a/", '<p>One <a href="../b/">B</a>.</p><p>Two <a href="../b/">B</a>.</p>', DOC_AT, NOTE_OF_KEY)
+    out = backlinks_html(two, lambda doc: "../a/", {})
+    assert out.count("<li>") == 1 and out.count("<q>") == 2  # one item per note, each sentence quoted
 
 
 # --- feed -----------------------------------------------------------------------------------

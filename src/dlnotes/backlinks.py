@@ -178,18 +178,22 @@ class BacklinkIndex:
 
 
 def backlinks_html(found: list[Mention], link: Callable[[str], str | None], titles: Mapping[str, str]) -> str:
-    """The "linked from" section: one item per mention, the citing note's title linked, then the
-    sentence. Empty when nothing points here."""
+    """The "mentioned by" section: one item per note, its title linked, then each sentence that
+    points here. Empty when nothing points here."""
     if not found:
         return ""
-    items = []
+    by_source: dict[str, list[Mention]] = {}
     for m in found:
-        title = htmlmod.escape(titles.get(m.source, m.source), quote=False)
-        url = link(m.source)
+        by_source.setdefault(m.source, []).append(m)
+    items = []
+    for source, said in by_source.items():
+        title = htmlmod.escape(titles.get(source, source), quote=False)
+        url = link(source)
         name = f'<a href="{htmlmod.escape(url)}">{title}</a>' if url else title
-        how = "引用了本文" if m.kind == "citation" else "链接到本页"
-        context = f"<br><q>{htmlmod.escape(m.context, quote=False)}</q>" if m.context else ""
-        items.append(f'<li>{name}<span class="backlink-kind">（{how}）</span>{context}</li>')
+        kinds = {m.kind for m in said}
+        how = "引用了本文" if kinds == {"citation"} else "链接到本页" if kinds == {"link"} else "链接并引用了本文"
+        quotes = "".join(f"<br><q>{htmlmod.escape(m.context, quote=False)}</q>" for m in said if m.context)
+        items.append(f'<li>{name}<span class="backlink-kind">（{how}）</span>{quotes}</li>')
     return ('<section class="backlinks" data-search-exclude aria-labelledby="backlinks">\n'
             '<h2 id="backlinks">提到本篇的笔记</h2>\n'
             f'<ul>\n{chr(10).join(items)}\n</ul>\n</section>\n')
