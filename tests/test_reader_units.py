@@ -66,7 +66,7 @@ def test_index_lists_notes_only_once_per_sentence_and_replaces_a_rebuilt_page() 
 def test_backlinks_html_escapes_and_links() -> None:
     found = mentions("attention/a.md", "attention/a/", '<p>x &lt;y&gt; <a href="../b/">B</a></p>', DOC_AT, NOTE_OF_KEY)
     out = backlinks_html(found, lambda doc: "../a/", {"attention/a.md": "A & <b>"})
-    assert '<a href="../a/">A &amp; &lt;b&gt;</a>' in out and "<q>x &lt;y&gt; B</q>" in out
+    assert '<a href="../a/" data-preview>A &amp; &lt;b&gt;</a>' in out and "<q>x &lt;y&gt; B</q>" in out
     assert backlinks_html([], lambda doc: None, {}) == ""
     two = mentions("attention/a.md", "attention/a/", '<p>One <a href="../b/">B</a>.</p><p>Two <a href="../b/">B</a>.</p>', DOC_AT, NOTE_OF_KEY)
     out = backlinks_html(two, lambda doc: "../a/", {})

@@ -189,7 +189,7 @@ def backlinks_html(found: list[Mention], link: Callable[[str], str | None], titl
     for source, said in by_source.items():
         title = htmlmod.escape(titles.get(source, source), quote=False)
         url = link(source)
-        name = f'<a href="{htmlmod.escape(url)}">{title}</a>' if url else title
+        name = f'<a href="{htmlmod.escape(url)}" data-preview>{title}</a>' if url else title
         kinds = {m.kind for m in said}
         how = "引用了本文" if kinds == {"citation"} else "链接到本页" if kinds == {"link"} else "链接并引用了本文"
         quotes = "".join(f"<br><q>{htmlmod.escape(m.context, quote=False)}</q>" for m in said if m.context)
