@@ -5,7 +5,7 @@ SEED_PARAGRAPHS = [
     'Deep Learning Papers',
     '参考Deep Learning Papers Reading Roadmap来阅读DL相关论文,并做简单记录。',
     'General',
-    'LeCun, Yann, Yoshua Bengio, and Geoffrey Hinton. "Deep learning." Nature 521.7553 (2015): 436-444. pdf (Three Giants\' Survey)',
+    "Three Giants' Survey.",
     '2021-01-28:看完对DL有了一个更加明确的认识(其实黑盒之前的理解也差不多,只不过这里很明确地指出来了),那就是Deep Learning主要就是learn representations of data with multiple levels of abstraction.',
     '总的来说,文章指出了传统ML的缺点是: required careful engineering and considerable domain expertise to design a feature extractor. 这就使得传统ML受人工知识和经验等的限制,很难在raw data“不规则”时取得好的效果。为了使得传统ML算法更加高效,便有了kernel methods, 但是实际中发现有时候效果并不好,如Gaussian kernel引入的generic features带来的效果并不能泛化到测试集上。而依赖于Representation Learning的Deep Learning就不受上述限制,其用到的特征是在网络的各个layer中自动学习的。Good features can be learned automatically using a general-purpose learning procedure.(This is a key advantage of deep learning). 所以说,很多DL方法本质上就是做了自动化特征提取的工作: The hidden layers can be seen as distorting the input in a non-linear way so that categories become linearly separable by the last layer.',
     '论文中对Representation Learning和Deep Learning给出了大致定义:',
@@ -16,7 +16,6 @@ SEED_PARAGRAPHS = [
     'Attention',
     '在肝Designing, Visualizing and Understanding Deep Neural Networks (Spring 2020)的时候,对Attention的理解总是比较肤浅,所以找来几篇论文读了一下.',
     '此外有以下几个比较好的Blog:Attention? Attention!, Visual Attention Model in Deep Learning.',
-    'Sawant, Shriraj P., and Shruti Singh. "Understanding attention: in minds and machines." arXiv preprint arXiv:2012.02659 (2020).pdf',
     '随便找的一篇最近的关于Attention review的文章.',
     '文章整体可以大概分为两个部分: Attention in Artificial Neural Networks, Attention in Neuroscience。因为这里关注的是DL, 阅读的重点放在Attention in ANN部分。(以下提及Attention,若不做说明则全部认为是Attention in ANN)',
     '文章首先给出Attention的起源, Attention mechanism in artificial neural networks was first proposed for the task of Machine Translation by Bahdanau et al,也就是NMT领域。因为Bahdanau et al的工作是依赖于Learning phrase representations using rnn encoder-decoder for statistical machine translation的,所以文章先介绍了后者,之后结合Bahdanau et al介绍了Basic Attention Mechanism.(这里就不展开了,详见后面对这篇论文的简评)',
@@ -25,7 +24,6 @@ SEED_PARAGRAPHS = [
     'Local vs Global Attention: 最先在Machine Translation任务中提出.Global Attention与Soft Attention类似,consider all hidden states of the encoder when deriving the context. Local Attention focus on small context window.',
     'Self Attention: Self Attention is the mechanism to capture different relations between words at different positions in the same sequence.',
     'Hierachical Attention: To take into account the hierarchical nature of the data.',
-    'Bahdanau, Dzmitry, Kyunghyun Cho, and Yoshua Bengio. "Neural machine translation by jointly learning to align and translate." arXiv preprint arXiv:1409.0473 (2014).pdf',
     '最早提出Attention in ANN的文章。',
     '本文首先介绍了什么是Neural machine translation(NMT): attemps to build and train a single, large neural network that reads a sentence and outputs a correct translation.',
     '之后指出当时现有的NMT model大多属于encoder-decoder类型的网络: An encoder neural network reads and encodes a source sentence into a fixed-length vector. A decoder then outputs a translation from the encoded vector.在这种框架下, A neural network needs to be able to compress all necessary information of a source sentence into a fixed-length vector.那么就有一个潜在的问题,在source sentence 过长的时候,这里得到的fixed-length vector不足以表达全部的信息,所以后面基于此vector的翻译任务将很难有好的表现,如下图所示(图片来自Learning phrase representations using rnn encoder-decoder for statistical machine translation)',
@@ -36,7 +34,6 @@ SEED_PARAGRAPHS = [
     '关于alignment model的实现: We parametrize the alignment model \\(a\\) as a feedforward neural network which is jointly trained with all the other components of the proposed system.',
     '综上可知,这里的Attention就是说在预测的时候持续“关注”source sentence(输入)以获得更好的预测,而完成这个“关注”任务的,协调“关注”工作的任务就交给了Attention Mechanism的实现,如这里的alignment model.',
     '算法的PyTorch实现: https://github.com/pcyin/pytorch_basic_nmt.',
-    'Recurrent Models of Visual Attentionpdf',
     'Google DeepMind的一篇文章。',
     'What: a novel framework for attention-based task-driven visual processing with neural networks.',
     'How(to train): This procedure uses backpropagation to train the neural-network components and policy gradient to address the non-differentiabilities due to the control problem.',
@@ -50,3 +47,13 @@ SEED_PARAGRAPHS = [
     'You need to understand the durable, lasting insights underlying how neural networks work. Technologies come and technologies go, but insight is forever.',
     '所以我强烈推荐将这本书作为学习DL的开端。',
 ]
+
+# The author's reference line under each note's title repeated the title (heading, line, card):
+# the paper card now gives the same facts (authors, venue, year, a pdf link) from the bib, so the
+# line was taken out of the note. Per note, what its card must show instead.
+SEED_REFERENCE_LINES = {
+    'papers/lecun2015deep/': ('LeCun', 'Bengio', 'Hinton', 'Nature', '2015'),
+    'attention/sawant2020understanding/': ('Sawant', 'Singh', 'arXiv:2012.02659', '2020'),
+    'attention/bahdanau2014neural/': ('Bahdanau', 'Cho', 'Bengio', 'arXiv:1409.0473', '2014'),
+    'attention/mnih2014recurrent/': ('Mnih', '2014'),
+}

@@ -204,8 +204,13 @@ def card_html(
     roadmap_page: str | None = None,
     references_page: str | None = None,
     reference_anchor: str | None = None,
+    heading: str | None = None,
 ) -> str:
     """The card as one raw HTML block, styled as a Material admonition.
+
+    The paper's title is the page's heading on most notes: the card then says "论文信息" and
+    does not repeat it; it names the paper only when the page `heading` differs. The BibTeX key
+    is not shown (it is in the BibTeX block, made to be copied).
 
     HTML rather than Markdown because it is on every paper note: Python-Markdown leaves a raw
     block alone, where a Markdown card (list, links, a highlighted code block) cost more than
@@ -221,10 +226,11 @@ def card_html(
         facts.append(("发表", _h(venue)))
     if card.links:
         facts.append(("链接", " · ".join(f'<a href="{_h(l.url)}">{_h(l.label)}</a>' for l in card.links)))
-    status = STATUS_LABELS.get(card.status or "", "")
-    reading = " · ".join(x for x in (status, card.date.isoformat() if card.date else "") if x)
-    if reading:
-        facts.append(("阅读", reading))
+    status = STATUS_LABELS.get(card.status or "")
+    if status:
+        facts.append(("状态", status))
+    if status or card.date:
+        facts.append(("阅读日期", card.date.isoformat() if card.date else "未记录"))
     if card.tags:
         facts.append(("标签", " · ".join(_h(t) for t in card.tags)))
     for place in card.roadmap:
@@ -232,23 +238,36 @@ def card_html(
         url = doc_link(roadmap_page, roadmap_anchor(place.section_id)) if roadmap_page else None
         if url:
             label = f'<a href="{_h(url)}">{label}</a>'
-        rating = f' <span class="paper-card-stars" title="{card.stars}/5">{stars(card.stars)}</span>' if card.stars else ""
+        rating = f" {stars_html(card.stars, 'paper-card-stars')}" if card.stars else ""
         facts.append(("路线图", label + rating))
     url = doc_link(references_page, reference_anchor) if references_page and reference_anchor else None
     if url:
-        facts.append(("参考文献", f'<a href="{_h(url)}">{_h(card.key)}</a>'))
+        facts.append(("参考文献", f'<a href="{_h(url)}">在参考文献页中</a>'))
+    same = heading is not None and _fold(heading) == _fold(card.title)
+    shown_title = "论文信息" if same or not card.title else card.title
     items = "".join(f"<li><strong>{label}</strong>: {value}</li>\n" for label, value in facts)
     # One line per element: a blank line inside would end Python-Markdown's raw HTML block.
     bibtex = _h(card.bibtex).replace("\n\n", "\n \n")
     return (
         '<div class="admonition abstract paper-card" data-search-exclude>\n'
-        f'<p class="admonition-title">{_h(card.title)}</p>\n'
+        f'<p class="admonition-title">{_h(shown_title)}</p>\n'
         f"<ul>\n{items}</ul>\n"
         '<details class="quote paper-card-bibtex"><summary>BibTeX</summary>\n'
         f'<pre><code class="language-bibtex">{bibtex}</code></pre>\n'
         "</details>\n"
         "</div>\n"
     )
+
+
+def stars_html(n: int, css_class: str, of: int = 5) -> str:
+    """★★★★☆ with a text alternative: a screen reader says "4 星（满分 5）", not five "black star"s."""
+    label = f"{n} 星（满分 {of}）"
+    return f'<span class="{css_class}" role="img" aria-label="{label}" title="{label}">{stars(n, of)}</span>'
+
+
+def _fold(text: str) -> str:
+    """A title compared loosely: case, spacing and punctuation aside."""
+    return re.sub(r"[\W_]+", "", text).casefold()
 
 
 def _h(text: str) -> str:

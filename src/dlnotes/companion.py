@@ -15,9 +15,9 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from .bibliography import BibEntry
-from .cards import STATUS_LABELS, entry_title, roadmap_anchor, short_citation
+from .cards import STATUS_LABELS, entry_title, roadmap_anchor, short_citation, stars_html
 from .citedin import CitedIn, footnote_ref_anchor
-from .mdtext import key_anchor, md_escape, relative_link, stars
+from .mdtext import key_anchor, md_escape, relative_link
 from .roadmap import Roadmap, next_up, progress
 
 UNDATED = "未注明日期"
@@ -159,7 +159,7 @@ def roadmap_markdown(
         out.append("路线图上的论文都读完了。")
     for i, paper in enumerate(upcoming, start=1):
         out.append(f"{i}. {_paper_label(paper.key, paper.title, paper.links, entries, notes, here)}"
-                   f" — {md_escape(paper.section_ids[0] if paper.section_ids else '')} {stars(paper.stars)}".rstrip())
+                   f" — {md_escape(paper.section_ids[0] if paper.section_ids else '')} {stars_html(paper.stars, 'roadmap-stars') if paper.stars else ''}".rstrip())
     for section in roadmap.sections:
         row = next(s for s in done.sections if s.id == section.id)
         out += ["", f"## {md_escape(section.id + ' ' + section.title)} {{#{roadmap_anchor(section.id)}}}", ""]
@@ -167,7 +167,7 @@ def roadmap_markdown(
         out += ["", "| 论文 | 推荐 | 状态 |", "|---|---|---|"]
         for paper in section.papers:
             label = _paper_label(paper.key, paper.title, paper.links, entries, notes, here)
-            rating = f'<span class="roadmap-stars" title="{paper.stars}/5">{stars(paper.stars)}</span>' if paper.stars else "—"
+            rating = stars_html(paper.stars, "roadmap-stars") if paper.stars else "—"
             out.append(f"| {label} | {rating} | {_status_cell(notes.by_key.get(paper.key), here)} |")
     out.append("")
     return "\n".join(out)

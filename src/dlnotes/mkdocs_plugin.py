@@ -7,6 +7,7 @@ core without any engine.
 
 from __future__ import annotations
 
+import html
 import logging
 from pathlib import Path
 from typing import Any
@@ -104,7 +105,15 @@ class NotesPlugin(BasePlugin[NotesConfig]):
     def on_page_context(self, context: Any, page: Any, config: Any, nav: Any) -> Any:
         assert self.site is not None
         page.content = self.site.page_final(page.file.src_uri, page.content)
+        text = self.site.description(page.file.src_uri)
+        if text:
+            page.meta["description"] = html.escape(text)  # Material writes it as it is
         return context
+
+    def on_post_page(self, output: str, page: Any, config: Any) -> str:
+        assert self.site is not None
+        return self.site.page_head(page.file.src_uri, output, page.title or config.site_name, page.canonical_url,
+                                   config.site_name, config.site_description)
 
     def on_env(self, env: Any, config: Any, files: Any) -> Any:
         assert self.site is not None
@@ -117,6 +126,8 @@ class NotesPlugin(BasePlugin[NotesConfig]):
         index = Path(config.site_dir) / "search" / "search_index.json"
         if index.is_file():
             self.site.tune_search_index(index)
+        self.site.write_feed(Path(config.site_dir), config.site_url or "http://127.0.0.1:8000/", config.site_name,
+                             config.site_author or config.site_name, config.site_description)
         report(self.site.finish())
         if self.config.mathjax_dir is not None:
             report(copy_mathjax(self.site.settings.root / self.config.mathjax_dir,

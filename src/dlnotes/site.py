@@ -27,6 +27,7 @@ from typing import Any
 from markdown import Extension
 
 from . import pagecontext
+from .backlinks import BacklinkIndex, backlinks_html, mentions
 from .bibliography import Bibliography, EntryFormatter, FormatStore, load_bibliography, parse_cache
 from .cards import build_card, card_html, insert_after_title_html, roadmap_places, short_citation
 from .citations import CitedPage, citation_cache, cite_page
@@ -44,6 +45,8 @@ from .companion import (
 )
 from .diskcache import DiskCache
 from .doclinks import check_links, html_ids
+from .feed import FEED_PATH, FeedNote, atom_feed
+from .headmeta import add_to_head, description, page_head
 from .linkmd import LinkRecorderExtension
 from .markers import replace_markers
 from .mdtext import key_anchor
@@ -138,6 +141,8 @@ class NotesSite:
         self._roadmap_problem: Problem | None = None
         self._places: dict = {}
         self._signature: tuple | None = None
+        self.backlinks = BacklinkIndex()  # kept across preview rebuilds: pages not rebuilt keep theirs
+        self._doc_at: dict[str, str] = {}  # URL in the site -> page
 
     # --- reporting ------------------------------------------------------------------------
 
@@ -234,6 +239,8 @@ class NotesSite:
             pages.append(NotePage(uri, title, note.key, note.date, note.status, tuple(note.tags), note.summary))
         self.note_index = NotesIndex.of(pages)
         self.cited_in = index_citations(cited)
+        self._doc_at = {page.url: uri for uri, page in self._pages.items()}
+        self.backlinks.keep_only(self._pages)
         self._load_roadmap()
         signature = (tuple(pages), tuple((uri, tuple(keys)) for uri, keys in cited), self._bib_stamp,
                      self._roadmap_stamp, tuple(order))
@@ -319,6 +326,10 @@ class NotesSite:
             html = html.replace(HTML_SLOT, generated, 1)
         html = exclude_footnote_markers(html)  # a stray "¹" in search results otherwise
         self._anchors[uri] = html_ids(html) | (cited.footnote_ids() if cited else set())
+        page = self._pages.get(uri)
+        if page is not None:
+            notes_of = {k: n.path for k, n in self.note_index.by_key.items()}
+            self.backlinks.collect(uri, mentions(uri, page.url, html, self._doc_at, notes_of))
         return html
 
     def page_final(self, uri: str, html: str) -> str:
@@ -327,7 +338,37 @@ class NotesSite:
         cited = self._cited.pop(uri, None)
         if cited is not None:
             html = cited.place_footnotes(html)
-        return self._card_html(html, uri)
+        return self._card_html(html, uri) + self._backlinks_html(uri)
+
+    def _backlinks_html(self, here: str) -> str:
+        """The notes that link to this note or cite its paper (every page has been rendered)."""
+        notes = {n.path for n in self.note_index.notes}
+        if here not in notes:
+            return ""
+        found = self.backlinks.to(here, from_notes=notes.__contains__)
+        return "\n" + backlinks_html(found, lambda doc: self.doc_url(here, doc, None), self.titles)
+
+    def description(self, uri: str) -> str | None:
+        """The page's description for its <head>: the note's summary."""
+        note = self.notes.get(uri)
+        return description(note.summary if note else None)
+
+    def page_head(self, uri: str, output: str, title: str, canonical_url: str | None, site_name: str,
+                  site_description: str | None) -> str:
+        """The written page with Open Graph, citation_* (for Zotero) and feed links in its <head>."""
+        note = self.notes.get(uri)
+        entry = self.bib.entries.get(note.key) if note and note.key else None
+        page = self._pages.get(uri)
+        feed = relative_url(FEED_PATH, (page.url if page else "") or ".")
+        return add_to_head(output, page_head(title, canonical_url, site_name, note.summary if note else None,
+                                             site_description, entry, feed))
+
+    def write_feed(self, site_dir: Path, site_url: str, site_name: str, author: str, site_description: str | None) -> None:
+        """The Atom feed of notes by reading date, at FEED_PATH in the built site."""
+        urls = {uri: page.url for uri, page in self._pages.items()}
+        notes = [FeedNote(n.title, urls.get(n.path, ""), n.date, n.summary, n.tags) for n in self.note_index.notes]
+        xml = atom_feed(notes, site_url, site_name, author, site_description)
+        (site_dir / FEED_PATH).write_text(xml, encoding="utf-8")
 
     # --- once every page is rendered ------------------------------------------------------
 
@@ -397,7 +438,7 @@ class NotesSite:
         s = self.settings
         return insert_after_title_html(html, card_html(
             card, lambda doc, anchor: self.doc_url(here, doc, anchor),
-            s.roadmap_page, s.references_page, key_anchor(note.key)))
+            s.roadmap_page, s.references_page, key_anchor(note.key), heading=self.titles.get(here)))
 
     def _describe(self, note: NotePage) -> str | None:
         entry = self.bib.entries.get(note.key) if note.key else None

@@ -9,11 +9,9 @@ from playwright.sync_api import Page, expect
 
 from browsing import open_page
 
-CITED = {  # note -> its own paper's key, and words of that paper's title
-    "papers/lecun2015deep/": ("lecun2015deep", "Deep learning"),
-    "attention/sawant2020understanding/": ("sawant2020understanding", "Understanding attention"),
-    "attention/bahdanau2014neural/": ("bahdanau2014neural", "Neural machine translation by jointly learning to align and translate"),
-    "attention/mnih2014recurrent/": ("mnih2014recurrent", "Recurrent models of visual attention"),
+CITED = {  # note -> a paper it cites, and words of that paper's title (a note's own paper is its card)
+    "attention/sawant2020understanding/": ("cho2014learning", "Learning phrase representations"),
+    "attention/bahdanau2014neural/": ("cho2014learning", "Learning phrase representations"),
 }
 
 
