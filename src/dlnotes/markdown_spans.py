@@ -235,3 +235,13 @@ def _matching(text: str, open_at: int, limit: int, opener: str, closer: str, ski
             return None  # a blank line ends the paragraph
         j += 1
     return None
+
+
+def unclosed_math_problems(markdown: str) -> list[tuple[int, str]]:
+    """(line, message) for each math opener without its closer."""
+    offsets = line_offsets(markdown)
+    problems = []
+    for u in scan(markdown).unclosed_math:
+        hint = " (or write \\$ for a dollar sign)" if u.delimiter == "$" else ""
+        problems.append((line_of(offsets, u.offset), f"unclosed math '{u.delimiter}': add the closing delimiter{hint}"))
+    return problems

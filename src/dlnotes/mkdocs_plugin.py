@@ -6,8 +6,10 @@ one; moving to another site engine means rewriting only this file.
 
 from __future__ import annotations
 
+import html as html_module
 import logging
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 from mkdocs.config import base, config_options
@@ -16,12 +18,13 @@ from mkdocs.utils import get_relative_url
 
 from .bibliography import Bibliography, EntryFormatter, FormatStore, load_bibliography, parse_cache
 from .cards import build_card, card_html, insert_after_title_html, roadmap_places, short_citation
-from .citations import CitedPage, citation_cache, cite_page
+from .citemd import CitationExtension, PageCitations
 from .diskcache import DiskCache
-from .citedin import CitedIn, index_citations, page_citations
+from .citedin import CitedIn, index_citations
 from .companion import (MARKERS, REFERENCES_INTRO, NotePage, NotesIndex, first_heading, latest_markdown,
                         reference_keys, references_html, roadmap_markdown, timeline_markdown)
 from .doclinks import check_links, html_ids
+from .markdown_spans import unclosed_math_problems
 from .mdtext import key_anchor
 from .notes import Note, parse_note as read_note_text, read_note, split_front_matter
 from .problems import Problem
@@ -63,11 +66,14 @@ class NotesPlugin(BasePlugin[NotesConfig]):
         self.caches: dict[str, DiskCache] = {}
         self.notes: dict[str, Note] = {}
         self.dirty = False
-        self._generated_html: dict[str, str] = {}  # page -> HTML for its _HTML_SLOT
-        self._cited: dict[str, CitedPage] = {}  # page -> its citations, from on_page_markdown on
+        self._generated_html: dict[str, Callable[[], str]] = {}  # page -> HTML for its _HTML_SLOT
+        self._cited: dict[str, PageCitations] = {}  # page -> its citations, from on_page_content on
+        self._page_keys: dict[str, list[str]] = {}  # page -> keys it cites (kept across dirty rebuilds)
+        self._where: dict[str, tuple[str, int]] = {}  # page -> (name in problems, lines cut before its body)
+        self._slot_pages: dict = {}  # page -> its Page, whose _HTML_SLOT on_env fills
         # Per file: (mtime, size) -> what reading it gave, so a rebuild re-reads only what changed.
         self._read_cache: dict[str, tuple[tuple[int, int], Note | None, list[Problem], str | None]] = {}
-        self._scan_cache: dict[str, tuple[str, tuple | None, tuple[str, list[str]]]] = {}
+        self._scan_cache: dict[str, tuple[str, tuple | None, str]] = {}
         self._site_signature: tuple | None = None
         # Markdown per page (with the line offset of its body) for the link check, and the ids each page has.
         self.links: dict[str, tuple[str, str, int]] = {}
@@ -87,7 +93,12 @@ class NotesPlugin(BasePlugin[NotesConfig]):
             folder = self.root / self.config.cache_dir
             self.caches = {"bib": parse_cache(folder / "bib.pickle"),
                            "formatted": FormatStore(folder / "formatted.pickle"),
-                           "citations": citation_cache(folder / "citations.pickle")}
+                           }
+        # hook: citations: Python-Markdown itself finds citations on every page (dlnotes.citemd).
+        # (lambdas: self.bib is replaced when the bib changes)
+        self.cite_ext = CitationExtension(known=lambda key: key in self.bib, suggest=lambda key: self.bib.suggest(key),
+                                          reported=lambda key: key in self.bib.broken)
+        config.markdown_extensions.append(self.cite_ext)
         # Serving: watch the bib files too, so editing one rebuilds the site.
         config.watch.append(str(self.bib_path))
         return config
@@ -150,28 +161,21 @@ class NotesPlugin(BasePlugin[NotesConfig]):
         source = self.source_text.get(page.file.src_uri, markdown)
         line_offset = max(source.count("\n") - markdown.count("\n"), 0)
         self.links[page.file.src_uri] = (display, markdown, line_offset)
-        assert self.format_entry is not None
-        result = cite_page(
-            markdown,
-            known=self.bib.__contains__,
-            reference_html=lambda key: self._reference_html(key, page.file.src_uri),
-            suggest=self.bib.suggest,
-            reported=self.bib.broken.__contains__,
-            cache=self.caches.get("citations"),
-        )
-        self._cited[page.file.src_uri] = result
-        for issue in sorted(result.issues, key=lambda i: i.line):
-            self._report([Problem(display, issue.line + line_offset, issue.message)])
-        return self._companion_markdown(result.markdown, page.file.src_uri)
+        self._where[page.file.src_uri] = (display, line_offset)
+        self._report([Problem(display, line + line_offset, message) for line, message in unclosed_math_problems(markdown)])
+        return self._companion_markdown(markdown, page.file.src_uri)
 
     def on_page_content(self, html, page, config, files):
-        cited = self._cited.get(page.file.src_uri)
-        if cited is not None:
-            html = cited.fill_placeholders(html)
-        generated = self._generated_html.pop(page.file.src_uri, None)
-        if generated is not None:
-            html = html.replace(_HTML_SLOT, generated, 1)
-        self.anchors[page.file.src_uri] = html_ids(html) | (cited.footnote_ids() if cited else set())
+        # hook: citations: what the extension found while rendering this page.
+        uri = page.file.src_uri
+        cited = self._cited[uri] = self.cite_ext.last
+        self._page_keys[uri] = cited.keys()
+        display, line_offset = self._where.get(uri, (uri, 0))
+        self._report([Problem(display, line + line_offset if line else None, message) for line, message in sorted(cited.problems)])
+        html = cited.finish(html, lambda key: self._reference_html(key, uri))
+        if uri in self._generated_html:  # filled in on_env, once every page's citations are known
+            self._slot_pages[uri] = page
+        self.anchors[uri] = html_ids(html) | cited.footnote_ids()
         return html
 
     @event_priority(-100)  # after Material's search plugin has indexed the page (default priority 0)
@@ -185,6 +189,14 @@ class NotesPlugin(BasePlugin[NotesConfig]):
         return context
 
     def on_env(self, env, config, files):
+        # hook: citations: every page is rendered, so who cites what is known: the cited-in index
+        # and the pages showing it (References).
+        self.cited_in = index_citations([(uri, self._page_keys.get(uri, [])) for uri in self._page_order])
+        for uri, page in self._slot_pages.items():
+            generated = self._generated_html.pop(uri)()
+            page.content = page.content.replace(_HTML_SLOT, generated, 1)
+            self.anchors[uri] |= html_ids(generated)
+        self._slot_pages = {}
         # Every page is rendered by now, so every anchor is known.
         for page, (display, markdown, offset) in self.links.items():
             self._report(check_links(page, display, markdown, offset, self.site_files, self.anchors))
@@ -243,6 +255,7 @@ class NotesPlugin(BasePlugin[NotesConfig]):
     def _init_companion(self) -> None:
         self.note_index = NotesIndex()
         self.cited_in = CitedIn()
+        self._page_order: list[str] = []
         self.page_titles: dict[str, str] = {}
         self.roadmap: Roadmap | None = None
         self._roadmap_stamp: tuple | None = None
@@ -258,33 +271,33 @@ class NotesPlugin(BasePlugin[NotesConfig]):
         pages: list[NotePage] = []
         cited: list[tuple[str, list[str]]] = []
         self.page_titles = {}
+        self._page_order = in_nav + rest
         for uri in in_nav + rest:
             text = self.source_text.get(uri)  # read once, in on_files (undecodable bytes replaced)
             if text is None:
                 continue
-            title, keys = self._scan_page(uri, text)
-            cited.append((uri, keys))
+            title = self._scan_page(uri, text)
+            cited.append((uri, self._page_keys.get(uri, [])))  # from the last build (dirty rebuilds)
             note = self.notes.get(uri) or Note(uri)
             self.page_titles[uri] = title
             pages.append(NotePage(uri, title, note.key, note.date, note.status, tuple(note.tags), note.summary))
         self._doc_pages = set(in_nav + rest)
         self._urls = {f.src_uri: f.url for f in files.documentation_pages()}
         self.note_index = NotesIndex.of(pages)
-        self.cited_in = index_citations(cited)
         self._load_roadmap()
         if self.dirty:
             self._rebuild_all_if_cross_page_data_changed(pages, cited, nav, files)
         return nav
 
-    def _scan_page(self, uri: str, text: str) -> tuple[str, list[str]]:
-        """(title, cited keys) of a page; cached while its text and the bib stay the same."""
+    def _scan_page(self, uri: str, text: str) -> str:
+        """The title of a page; cached while its text and the bib stay the same."""
         cached = self._scan_cache.get(uri)
         if cached is not None and cached[0] == text and cached[1] == self._bib_stamp:
             return cached[2]
         _fm, body, _line = split_front_matter(text.lstrip("\ufeff"))
         body = body.lstrip("\n")  # as MkDocs hands it to on_page_markdown: one parse serves both
         note = self.notes.get(uri) or Note(uri)
-        result = (note.title or first_heading(body) or Path(uri).stem, page_citations(body, self.bib.__contains__, self.caches.get("citations")))
+        result = note.title or first_heading(body) or Path(uri).stem
         self._scan_cache[uri] = (text, self._bib_stamp, result)
         return result
 
@@ -365,14 +378,17 @@ class NotesPlugin(BasePlugin[NotesConfig]):
 
     def _generated(self, name: str, here: str) -> str:
         if name == "references":
-            assert self.entry_html is not None
-            reading_lists = set(self.config.reading_lists)
-            keys = reference_keys(self.bib.entries, lambda e: Path(e.file).name in reading_lists,
-                                  self.cited_in, self.note_index.by_key)
-            self._generated_html[here] = references_html(
-                keys, self.entry_html, self.cited_in, self.note_index, self.page_titles,
-                lambda doc, anchor: self._doc_url(here, doc, anchor))
-            return f"{REFERENCES_INTRO.format(count=len(keys))}\n\n{_HTML_SLOT}\n"
+            # hook: citations: made in on_env, when every page's citations are known.
+            def references() -> str:
+                assert self.entry_html is not None
+                reading_lists = set(self.config.reading_lists)
+                keys = reference_keys(self.bib.entries, lambda e: Path(e.file).name in reading_lists,
+                                      self.cited_in, self.note_index.by_key)
+                intro = f"<p>{html_module.escape(REFERENCES_INTRO.format(count=len(keys)))}</p>\n"
+                return intro + references_html(keys, self.entry_html, self.cited_in, self.note_index, self.page_titles,
+                                               lambda doc, anchor: self._doc_url(here, doc, anchor))
+            self._generated_html[here] = references
+            return f"{_HTML_SLOT}\n"
         if name == "roadmap":
             if self.roadmap is None:
                 return "路线图数据(bib/roadmap.yaml, bib/roadmap.bib)不存在。"
