@@ -59,6 +59,7 @@ _ESCAPED = re.compile(util.STX + r"(\d+)" + util.ETX)
 # An "@" that starts a key (not inside a word: e-mail addresses), optionally after "-".
 _KEY_START = re.compile(r"(?<![\w@])(-?)@(?=[\w{])")
 _SEMICOLONS = ";；"
+_INTEXT_BEFORE = re.compile(r"(?<![\w/:.@+&%#~=\\-])-?@\S+[ \t]*\n?[ \t]*$")
 _ESCAPED_BRACKET = util.STX + str(ord("[")) + util.ETX
 
 # Locator terms (CSL's English locator terms, abbreviated and long, and common Chinese ones).
@@ -101,6 +102,8 @@ def parse_locator(suffix: str) -> tuple[str | None, str | None, str]:
         return None, None, suffix.strip()
     rest = suffix[m.end():].strip()
     if m.group("braced") is not None:
+        if not m.group("braced").strip() and not m.group("blabel"):  # "{}": no locator
+            return None, None, rest
         label = _LABELS[m.group("blabel").casefold()] if m.group("blabel") else "page"
         return m.group("braced").strip(), label, rest
     if m.group("label"):
@@ -230,6 +233,8 @@ class _State:
             return value if isinstance(value, str) else "".join(value.itertext()) if value is not None else ""
 
         raw = util.INLINE_PLACEHOLDER_RE.sub(unstash, raw)
+        blocks = self.md.htmlStash.rawHtmlBlocks  # code spans of pymdownx.inlinehilite
+        raw = re.sub(util.HTML_PLACEHOLDER % r"(\d+)", lambda m: html.unescape(re.sub(r"<[^>]*>", "", str(blocks[int(m.group(1))]))), raw)
         return _ESCAPED.sub(lambda m: "\\" + chr(int(m.group(1))), raw)
 
     def unknown(self, items: list[RawItem]) -> str | None:
@@ -342,6 +347,8 @@ class _BracketProcessor(InlineProcessor):
         state = self.state
         items = parse_cluster(content, state.ext.known)
         if items is None:
+            if _INTEXT_BEFORE.search(data, 0, start):  # "@a [p. 33; @b]": the in-text processor's
+                return None, None, None
             if "[" in content:  # "[text [@a] more]": the inner bracket may be the citation
                 return None, None, None
             return state.raw(data, start, end, (
@@ -459,20 +466,27 @@ class _CitationTreeprocessor(Treeprocessor):
         page.html_mode = not (fx is not None and fx.footnotes)
         found = _SourceLines(state.lines)
         parents = {child: parent for parent in root.iter() for child in parent}
+        seen: set[str] = set()
         for el in list(root.iter(_CITE)):
-            cluster = state.clusters[int(el.get("data-i", "0"))]
-            line = found.line(cluster)
-            if cluster.problem is not None:
+            index = el.get("data-i", "0")
+            cluster = state.clusters[int(index)]
+            line = found.line(cluster) if index not in seen else 0
+            if index in seen:  # the same stashed node met again (footnote texts): once is enough
+                pass
+            elif cluster.problem is not None:
                 if cluster.problem:
                     page.problems.append((line, cluster.problem))
             else:
-                page.citations.append(Citation(tuple(_item(i, cluster.intext and n == 0) for n, i in enumerate(cluster.items)), line))
+                items = [RawItem(state.text(i.prefix), i.key, i.braced, i.suppress, state.text(i.suffix)) for i in cluster.items]
+                page.citations.append(Citation(tuple(_item(i, cluster.intext and n == 0) for n, i in enumerate(items)), line))
                 for ref in el.iter(_REF):
                     self.reference(ref, ref.get("data-key", ""), fx, line)
                 for child in list(el):
                     if child.tag in (_PRE, _SUF):
                         _unwrap(child, el)
+            seen.add(index)
             _unwrap(el, parents[el])
+        page.problems = list(dict.fromkeys(page.problems))  # footnote texts may be read twice
         if page.cited:
             self.place_list(root, fx)
             if not page.html_mode:
