@@ -5,9 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
-
 import markdown as markdown_lib
+import pytest
 
 from dlnotes.citemd import CitationExtension, PageCitations, parse_locator
 from dlnotes.citemodel import Citation

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import re
 
+import markdown as markdown_lib
 import pytest
 
-import markdown as markdown_lib
-
-from dlnotes.citemd import BACKLINK_TITLE, CitationExtension, PageCitations, footnote_ref_html as ref
+from dlnotes.citemd import BACKLINK_TITLE, CitationExtension, PageCitations
+from dlnotes.citemd import footnote_ref_html as ref
 
 KNOWN = {"a", "b", "smith2020", "smith2020deep", "ns:key.v2/x+y", "doe-2019", "ho2019flow++"}
 

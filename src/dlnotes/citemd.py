@@ -91,7 +91,7 @@ _UNIT = r"(?:[0-9][\w.:\-–—/]*|(?=[ivxlcdmIVXLCDM]+\b)[ivxlcdmIVXLCDM]+(?:[\
 _LOCATOR = re.compile(
     r"\s*[,，]?\s*(?:\{\s*(?:(?P<blabel>" + _TERM + r")\s*)?(?P<braced>[^{}]*)\}"
     r"|(?:(?P<label>" + _TERM + r")\s*(?P<loc>" + _UNIT + r"(?:\s*(?:[,，&]|and)\s*" + _UNIT + r")*)"
-    r"|(?P<page>[0-9][\w.:\-–—/]*(?:\s*[,，&]\s*[0-9][\w.:\-–—/]*)*))(?![\w{]))", re.I)
+    r"|(?P<page>[0-9][\w.:\-–—/]*(?:\s*[,，&]\s*[0-9][\w.:\-–—/]*)*))(?![\w{]))", re.IGNORECASE)
 
 
 def parse_locator(suffix: str) -> tuple[str | None, str | None, str]:

@@ -16,17 +16,40 @@ from mkdocs.config import base, config_options
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.utils import get_relative_url
 
-from .bibliography import Bibliography, EntryFormatter, FormatStore, load_bibliography, parse_cache
-from .cards import build_card, card_html, insert_after_title_html, roadmap_places, short_citation
-from .citemd import CitationExtension, PageCitations
-from .diskcache import DiskCache
+from .bibliography import (
+    Bibliography,
+    EntryFormatter,
+    FormatStore,
+    load_bibliography,
+    parse_cache,
+)
+from .cards import (
+    build_card,
+    card_html,
+    insert_after_title_html,
+    roadmap_places,
+    short_citation,
+)
 from .citedin import CitedIn, index_citations
-from .companion import (MARKERS, REFERENCES_INTRO, NotePage, NotesIndex, first_heading, latest_markdown,
-                        reference_keys, references_html, roadmap_markdown, timeline_markdown)
+from .citemd import CitationExtension, PageCitations
+from .companion import (
+    MARKERS,
+    REFERENCES_INTRO,
+    NotePage,
+    NotesIndex,
+    first_heading,
+    latest_markdown,
+    reference_keys,
+    references_html,
+    roadmap_markdown,
+    timeline_markdown,
+)
+from .diskcache import DiskCache
 from .doclinks import check_links, html_ids
 from .markdown_spans import unclosed_math_problems
 from .mdtext import key_anchor
-from .notes import Note, parse_note as read_note_text, read_note, split_front_matter
+from .notes import Note, read_note, split_front_matter
+from .notes import parse_note as read_note_text
 from .problems import Problem
 from .references import ReferenceHTML, text_html
 from .roadmap import Roadmap, load_roadmap
