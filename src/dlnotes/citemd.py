@@ -38,8 +38,14 @@ from dataclasses import dataclass, field
 
 from markdown import Markdown, util
 from markdown.extensions import Extension
+from markdown.extensions.footnotes import (
+    FN_BACKLINK_TEXT,
+    NBSP_PLACEHOLDER,
+    FootnoteExtension,
+)
 from markdown.inlinepatterns import InlineProcessor
 from markdown.preprocessors import Preprocessor
+from markdown.treeprocessors import InlineProcessor as InlineTreeprocessor
 from markdown.treeprocessors import Treeprocessor
 
 from .citemodel import Citation, CiteItem, Mode
@@ -220,13 +226,22 @@ class _State:
         self.page = PageCitations()
         self.ext.last = self.page
 
-    def footnotes(self):  # type: ignore[no-untyped-def]  # Python-Markdown's FootnoteExtension
-        fx = self.md.treeprocessors["footnote"].footnotes if "footnote" in self.md.treeprocessors else None
-        return fx
+    def footnotes(self) -> FootnoteExtension | None:
+        """Python-Markdown's footnotes extension, if the page uses it."""
+        for ext in self.md.registeredExtensions:
+            if isinstance(ext, FootnoteExtension):
+                return ext
+        return None
+
+    def stash(self) -> dict[str, str | etree.Element]:
+        """What the inline pass has put aside so far (code spans, escapes, math, links...)."""
+        inline = self.md.treeprocessors["inline"]
+        assert isinstance(inline, InlineTreeprocessor)
+        return inline.stashed_nodes
 
     def text(self, raw: str) -> str:
         """Text with Python-Markdown's placeholders turned back into what they show."""
-        stash = self.md.treeprocessors["inline"].stashed_nodes  # type: ignore[attr-defined]
+        stash = self.stash()
 
         def unstash(m: re.Match[str]) -> str:
             value = stash.get(m.group(1))
@@ -259,8 +274,7 @@ class _State:
     def escaped_bracket_before(self, data: str, pos: int) -> bool:
         head = data[max(pos - 20, 0):pos]
         m = re.search(util.INLINE_PLACEHOLDER_RE.pattern + "$", head)
-        stash = self.md.treeprocessors["inline"].stashed_nodes  # type: ignore[attr-defined]
-        return m is not None and stash.get(m.group(1)) == _ESCAPED_BRACKET
+        return m is not None and self.stash().get(m.group(1)) == _ESCAPED_BRACKET
 
     def add(self, cluster: _Cluster) -> int:
         self.clusters.append(cluster)
@@ -335,7 +349,8 @@ class _BracketProcessor(InlineProcessor):
         super().__init__(r"\[", state.md)
         self.state = state
 
-    def handleMatch(self, m: re.Match[str], data: str) -> tuple[etree.Element | None, int | None, int | None]:  # type: ignore[override]
+    # type-stub gap: types-Markdown gives InlineProcessor the old Pattern.handleMatch signature.
+    def handleMatch(self, m: re.Match[str], data: str) -> tuple[etree.Element | str | None, int | None, int | None]:  # type: ignore[override]
         start = m.start()
         close = _closing(data, start)
         if close is None:
@@ -371,7 +386,8 @@ class _InTextProcessor(InlineProcessor):
         super().__init__(r"(?<![\w/:.@+&%#~=\\-])(-?)@(?=[\w{])", state.md)
         self.state = state
 
-    def handleMatch(self, m: re.Match[str], data: str) -> tuple[etree.Element | None, int | None, int | None]:  # type: ignore[override]
+    # type-stub gap: types-Markdown gives InlineProcessor the old Pattern.handleMatch signature.
+    def handleMatch(self, m: re.Match[str], data: str) -> tuple[etree.Element | str | None, int | None, int | None]:  # type: ignore[override]
         state = self.state
         if state.escaped_bracket_before(data, m.start()):  # "\[@a]" is text
             return None, None, None
@@ -392,7 +408,7 @@ class _InTextProcessor(InlineProcessor):
         # "@key [-@b; @c]": a bracketed cluster right after, already read -> one cluster.
         placeholder = util.INLINE_PLACEHOLDER_RE.match(data, j)
         if placeholder is not None:
-            node = self.md.treeprocessors["inline"].stashed_nodes.get(placeholder.group(1))  # type: ignore[attr-defined]
+            node = state.stash().get(placeholder.group(1))
             if isinstance(node, etree.Element) and node.tag == _CITE and "data-raw" not in node.attrib:
                 cluster = state.clusters[int(node.get("data-i", "0"))]
                 cluster.items[:0] = [first]
@@ -489,10 +505,10 @@ class _CitationTreeprocessor(Treeprocessor):
         page.problems = list(dict.fromkeys(page.problems))  # footnote texts may be read twice
         if page.cited:
             self.place_list(root, fx)
-            if not page.html_mode:
+            if fx is not None and not page.html_mode:
                 self.number_footnotes(root, fx)
 
-    def reference(self, ref: etree.Element, key: str, fx, line: int) -> None:  # type: ignore[no-untyped-def]
+    def reference(self, ref: etree.Element, key: str, fx: FootnoteExtension | None, line: int) -> None:
         page = self.state.page
         if key not in page.cited:
             page.cited.append(key)
@@ -503,12 +519,13 @@ class _CitationTreeprocessor(Treeprocessor):
             ref.set("id", _ref_id(key, page.refs[key]))
             a.text = str(page.cited.index(key) + 1)
             return
+        assert fx is not None
         if key in fx.footnotes and key not in page.refs:
             page.problems.append((line, f"footnote label '[^{key}]' is also a citation key: rename the footnote"))
         page.refs[key] = 1
         ref.set("data-key", key)  # numbered with the author's footnotes by number_footnotes()
 
-    def number_footnotes(self, root: etree.Element, fx) -> None:  # type: ignore[no-untyped-def]
+    def number_footnotes(self, root: etree.Element, fx: FootnoteExtension) -> None:
         """Number the author's footnote references and ours together, in reading order, with
         Python-Markdown's ids (fnref:x, fnref2:x, ... in reading order too)."""
         refs: list[tuple[etree.Element, etree.Element, str]] = []
@@ -529,7 +546,7 @@ class _CitationTreeprocessor(Treeprocessor):
             sup.set("id", fx.makeFootnoteRefId(key, found=True))
             a.text = fx.getConfig("SUPERSCRIPT_TEXT").format(order.index(key) + 1)
 
-    def place_list(self, root: etree.Element, fx) -> None:  # type: ignore[no-untyped-def]
+    def place_list(self, root: etree.Element, fx: FootnoteExtension | None) -> None:
         state, page = self.state, self.state.page
         heading = etree.Element("h2", {"id": REFERENCES_ID, "data-search-exclude": ""})
         heading.text = REFERENCES_TITLE
@@ -547,9 +564,8 @@ class _CitationTreeprocessor(Treeprocessor):
                 root.append(slot)
             return
         # Our footnotes join the author's in Python-Markdown's list (its reordering treeprocessor
-        # then numbers them all in reading order and sets each back-link's title).
-        from markdown.extensions.footnotes import FN_BACKLINK_TEXT, NBSP_PLACEHOLDER
-
+        # then puts them in reading order and sets each back-link's title).
+        assert fx is not None
         div = next((d for d in root.iter("div") if d.get("class") == "footnote"), None)
         if div is None:
             return
