@@ -144,6 +144,12 @@ def test_what_cannot_be_read_is_one_problem_with_its_line_and_stays_as_written(t
     assert ("@zz" in html) or ("@{zz}" in html) or ("[see @a; more]" in html)
 
 
+def test_a_citation_inside_plain_brackets_is_the_inner_one() -> None:
+    html, page = convert("Text [as noted [@a] before] and [see [x] @a].\n", {"a"})
+    assert [(c.items[0].key, c.items[0].prefix) for c in page.citations] == [("a", ""), ("a", "see [x]")]
+    assert html.startswith("<p>Text [as noted <sup") and page.problems == []
+
+
 def test_in_text_keys_not_in_the_bibliography_stay_text() -> None:
     html, page = convert("Ask @user or @decorator, e.g. @property.\n", {"a"})
     assert page.citations == [] and page.problems == [] and "@user" in html

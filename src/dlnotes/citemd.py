@@ -147,7 +147,9 @@ def parse_cluster(content: str, known: Callable[[str], bool]) -> list[RawItem] |
     """The items of a bracket's content (`see @a, p. 3; @b`), or None if it is not a citation."""
     items = []
     for part in split_items(content):
-        m = _KEY_START.search(part)
+        # The key starts the first "@" outside nested brackets ("[see [x] @a]"); in
+        # "[text [@a] more]" the inner bracket is the citation, not the outer one.
+        m = next((k for k in _KEY_START.finditer(part) if part.count("[", 0, k.start()) == part.count("]", 0, k.start())), None)
         if m is None:
             return None
         found = read_key(part, m.end(), known)
