@@ -214,7 +214,15 @@ class NotesPlugin(BasePlugin[NotesConfig]):
     def on_env(self, env, config, files):
         # hook: citations: every page is rendered, so who cites what is known: the cited-in index
         # and the pages showing it (References).
-        self.cited_in = index_citations([(uri, self._page_keys.get(uri, [])) for uri in self._page_order])
+        cited = [(uri, self._page_keys.get(uri, [])) for uri in self._page_order]
+        self.cited_in = index_citations(cited)
+        if self._site_signature is not None:  # what the next dirty rebuild compares against
+            parts = list(self._site_signature)
+            now = tuple((uri, tuple(keys)) for uri, keys in cited)
+            if self.dirty and parts[self._signature_cited] != now:
+                log.info("dlnotes: citations changed: pages listing them (References) update on the next full build")
+            parts[self._signature_cited] = now
+            self._site_signature = tuple(parts)
         for uri, page in self._slot_pages.items():
             generated = self._generated_html.pop(uri)()
             page.content = page.content.replace(_HTML_SLOT, generated, 1)
@@ -336,6 +344,7 @@ class NotesPlugin(BasePlugin[NotesConfig]):
             for file in files.documentation_pages():
                 file.is_modified = lambda: True  # type: ignore[method-assign]
         self._site_signature = signature
+        self._signature_cited = 1  # where who-cites-what sits in the signature (see on_env)
 
     def _load_roadmap(self) -> None:
         paths = [self.bib_path / self.config.roadmap_yaml, self.bib_path / self.config.roadmap_bib]
