@@ -137,6 +137,9 @@ def test_never_a_citation_in_code_math_html_links_or_escapes(name: str) -> None:
     ("One.\n\n!!! note\n\n    In [see @a; more].\n", 5, "malformed citation '[see @a; more]'"),
     ("Text.[^1]\n\n[^1]: First.\n\n    Second [@zz].\n", 5, "unknown citation key 'zz'"),
     ("Braced @{zz} unknown.\n", 1, "unknown citation key 'zz'"),
+    ("$$\n[@zz]\n$$\n\nReal [@zz].\n", 5, "unknown citation key 'zz'"),
+    ("```\nsee [@zz]\n```\n\n> Quoted\n> and see [@zz] too.\n", 6, "unknown citation key 'zz'"),
+    ("| h | i |\n|---|---|\n| x | y [@zz] |\n", 3, "unknown citation key 'zz'"),
 ])
 def test_what_cannot_be_read_is_one_problem_with_its_line_and_stays_as_written(text: str, line: int, message: str) -> None:
     html, page = convert(text, {"a"})

@@ -30,6 +30,7 @@ footnote whose text the caller supplies after rendering (`PageCitations.finish`)
 
 from __future__ import annotations
 
+import bisect
 import html
 import re
 import xml.etree.ElementTree as etree
@@ -171,6 +172,7 @@ class _Cluster:
     raw: str  # as written, for messages
     problem: str | None = None
     element: etree.Element | None = None
+    written: str = ""  # the source text around its start, to find its line (see _SourceLines)
 
 
 @dataclass
@@ -268,7 +270,7 @@ class _State:
 
     def raw(self, data: str, start: int, end: int, problem: str, items: list[RawItem]) -> tuple[etree.Element, int, int]:
         """Text that stays as written (Markdown inside it still renders) and is reported."""
-        self.clusters.append(_Cluster(items, False, self.text(data[start:end]), problem=problem))
+        self.clusters.append(_Cluster(items, False, self.text(data[start:end]), problem=problem, written=_written(data, start)))
         el = etree.Element(_CITE, {"data-i": str(len(self.clusters) - 1), "data-raw": "1"})
         el.text = data[start:end]
         return el, start, end
@@ -374,7 +376,7 @@ class _BracketProcessor(InlineProcessor):
         problem = state.unknown(items)
         if problem is not None:
             return state.raw(data, start, end, problem, items)
-        index = state.add(_Cluster(items, False, state.text(data[start:end])))
+        index = state.add(_Cluster(items, False, state.text(data[start:end]), written=_written(data, start)))
         return state.element(index), start, end
 
 
@@ -416,6 +418,7 @@ class _InTextProcessor(InlineProcessor):
                 cluster.items[:0] = [first]
                 cluster.intext = True
                 cluster.raw = state.text(data[m.start():placeholder.end()])
+                cluster.written = _written(data, m.start())
                 state.fill(node, cluster)
                 return node, m.start(), placeholder.end()
         elif data.startswith("[", j) and not data.startswith("[^", j):
@@ -428,7 +431,7 @@ class _InTextProcessor(InlineProcessor):
                 if rest is not None and not looks_like_citation(head) and state.unknown(rest) is None:
                     items = [RawItem("", key, braced, first.suppress, head)] + rest
                     stop = close + 1
-        index = state.add(_Cluster(items, True, state.text(data[m.start():stop])))
+        index = state.add(_Cluster(items, True, state.text(data[m.start():stop]), written=_written(data, m.start())))
         return state.element(index), m.start(), stop
 
 
@@ -615,8 +618,19 @@ def _append_text(parent: etree.Element, index: int, text: str) -> None:
         prev.tail = (prev.tail or "") + text
 
 
+def _written(data: str, start: int) -> str:
+    """The text of its block around a citation's start, as the source has it: from up to 24
+    characters before it to up to 40 after, within its line and between placeholders."""
+    before = data[max(start - 24, 0):start]
+    before = re.split(r"[\n\x02\x03]", before)[-1]
+    after = re.split(r"[\n\x02]", data[start:start + 40])[0]
+    return before + after
+
+
 class _SourceLines:
-    """The line of each citation: the n-th citation of `@key` is at its n-th occurrence."""
+    """The line of each citation, found in the page's source: the n-th citation written
+    "see [@a" at the n-th occurrence of that text (whitespace may differ: lines of a quote or a
+    list item); if the text is not found, the n-th occurrence of `@a`."""
 
     def __init__(self, lines: list[str]) -> None:
         self.text = "\n".join(lines)
@@ -626,22 +640,20 @@ class _SourceLines:
         self.seen: dict[str, int] = {}
 
     def line(self, cluster: _Cluster) -> int:
+        patterns = []
+        if cluster.written.strip():
+            patterns.append(r"(?:\s|>)+".join(re.escape(w) for w in cluster.written.split()))
         first = cluster.items[0] if cluster.items else None
         if first is not None:
-            written = "{" + first.key + "}" if first.braced else first.key
-            pattern = r"(?<!\\\[)(?<![\w@])-?@" + re.escape(written) + (r"" if first.braced else r"(?![\w])")
-        else:
-            pattern = re.escape(cluster.raw.split("\n")[0][:40])
-        n = self.seen.get(pattern, 0)
-        self.seen[pattern] = n + 1
-        matches = list(re.finditer(pattern, self.text))
-        if not matches:
-            return 0
-        offset = matches[min(n, len(matches) - 1)].start()
-        lo = 0
-        while lo + 1 < len(self.starts) and self.starts[lo + 1] <= offset:
-            lo += 1
-        return lo + 1
+            key = "{" + first.key + "}" if first.braced else first.key
+            patterns.append(r"(?<!\\\[)(?<![\w@])-?@" + re.escape(key) + ("" if first.braced else r"(?![\w])"))
+        for pattern in patterns:
+            matches = list(re.finditer(pattern, self.text))
+            if matches:
+                n = self.seen.get(pattern, 0)
+                self.seen[pattern] = n + 1
+                return bisect.bisect_right(self.starts, matches[min(n, len(matches) - 1)].start())
+        return 0
 
 
 def _ref_id(key: str, n: int) -> str:
