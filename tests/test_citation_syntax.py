@@ -137,6 +137,8 @@ def test_never_a_citation_in_code_math_html_links_or_escapes(name: str) -> None:
     ("One.\n\n!!! note\n\n    In [see @a; more].\n", 5, "malformed citation '[see @a; more]'"),
     ("Text.[^1]\n\n[^1]: First.\n\n    Second [@zz].\n", 5, "unknown citation key 'zz'"),
     ("Braced @{zz} unknown.\n", 1, "unknown citation key 'zz'"),
+    ("One.\n\n[@zz]\n", 3, "unknown citation key 'zz'"),
+    ("Unknown @zz [p. 3; @a].\n", 1, "malformed citation '[p. 3; @a]'"),
     ("$$\n[@zz]\n$$\n\nReal [@zz].\n", 5, "unknown citation key 'zz'"),
     ("```\nsee [@zz]\n```\n\n> Quoted\n> and see [@zz] too.\n", 6, "unknown citation key 'zz'"),
     ("| h | i |\n|---|---|\n| x | y [@zz] |\n", 3, "unknown citation key 'zz'"),
@@ -144,7 +146,8 @@ def test_never_a_citation_in_code_math_html_links_or_escapes(name: str) -> None:
 def test_what_cannot_be_read_is_one_problem_with_its_line_and_stays_as_written(text: str, line: int, message: str) -> None:
     html, page = convert(text, {"a"})
     assert len(page.problems) == 1 and page.problems[0][0] == line and page.problems[0][1].startswith(message)
-    assert ("@zz" in html) or ("@{zz}" in html) or ("[see @a; more]" in html)
+    assert any(written in html for written in ("[@zz]", "@{zz}", "[see @a; more]", "[p. 3; @a]"))
+    assert "arithmatex" not in html or "$$" in text  # an unknown key alone on a line is no display math
 
 
 def test_a_citation_inside_plain_brackets_is_the_inner_one() -> None:

@@ -66,7 +66,7 @@ _ESCAPED = re.compile(util.STX + r"(\d+)" + util.ETX)
 # An "@" that starts a key (not inside a word: e-mail addresses), optionally after "-".
 _KEY_START = re.compile(r"(?<![\w@])(-?)@(?=[\w{])")
 _SEMICOLONS = ";；"
-_INTEXT_BEFORE = re.compile(r"(?<![\w/:.@+&%#~=\\-])-?@\S+[ \t]*\n?[ \t]*$")
+_INTEXT_BEFORE = re.compile(r"(?<![\w/:.@+&%#~=\\-])-?@\{?([^\s{}]+?)\}?[ \t]*\n?[ \t]*$")
 _ESCAPED_BRACKET = util.STX + str(ord("[")) + util.ETX
 
 # Locator terms (CSL's English locator terms, abbreviated and long, and common Chinese ones).
@@ -366,7 +366,8 @@ class _BracketProcessor(InlineProcessor):
         state = self.state
         items = parse_cluster(content, state.ext.known)
         if items is None:
-            if _INTEXT_BEFORE.search(data, 0, start):  # "@a [p. 33; @b]": the in-text processor's
+            before = _INTEXT_BEFORE.search(data, 0, start)
+            if before is not None and state.ext.known(before.group(1)):  # "@a [p. 33; @b]": in-text
                 return None, None, None
             if "[" in content:  # "[text [@a] more]": the inner bracket may be the citation
                 return None, None, None
