@@ -16,40 +16,17 @@ from mkdocs.config import base, config_options
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.utils import get_relative_url
 
-from .bibliography import (
-    Bibliography,
-    EntryFormatter,
-    FormatStore,
-    load_bibliography,
-    parse_cache,
-)
-from .cards import (
-    build_card,
-    card_html,
-    insert_after_title_html,
-    roadmap_places,
-    short_citation,
-)
-from .citedin import CitedIn, index_citations
+from .bibliography import Bibliography, EntryFormatter, FormatStore, load_bibliography, parse_cache
+from .cards import build_card, card_html, insert_after_title_html, roadmap_places, short_citation
 from .citemd import CitationExtension, PageCitations
-from .companion import (
-    MARKERS,
-    REFERENCES_INTRO,
-    NotePage,
-    NotesIndex,
-    first_heading,
-    latest_markdown,
-    reference_keys,
-    references_html,
-    roadmap_markdown,
-    timeline_markdown,
-)
 from .diskcache import DiskCache
+from .citedin import CitedIn, index_citations
+from .companion import (MARKERS, REFERENCES_INTRO, NotePage, NotesIndex, first_heading, latest_markdown,
+                        reference_keys, references_html, roadmap_markdown, timeline_markdown)
 from .doclinks import check_links, html_ids
 from .markdown_spans import unclosed_math_problems
 from .mdtext import key_anchor
-from .notes import Note, read_note, split_front_matter
-from .notes import parse_note as read_note_text
+from .notes import Note, parse_note as read_note_text, read_note, split_front_matter
 from .problems import Problem
 from .references import ReferenceHTML, text_html
 from .roadmap import Roadmap, load_roadmap
@@ -115,8 +92,7 @@ class NotesPlugin(BasePlugin[NotesConfig]):
         if self.config.cache_dir and not self.caches:  # loaded once: serve keeps them in memory
             folder = self.root / self.config.cache_dir
             self.caches = {"bib": parse_cache(folder / "bib.pickle"),
-                           "formatted": FormatStore(folder / "formatted.pickle"),
-                           }
+                           "formatted": FormatStore(folder / "formatted.pickle")}
         # hook: citations: Python-Markdown itself finds citations on every page (dlnotes.citemd).
         # (lambdas: self.bib is replaced when the bib changes)
         self.cite_ext = CitationExtension(known=lambda key: key in self.bib, suggest=lambda key: self.bib.suggest(key),
