@@ -45,6 +45,16 @@ CASES: dict[str, tuple[Breakage, str, list[str]]] = {
         r"docs/note\.md:11: unknown citation key 'smith2020dep' \(did you mean 'smith2020deep'\?\)",
         ["index.html"],
     ),
+    "unknown key in a list item's second paragraph": (
+        lambda s: edit(s / "docs/note.md", "## 小节\n", "## 小节\n\n- item\n\n    As [see @smith2020dep, p. 3] shows.\n"),
+        r"docs/note\.md:19: unknown citation key 'smith2020dep' \(did you mean 'smith2020deep'\?\)",
+        ["index.html"],
+    ),
+    "malformed citation in a footnote's second paragraph": (
+        lambda s: append(s / "docs/note.md", "\nSee.[^n]\n\n[^n]: First paragraph.\n\n    Second [@smith2020deep; and].\n"),
+        r"docs/note\.md:23: malformed citation '\[@smith2020deep; and\]': write \[@key\], .*",
+        ["index.html"],
+    ),
     "unbalanced brace in the bib": (
         lambda s: edit(s / "bib/refs.bib", "title   = {Deep things}", "title   = {Deep {things}"),
         r"bib/refs\.bib:3: entry 'smith2020deep': unbalanced braces: '\{' in field 'title' is never closed",

@@ -41,9 +41,13 @@ def check(config_file: Path) -> list[Problem]:
     site.arrange(config.nav)
     extensions = [*config.extensions, *site.markdown_extensions()]
     md = python_markdown.Markdown(extensions=extensions, extension_configs=config.extension_configs)
+    rendered = {}
     for uri in uris:
         markdown = site.page_markdown(uri, site.notes[uri].body)
-        site.page_html(uri, md.reset().convert(markdown))
+        rendered[uri] = site.page_html(uri, md.reset().convert(markdown))
+    site.complete()
+    for uri, html in rendered.items():
+        site.complete_page(uri, html)
     site.link_problems()
     site.finish()
     return site.problems

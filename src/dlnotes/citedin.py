@@ -1,9 +1,8 @@
-"""Which notes cite which entries, known before any page renders. No MkDocs here.
+"""Which notes cite which entries. No MkDocs here.
 
-MkDocs renders pages one by one, so a list built while rendering would be incomplete on every
-page rendered before the last citing one. Instead every page's Markdown is scanned once, up front,
-with the citation layer's own `find_citations` (the function `cite_page` uses, so both agree on
-what is a citation), and the index is complete whatever the rendering order.
+A page's citations are what the citation extension (dlnotes.citemd) found while Python-Markdown
+rendered it, so the index is built once every page is rendered (MkDocs renders every page's
+content before any template is filled), from the same parse that wrote the page.
 """
 
 from __future__ import annotations
@@ -11,8 +10,9 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from .citations import find_citations
-from .diskcache import DiskCache
+import markdown as markdown_lib
+
+from .citemd import CitationExtension
 
 
 @dataclass
@@ -26,18 +26,12 @@ class CitedIn:
         return self.pages.get(key, [])
 
 
-def page_citations(markdown: str, known: Callable[[str], bool], cache: DiskCache | None = None) -> list[str]:
-    """Keys a page cites, in order of first citation. Unknown keys are left out: they produce
-    no footnote, so there is nothing to link to."""
-    if "@" not in markdown:  # no citation possible: skip the scan (most of a big site's pages)
-        return []
-    groups, _issues, _unclosed = find_citations(markdown, cache)
-    order: list[str] = []
-    for group in groups:
-        for item in group.items:
-            if item.key not in order and known(item.key):
-                order.append(item.key)
-    return order
+def page_citations(markdown: str, known: Callable[[str], bool]) -> list[str]:
+    """Keys a page cites, in order of first citation, read by rendering it with Python-Markdown
+    and the citation extension (unknown keys are left out: nothing to link to)."""
+    ext = CitationExtension(known=known)
+    markdown_lib.Markdown(extensions=["footnotes", "tables", "md_in_html", "pymdownx.arithmatex", ext]).convert(markdown)
+    return ext.last.keys()
 
 
 def index_citations(cited: Iterable[tuple[str, list[str]]]) -> CitedIn:

@@ -1,9 +1,10 @@
-"""Where in a note's Markdown text is prose, and where is something no rewrite may touch.
+"""Unclosed math in a note: a `$`, `$$` or `\\(` whose closer is missing.
 
 Block structure (fenced and indented code, HTML blocks) comes from markdown-it-py, a CommonMark
-parser. Inside the remaining text a small scanner finds the inline constructs that the site's
+parser. Inside the remaining text a small scanner skips the inline constructs that the site's
 Markdown (Python-Markdown with pymdownx.arithmatex) treats as opaque: code spans, math, links and
-their texts, autolinks, inline HTML, escapes. The citation layer rewrites only outside all of these.
+their texts, autolinks, inline HTML, escapes. (Citations are found by Python-Markdown itself, see
+dlnotes.citemd; this check is still a second parse and would move into a math extension likewise.)
 """
 
 from __future__ import annotations
@@ -33,9 +34,7 @@ class Unclosed:
 @dataclass
 class Spans:
     protected: list[tuple[int, int]] = field(default_factory=list)
-    brackets: list[tuple[int, int]] = field(default_factory=list)  # "[...]" in prose, not links
     unclosed_math: list[Unclosed] = field(default_factory=list)
-    headings: list[tuple[int, int]] = field(default_factory=list)  # heading blocks, as offsets
 
 
 def line_offsets(text: str) -> list[int]:
@@ -57,22 +56,21 @@ def line_of(offsets: list[int], position: int) -> int:
     return lo + 1
 
 
-def block_ranges(text: str, offsets: list[int] | None = None) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
-    """(code and HTML blocks, headings) as offset ranges."""
+def block_ranges(text: str, offsets: list[int] | None = None) -> list[tuple[int, int]]:
+    """Code and HTML blocks as offset ranges."""
     offsets = offsets if offsets is not None else line_offsets(text)
-    opaque, headings = [], []
+    opaque = []
     for token in mdparse.parse_blocks(text):
-        if token.type in ("fence", "code_block", "html_block", "heading_open") and token.map:
+        if token.type in ("fence", "code_block", "html_block") and token.map:
             start, end = token.map
-            end_offset = offsets[end] if end < len(offsets) else len(text)
-            (headings if token.type == "heading_open" else opaque).append((offsets[start], end_offset))
-    return opaque, headings
+            opaque.append((offsets[start], offsets[end] if end < len(offsets) else len(text)))
+    return opaque
 
 
 def scan(text: str) -> Spans:
     offsets = line_offsets(text)
     spans = Spans()
-    blocks, spans.headings = block_ranges(text, offsets)
+    blocks = block_ranges(text, offsets)
     reference_labels = {m.group(1).strip().lower() for m in _REF_DEF.finditer(text)}
     for m in _REF_DEF.finditer(text):
         if not m.group(1).startswith("^"):
@@ -170,9 +168,7 @@ def scan(text: str) -> Spans:
                 spans.protected.append((start, close + 1))
                 i = close + 1
                 continue
-            # Plain brackets may be citations; look inside too, for nested ones.
-            spans.brackets.append((open_at, close + 1))
-            i = open_at + 1
+            i = open_at + 1  # plain brackets: look inside too
             continue
         i += 1
     spans.protected.sort()
@@ -235,3 +231,13 @@ def _matching(text: str, open_at: int, limit: int, opener: str, closer: str, ski
             return None  # a blank line ends the paragraph
         j += 1
     return None
+
+
+def unclosed_math_problems(markdown: str) -> list[tuple[int, str]]:
+    """(line, message) for each math opener without its closer."""
+    offsets = line_offsets(markdown)
+    problems = []
+    for u in scan(markdown).unclosed_math:
+        hint = " (or write \\$ for a dollar sign)" if u.delimiter == "$" else ""
+        problems.append((line_of(offsets, u.offset), f"unclosed math '{u.delimiter}': add the closing delimiter{hint}"))
+    return problems

@@ -64,15 +64,15 @@ class NotesPlugin(BasePlugin[NotesConfig]):
 
     def on_pre_build(self, config: Any) -> None:
         assert self.site is not None
-        report(self.site.load_bibliography())
+        self.site.load_bibliography()
+        report(self.site.new_problems())
 
     def on_files(self, files: Any, config: Any) -> Any:
         assert self.site is not None
         pages = [SourcePage(f.src_uri, f.url, Path(f.abs_src_path) if f.abs_src_path else None)
                  for f in files.documentation_pages()]
-        before = len(self.site.problems)
         replaced = self.site.read_pages(pages, dirty=self.dirty)
-        report(self.site.problems[before:])
+        report(self.site.new_problems())
         for file in files.documentation_pages():
             if file.src_uri in replaced:  # MkDocs would stop with a traceback on bad bytes
                 file.content_string = replaced[file.src_uri]
@@ -80,9 +80,8 @@ class NotesPlugin(BasePlugin[NotesConfig]):
 
     def on_nav(self, nav: Any, config: Any, files: Any) -> Any:
         assert self.site is not None
-        before = len(self.site.problems)
         changed = self.site.arrange([page.file.src_uri for page in nav.pages])
-        report(self.site.problems[before:])
+        report(self.site.new_problems())
         if changed and self.dirty:
             # `serve --dirty` rebuilds only saved pages; what other pages show changed: all.
             log.info("dlnotes: cross-page data changed, rebuilding every page")
@@ -92,14 +91,15 @@ class NotesPlugin(BasePlugin[NotesConfig]):
 
     def on_page_markdown(self, markdown: str, page: Any, config: Any, files: Any) -> str:
         assert self.site is not None
-        before = len(self.site.problems)
         markdown = self.site.page_markdown(page.file.src_uri, markdown)
-        report(self.site.problems[before:])
+        report(self.site.new_problems())
         return markdown
 
     def on_page_content(self, html: str, page: Any, config: Any, files: Any) -> str:
         assert self.site is not None
-        return self.site.page_html(page.file.src_uri, html)
+        html = self.site.page_html(page.file.src_uri, html)
+        report(self.site.new_problems())
+        return html
 
     @event_priority(-100)  # after Material's search plugin has indexed the page
     def on_page_context(self, context: Any, page: Any, config: Any, nav: Any) -> Any:
@@ -117,7 +117,13 @@ class NotesPlugin(BasePlugin[NotesConfig]):
 
     def on_env(self, env: Any, config: Any, files: Any) -> Any:
         assert self.site is not None
-        report(self.site.link_problems())  # every page is rendered: every anchor is known
+        # Every page is rendered: who cites what is known, and so is every anchor.
+        self.site.complete()
+        for file in files.documentation_pages():
+            if file.page is not None and file.page.content is not None:
+                file.page.content = self.site.complete_page(file.src_uri, file.page.content)
+        self.site.link_problems()
+        report(self.site.new_problems())
         return env
 
     @event_priority(-100)  # after Material's search plugin has written its index
@@ -128,7 +134,8 @@ class NotesPlugin(BasePlugin[NotesConfig]):
             self.site.tune_search_index(index)
         self.site.write_feed(Path(config.site_dir), config.site_url or "http://127.0.0.1:8000/", config.site_name,
                              config.site_author or config.site_name, config.site_description)
-        report(self.site.finish())
+        self.site.finish()
+        report(self.site.new_problems())
         if self.config.mathjax_dir is not None:
             report(copy_mathjax(self.site.settings.root / self.config.mathjax_dir,
                                 Path(config.site_dir) / self.config.mathjax_dest))

@@ -5,9 +5,11 @@ A build walks through the same steps whatever drives it (the MkDocs plugin, `dln
     site = NotesSite(settings)
     site.load_bibliography()                 # the bib files, parsed once per change
     site.read_pages(pages)                   # every page's text and front matter
-    site.arrange(order)                      # titles, who cites what, roadmap: cross-page data
-    site.page_markdown(uri, markdown)        # per page, before Markdown: citations, generated text
+    site.arrange(order)                      # titles, front matter, roadmap: cross-page data
+    site.page_markdown(uri, markdown)        # per page, before Markdown: generated text
     site.page_html(uri, html)                # per page, after Markdown: citations' HTML, anchors
+    site.complete()                          # every page rendered: who cites what
+    site.complete_page(uri, html)            # per page: what needed every page (References)
     site.page_final(uri, html)               # per page, after search indexing: footnotes, card
     site.link_problems()                     # once every page is rendered: links and anchors
     site.finish()                            # unused entries; caches saved
@@ -19,6 +21,7 @@ imports the engine: a page is its path relative to docs/ ("uri") and its URL in 
 from __future__ import annotations
 
 import posixpath
+from html import escape
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,8 +33,8 @@ from . import pagecontext
 from .backlinks import BacklinkIndex, backlinks_html, mentions
 from .bibliography import Bibliography, EntryFormatter, FormatStore, load_bibliography, parse_cache
 from .cards import build_card, card_html, insert_after_title_html, roadmap_places, short_citation
-from .citations import CitedPage, citation_cache, cite_page
-from .citedin import CitedIn, index_citations, page_citations
+from .citedin import CitedIn, index_citations
+from .citemd import CitationExtension, PageCitations
 from .companion import (
     REFERENCES_INTRO,
     NotePage,
@@ -48,6 +51,7 @@ from .doclinks import check_links, html_ids
 from .feed import FEED_PATH, FeedNote, atom_feed
 from .headmeta import add_to_head, description, page_head
 from .linkmd import LinkRecorderExtension
+from .markdown_spans import unclosed_math_problems
 from .markers import replace_markers
 from .mdtext import key_anchor
 from .notes import Note, parse_note
@@ -125,16 +129,22 @@ class NotesSite:
             self.caches = {
                 "bib": parse_cache(folder / "bib.pickle"),
                 "formatted": FormatStore(folder / "formatted.pickle"),
-                "citations": citation_cache(folder / "citations.pickle"),
             }
         self.problems: list[Problem] = []  # the current build's, for drivers that collect them
+        self._told = 0  # how many of them new_problems() has handed out
         self._bib_stamp: tuple | None = None
         self.entry_html: ReferenceHTML | None = None
         self._read: dict[str, _Read] = {}  # kept across builds of one process (preview)
         self._pages: dict[str, SourcePage] = {}
-        self._scan: dict[str, tuple[str, tuple | None, tuple[str, list[str]]]] = {}
-        self._cited: dict[str, CitedPage] = {}
-        self._generated_html: dict[str, str] = {}
+        self._titles: dict[str, tuple[str, str]] = {}  # uri -> (text it was read from, title)
+        self._cited: dict[str, PageCitations] = {}
+        self._page_keys: dict[str, list[str]] = {}  # uri -> keys its last render cited
+        self._order: list[str] = []
+        self._slots: dict[str, str] = {}  # uri -> generated part waiting for every page (its name)
+        # Python-Markdown finds the citations (the renderer's own parse): lambdas, as self.bib is
+        # replaced when a bib file changes.
+        self.cite_ext = CitationExtension(known=lambda key: key in self.bib, suggest=lambda key: self.bib.suggest(key),
+                                          reported=lambda key: key in self.bib.broken)
         self._links: dict[str, pagecontext.PageContext] = {}  # uri -> what rendering it recorded
         self._anchors: dict[str, set[str]] = {}
         self._roadmap_stamp: tuple | None = None
@@ -151,6 +161,12 @@ class NotesSite:
         self.problems.extend(found)
         return found
 
+    def new_problems(self) -> list[Problem]:
+        """The problems found since the last call (for drivers that report step by step)."""
+        found = self.problems[self._told:]
+        self._told = len(self.problems)
+        return found
+
     def display(self, path: Path) -> str:
         return display_path(path, self.settings.root)
 
@@ -161,7 +177,7 @@ class NotesSite:
 
     def load_bibliography(self) -> list[Problem]:
         """Start of a build: the bib files, read and parsed only when one of them changed."""
-        self.problems = []
+        self.problems, self._told = [], 0
         files = sorted(self.settings.bib_dir.rglob("*.bib"))
         stamp = tuple((str(f), f.stat().st_mtime_ns, f.stat().st_size) for f in files)
         if stamp != self._bib_stamp:
@@ -220,44 +236,41 @@ class NotesSite:
     # --- cross-page data ------------------------------------------------------------------
 
     def arrange(self, order: Sequence[str]) -> bool:
-        """Titles, notes, who cites what and the roadmap, with pages in `order` (the navigation;
-        pages not in it follow). Returns whether any of it changed since the last call (an
-        engine that rebuilds only changed pages must then rebuild every page)."""
+        """Titles, notes and the roadmap, with pages in `order` (the navigation; pages not in it
+        follow). Returns whether any of it, or who cites what at the last render, changed since
+        the last call (an engine that rebuilds only changed pages must then rebuild every page)."""
         listed = set(order)
         uris = list(order) + [uri for uri in self._pages if uri not in listed]
         pages: list[NotePage] = []
-        cited: list[tuple[str, list[str]]] = []
         self.titles = {}
         for uri in uris:
             read = self._read.get(uri)
             if read is None or uri not in self._pages or self._pages[uri].path is None:
                 continue
-            title, keys = self._scan_page(uri, read)
-            cited.append((uri, keys))
+            title = self._title(uri, read)
             note = read.note
             self.titles[uri] = title
             pages.append(NotePage(uri, title, note.key, note.date, note.status, tuple(note.tags), note.summary))
         self.note_index = NotesIndex.of(pages)
-        self.cited_in = index_citations(cited)
         self._doc_at = {page.url: uri for uri, page in self._pages.items()}
         self.backlinks.keep_only(self._pages)
         self._load_roadmap()
-        signature = (tuple(pages), tuple((uri, tuple(keys)) for uri, keys in cited), self._bib_stamp,
-                     self._roadmap_stamp, tuple(order))
+        self._order = [uri for uri in uris if uri in self._read]
+        cited = tuple((uri, tuple(self._page_keys.get(uri, ()))) for uri in self._order)
+        signature = (tuple(pages), cited, self._bib_stamp, self._roadmap_stamp, tuple(order))
         changed = self._signature is not None and signature != self._signature
         self._signature = signature
         return changed
 
-    def _scan_page(self, uri: str, read: _Read) -> tuple[str, list[str]]:
-        """(title, cited keys) of a page; cached while its text and the bib stay the same."""
-        cached = self._scan.get(uri)
-        if cached is not None and cached[0] == read.text and cached[1] == self._bib_stamp:
-            return cached[2]
+    def _title(self, uri: str, read: _Read) -> str:
+        """The front matter's title, else the first heading, else the file name."""
+        cached = self._titles.get(uri)
+        if cached is not None and cached[0] == read.text:
+            return cached[1]
         note = read.note
         title = note.title or first_heading(note.body) or Path(uri).stem
-        result = (title, page_citations(note.body, self.bib.__contains__, self.caches.get("citations")))
-        self._scan[uri] = (read.text, self._bib_stamp, result)
-        return result
+        self._titles[uri] = (read.text, title)
+        return title
 
     def _load_roadmap(self) -> None:
         s = self.settings
@@ -287,26 +300,16 @@ class NotesSite:
 
     def markdown_extensions(self) -> list[Extension]:
         """The Python-Markdown extensions the core needs on every page (the driver adds them)."""
-        return [LinkRecorderExtension()]
+        return [LinkRecorderExtension(), self.cite_ext]
 
     def page_markdown(self, uri: str, markdown: str) -> str:
         """Before Markdown: citations become footnote references, generated text fills markers.
         Opens the page's context for our extensions (closed by page_html)."""
         read = self._read.get(uri)
         line_offset = read.note.body_line - 1 if read is not None and read.note.body == markdown else _offset(read, markdown)
-        assert self.entry_html is not None, "load_bibliography() first"
-        result = cite_page(
-            markdown,
-            known=self.bib.__contains__,
-            reference_html=lambda key: self._reference_html(key, uri),
-            suggest=self.bib.suggest,
-            reported=self.bib.broken.__contains__,
-            cache=self.caches.get("citations"),
-        )
-        self._cited[uri] = result
         display = self.page_display(uri)
-        self._report(Problem(display, issue.line + line_offset, issue.message) for issue in sorted(result.issues, key=lambda i: i.line))
-        markdown = replace_markers(result.markdown, lambda name: self._generated(name, uri))
+        self._report(Problem(display, line + line_offset, message) for line, message in unclosed_math_problems(markdown))
+        markdown = replace_markers(markdown, lambda name: self._generated(name, uri))
         pagecontext.begin(uri, display, markdown, line_offset)
         return markdown
 
@@ -318,19 +321,40 @@ class NotesSite:
             self._links[uri] = context
             self._report(Problem(context.display, line + context.line_offset if line else None, message)
                          for line, message in context.problems)
-        cited = self._cited.get(uri)
-        if cited is not None:
-            html = cited.fill_placeholders(html)
-        generated = self._generated_html.pop(uri, None)
-        if generated is not None:
-            html = html.replace(HTML_SLOT, generated, 1)
+        cited = self.cite_ext.last  # what the citation extension found on this page
+        self.cite_ext.last = PageCitations()
+        self._cited[uri] = cited
+        self._page_keys[uri] = cited.keys()
+        if context is not None:
+            self._report(Problem(context.display, line + context.line_offset if line else None, message)
+                         for line, message in sorted(cited.problems))
+        html = cited.finish(html, lambda key: self._reference_html(key, uri))
         html = exclude_footnote_markers(html)  # a stray "¹" in search results otherwise
-        self._anchors[uri] = html_ids(html) | (cited.footnote_ids() if cited else set())
+        self._anchors[uri] = html_ids(html) | cited.footnote_ids()
         page = self._pages.get(uri)
         if page is not None:
             notes_of = {k: n.path for k, n in self.note_index.by_key.items()}
             self.backlinks.collect(uri, mentions(uri, page.url, html, self._doc_at, notes_of))
         return html
+
+    def complete(self) -> None:
+        """Every page is rendered: who cites what is known (from the same parse that wrote them)."""
+        self.cited_in = index_citations((uri, self._page_keys.get(uri, [])) for uri in self._order)
+
+    def complete_page(self, uri: str, html: str) -> str:
+        """A rendered page with what needed every page filled in (the References list): before
+        the engine indexes it for search, so the References page is found by the bib's words."""
+        if self._slots.pop(uri, None) != "references" or HTML_SLOT not in html:
+            return html
+        assert self.entry_html is not None
+        reading_lists = set(self.settings.reading_lists)
+        keys = reference_keys(self.bib.entries, lambda e: Path(e.file).name in reading_lists,
+                              self.cited_in, self.note_index.by_key)
+        intro = f"<p>{escape(REFERENCES_INTRO.format(count=len(keys)))}</p>\n"
+        generated = intro + references_html(keys, self.entry_html, self.cited_in, self.note_index, self.titles,
+                                            lambda doc, anchor: self.doc_url(uri, doc, anchor))
+        self._anchors[uri] = self._anchors.get(uri, set()) | html_ids(generated)
+        return html.replace(HTML_SLOT, generated, 1)
 
     def page_final(self, uri: str, html: str) -> str:
         """Last, after the engine's search indexing: the footnote list and the paper card only
@@ -445,15 +469,9 @@ class NotesSite:
         return short_citation(entry) if entry else None
 
     def _generated(self, name: str, here: str) -> str:
-        if name == "references":
-            assert self.entry_html is not None
-            reading_lists = set(self.settings.reading_lists)
-            keys = reference_keys(self.bib.entries, lambda e: Path(e.file).name in reading_lists,
-                                  self.cited_in, self.note_index.by_key)
-            self._generated_html[here] = references_html(
-                keys, self.entry_html, self.cited_in, self.note_index, self.titles,
-                lambda doc, anchor: self.doc_url(here, doc, anchor))
-            return f"{REFERENCES_INTRO.format(count=len(keys))}\n\n{HTML_SLOT}\n"
+        if name == "references":  # made by complete_page, once every page's citations are known
+            self._slots[here] = name
+            return f"{HTML_SLOT}\n"
         if name == "roadmap":
             if self.roadmap is None:
                 return "路线图数据(bib/roadmap.yaml, bib/roadmap.bib)不存在。"
