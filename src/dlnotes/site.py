@@ -140,6 +140,8 @@ class NotesSite:
         self._cited: dict[str, PageCitations] = {}
         self._page_keys: dict[str, list[str]] = {}  # uri -> keys its last render cited
         self._order: list[str] = []
+        self._cited_before: CitedIn | None = None
+        self._citations_changed = False
         self._slots: dict[str, str] = {}  # uri -> generated part waiting for every page (its name)
         # Python-Markdown finds the citations (the renderer's own parse): lambdas, as self.bib is
         # replaced when a bib file changes.
@@ -256,10 +258,9 @@ class NotesSite:
         self.backlinks.keep_only(self._pages)
         self._load_roadmap()
         self._order = [uri for uri in uris if uri in self._read]
-        cited = tuple((uri, tuple(self._page_keys.get(uri, ()))) for uri in self._order)
-        signature = (tuple(pages), cited, self._bib_stamp, self._roadmap_stamp, tuple(order))
-        changed = self._signature is not None and signature != self._signature
-        self._signature = signature
+        signature = (tuple(pages), self._bib_stamp, self._roadmap_stamp, tuple(order))
+        changed = (self._signature is not None and signature != self._signature) or self._citations_changed
+        self._signature, self._citations_changed = signature, False
         return changed
 
     def _title(self, uri: str, read: _Read) -> str:
@@ -340,6 +341,11 @@ class NotesSite:
     def complete(self) -> None:
         """Every page is rendered: who cites what is known (from the same parse that wrote them)."""
         self.cited_in = index_citations((uri, self._page_keys.get(uri, [])) for uri in self._order)
+        # Who cites what is known only once pages render: a change shows on other pages (the
+        # References page, previews) from the next build on.
+        if self._cited_before is not None and self.cited_in != self._cited_before:
+            self._citations_changed = True
+        self._cited_before = self.cited_in
 
     def complete_page(self, uri: str, html: str) -> str:
         """A rendered page with what needed every page filled in (the References list): before
