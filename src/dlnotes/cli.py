@@ -5,10 +5,11 @@ Subcommands register themselves here and nowhere else; the Makefile calls them.
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import click
+
+from .linkcheck.cli import command as linkcheck_command
 
 ROOT_HELP = "the project folder (default: the current folder)"
 
@@ -35,13 +36,7 @@ def note(key: str, section: str | None, root: Path) -> None:
     click.echo(f"created {where.as_posix()}" + (" and added it to the nav in mkdocs.yml" if made.nav_added else ""))
 
 
-@main.command(context_settings={"ignore_unknown_options": True, "allow_extra_args": True}, add_help_option=False)
-@click.pass_context
-def linkcheck(ctx: click.Context) -> None:
-    """Check every pdf and GitHub link of docs/ and bib/ (`dlnotes linkcheck --help`)."""
-    from .linkcheck.cli import main as linkcheck_main
-
-    sys.exit(linkcheck_main(ctx.args))
+main.add_command(linkcheck_command)
 
 
 if __name__ == "__main__":

@@ -3,18 +3,15 @@
 from __future__ import annotations
 
 import json
-import sys
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import pytest
+from linkcheck_server import LocalServer
 
-sys.path.insert(0, str(Path(__file__).parent))
-
-from linkcheck_server import LocalServer  # noqa: E402
-
-from dlnotes.linkcheck.cli import main  # noqa: E402
+from dlnotes.linkcheck.cli import main
 
 # Small limits so that failure cases finish fast; tests that need other values pass them.
 FAST = ["--timeout", "1", "--max-retries", "2", "--max-retry-wait", "0.05"]

@@ -47,7 +47,9 @@ def test_one_result_per_url_across_markdown_and_bib(server: LocalServer, run_cli
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["--format", "yaml"], "invalid choice"),
+        (["--format", "yaml"], "is not one of"),
+        (["--timeout", "0"], "--timeout"),
+        (["--max-concurrency", "0"], "--max-concurrency"),
         (["--max-cache-age", "soon"], "bad duration"),
         (["--remap", "([ x"], "bad regex"),
         (["--exclude", "("], "bad regex"),
@@ -192,7 +194,7 @@ def test_remap_also_applies_to_redirect_targets(server: LocalServer, run_cli) ->
 def test_progress_bar_only_on_a_terminal() -> None:
     import io
 
-    from dlnotes.linkcheck.cli import Progress
+    from dlnotes.linkcheck.cli import progress_bar
 
     class Tty(io.StringIO):
         def isatty(self) -> bool:
@@ -200,11 +202,10 @@ def test_progress_bar_only_on_a_terminal() -> None:
 
     tty, pipe = Tty(), io.StringIO()
     for stream in (tty, pipe):
-        bar = Progress(3, stream)
-        for _ in range(3):
-            bar.update()
-        bar.close()
-    assert "3/3" in tty.getvalue() and "[" in tty.getvalue()
+        with progress_bar(3, stream) as bar:
+            for _ in range(3):
+                bar.update(1)
+    assert "3/3" in tty.getvalue() and "linkcheck" in tty.getvalue()
     assert pipe.getvalue() == ""
 
 
