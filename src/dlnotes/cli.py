@@ -39,5 +39,22 @@ def note(key: str, section: str | None, root: Path) -> None:
 main.add_command(linkcheck_command)
 
 
+@main.command("import-roadmap")
+@click.argument("papers", type=click.Path(dir_okay=False, path_type=Path), default=Path("../shared/roadmap/papers.json"))
+@click.option("--out-dir", type=click.Path(file_okay=False, path_type=Path), default=Path("bib"), show_default=True,
+              help="where roadmap.bib and roadmap.yaml go")  # fmt: skip
+@click.option("--force", is_flag=True, help="overwrite existing outputs")
+def import_roadmap(papers: Path, out_dir: Path, force: bool) -> None:
+    """Import the reading roadmap once: PAPERS (papers.json; default ../shared/roadmap/papers.json)
+    -> bib/roadmap.bib + bib/roadmap.yaml. Exit 1 when an output exists (give --force), 2 on bad input."""
+    from .roadmap_import import ImportFailed, import_roadmap as run_import
+
+    try:
+        click.echo(run_import(papers, out_dir, force))
+    except ImportFailed as err:
+        click.echo(f"import-roadmap: {err}", err=True)
+        raise SystemExit(err.code) from None
+
+
 if __name__ == "__main__":
     main()
