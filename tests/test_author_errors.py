@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from sitebuild import run_mkdocs_build
+from tests.support.sitebuild import run_mkdocs_build
 from site_text import article_text
 
 MINI = Path(__file__).parent / "fixtures" / "mini"

@@ -124,7 +124,7 @@ def test_references_go_where_the_author_put_the_footnotes_marker() -> None:
 def site_footnotes_config() -> dict:
     """The footnotes extension's options in the site's mkdocs.yml."""
     from mkdocs.utils.yaml import yaml_load
-    from sitebuild import ROOT
+    from tests.support.sitebuild import ROOT
 
     config = yaml_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))
     return next(ext["footnotes"] for ext in config["markdown_extensions"] if isinstance(ext, dict) and "footnotes" in ext)

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from mkdocs.utils.yaml import yaml_load
 
-from sitebuild import ROOT
+from tests.support.sitebuild import ROOT
 from dlnotes.bibliography import Bibliography, load_bibliography
 from dlnotes.cards import entry_title
 from dlnotes.mdtext import key_anchor

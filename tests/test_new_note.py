@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from sitebuild import ROOT, run_mkdocs_build
+from tests.support.sitebuild import ROOT, run_mkdocs_build
 from dlnotes.newnote import NewNoteError, add_to_nav, safe_filename
 
 

@@ -1,9 +1,7 @@
-"""What the browser tests share: the pages, the Chromium flags, and how to read a page."""
+"""What the browser tests share: the pages, and how to read a page (Chromium itself: tests.support.chromium)."""
 
 from __future__ import annotations
 
-import os
-import shutil
 import struct
 import zlib
 from dataclasses import dataclass, field
@@ -15,14 +13,6 @@ from playwright.sync_api import Page
 ROOT = Path(__file__).resolve().parents[2]
 AXE_JS = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 SCREENSHOTS = ROOT / "test-output"
-
-# Headless Chromium as root, and nothing but our own server: no component updates, sync,
-# safe-browsing lists, QUIC probes or first-run pings to Google hosts.
-CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-]
-VIEWPORT = {"width": 1280, "height": 900}
 
 # Every page a reader can reach from the navigation.
 NOTE_PAGES = [
@@ -55,12 +45,6 @@ MATH_SETTLED_JS = """() => {
   if (state !== "done") return false;
   return Array.from(document.querySelectorAll("article .arithmatex")).every(s => s.querySelector("mjx-container"));
 }"""
-
-
-def chromium_path() -> str | None:
-    candidate = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-    found = shutil.which(candidate) if not os.path.isabs(candidate) else candidate
-    return found if found and os.access(found, os.X_OK) else None
 
 
 @dataclass
