@@ -56,5 +56,39 @@ def import_roadmap(papers: Path, out_dir: Path, force: bool) -> None:
         raise SystemExit(err.code) from None
 
 
+DEFAULT_BENCHMARKS = ("build", "serve", "weight")
+
+
+def _benchmarks(root: Path) -> list[str]:
+    """The benchmarks of a project: every module of benchmarks/ (the package's own files and
+    benchmarks/common/, what they share, aside)."""
+    folder = root / "benchmarks"
+    return sorted(p.stem for p in folder.glob("*.py") if not p.stem.startswith("_")) if folder.is_dir() else []
+
+
+@main.command(context_settings={"ignore_unknown_options": True, "allow_interspersed_args": False})
+@click.argument("name", required=False)
+@click.argument("args", nargs=-1, type=click.UNPROCESSED)
+@click.option("--root", type=click.Path(file_okay=False, path_type=Path), default=Path("."), help=ROOT_HELP)
+@click.option("--list", "list_only", is_flag=True, help="list the benchmarks and stop")
+def bench(name: str | None, args: tuple[str, ...], root: Path, list_only: bool) -> None:
+    """Run benchmark NAME (`python -m benchmarks.NAME ARGS` in the project folder): figures, ours
+    and the reference side by side. Without NAME: build, serve and weight, as `make bench` does.
+    `dlnotes bench NAME --help` lists a benchmark's options."""
+    import subprocess
+    import sys
+
+    known = _benchmarks(root)
+    if list_only:
+        click.echo("\n".join(known))
+        return
+    if name is not None and name not in known:
+        raise click.UsageError(f"no benchmark {name!r} in {root / 'benchmarks'}; there are: {', '.join(known) or 'none'}")
+    for each in [name] if name else [n for n in DEFAULT_BENCHMARKS if n in known]:
+        done = subprocess.run([sys.executable, "-m", f"benchmarks.{each}", *args], cwd=root)
+        if done.returncode:
+            raise SystemExit(done.returncode)
+
+
 if __name__ == "__main__":
     main()
