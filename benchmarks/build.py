@@ -19,6 +19,7 @@ import shutil
 import statistics
 import sys
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 from benchmarks.common.sites import VARIANTS, Site, SiteSpec, generate
@@ -32,13 +33,19 @@ def build(site: Site, variant: str, out: Path) -> None:
         sys.exit(f"benchmarks.build: the {variant} build of {site.root} failed:\n{result.stderr[-3000:]}")
 
 
+def _measure(site: Site, variant: str, out: Path) -> Callable[[], float]:
+    return lambda: cpu_seconds(lambda: build(site, variant, out))
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="dlnotes bench build", description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", default="10,133,1000", help="numbers of generated notes (default: 10,133,1000)")
     parser.add_argument("--rounds", type=int, default=3, help="builds per variant; round 1 is a first build (default: 3)")
     parser.add_argument("--cites", type=int, default=3, help="citations per note besides its own paper (default: 3)")
     parser.add_argument("--entries", type=int, help="bib entries (default: one per note)")
-    parser.add_argument("--variants", default="plain,plain+tags,ours", help=f"of {', '.join(VARIANTS)}; the first is the reference")
+    parser.add_argument(
+        "--variants", default="plain,plain+tags,ours", help=f"of {', '.join(VARIANTS)}; the first is the reference"
+    )
     parser.add_argument("--keep", action="store_true", help="keep the generated sites")
     args = parser.parse_args(argv)
     sizes = [int(s) for s in args.sizes.split(",") if s]
@@ -51,7 +58,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         for n in sizes:
             site = generate(work / f"site{n}", SiteSpec(notes=n, entries=args.entries, cites=args.cites))
-            measures = {v: (lambda v=v: cpu_seconds(lambda: build(site, v, work / f"out{n}-{v}"))) for v in variants}
+            measures = {v: _measure(site, v, work / f"out{n}-{v}") for v in variants}
             title = f"{n} notes, {args.cites + 1} citations each, {args.entries or n} entries: `mkdocs build --strict`, CPU s"
             rounds = compare(title, measures, reference=variants[0], rounds=args.rounds, cold_first=True)
             warm = rounds[1:] or rounds
@@ -61,14 +68,17 @@ def main(argv: list[str] | None = None) -> int:
             summary[n] = (best, ratio, page.stat().st_size / 1024)
         ours, ref = variants[-1], variants[0]
         print(f"\nSummary (next builds, best of rounds 2-{args.rounds}; ratio: median of the rounds' {ours}/{ref})")
-        print(f"{'notes':>6} {ref + ' s':>10} {ours + ' s':>10} {'ratio':>6} {ref + ' ms/note':>16} {ours + ' ms/note':>16} {'note HTML':>10}")
+        print(f"{'notes':>6} {ref + ' s':>10} {ours + ' s':>10} {'ratio':>6}", end="")
+        print(f" {ref + ' ms/note':>16} {ours + ' ms/note':>16} {'note HTML':>10}")
         for n, (best, ratio, kb) in summary.items():
-            print(f"{n:>6} {best[ref]:>10.2f} {best[ours]:>10.2f} {ratio:>6.2f} {1000 * best[ref] / n:>16.1f} {1000 * best[ours] / n:>16.1f} {kb:>7.0f} KB")
+            print(f"{n:>6} {best[ref]:>10.2f} {best[ours]:>10.2f} {ratio:>6.2f}", end="")
+            print(f" {1000 * best[ref] / n:>16.1f} {1000 * best[ours] / n:>16.1f} {kb:>7.0f} KB")
         if 133 in summary and 1000 in summary:
             for v in (ref, ours):
                 small, large = summary[133][0][v] / 133, summary[1000][0][v] / 1000
                 verdict = "linear or better" if large / small <= 1.05 else "WORSE THAN LINEAR"
-                print(f"per-note time 133 -> 1000 notes, {v}: {1000 * small:.1f} -> {1000 * large:.1f} ms ({large / small:.2f}, {verdict})")
+                per_note = f"{1000 * small:.1f} -> {1000 * large:.1f} ms ({large / small:.2f}, {verdict})"
+                print(f"per-note time 133 -> 1000 notes, {v}: {per_note}")
     finally:
         if args.keep:
             print(f"kept {work}")

@@ -66,9 +66,14 @@ def visit(context: Any, site: Path, url: str, label: str) -> Visit:
     urls: dict[str, str] = {}
     sizes: dict[str, int] = {}
     cached: set[str] = set()
+
+    def from_disk(event: dict[str, Any]) -> None:
+        if event["response"].get("fromDiskCache"):
+            cached.add(event["requestId"])
+
     cdp.on("Network.requestWillBeSent", lambda e: urls.__setitem__(e["requestId"], e["request"]["url"]))
     cdp.on("Network.requestServedFromCache", lambda e: cached.add(e["requestId"]))
-    cdp.on("Network.responseReceived", lambda e: e["response"].get("fromDiskCache") and cached.add(e["requestId"]))
+    cdp.on("Network.responseReceived", from_disk)
     cdp.on("Network.loadingFinished", lambda e: sizes.__setitem__(e["requestId"], e["encodedDataLength"]))
     page.goto(url, wait_until="load")
     page.wait_for_function("['none', 'done', 'error'].includes(document.documentElement.getAttribute('data-math'))")
@@ -112,14 +117,17 @@ def main(argv: list[str] | None = None) -> int:
             home.close()
             browser.close()
     print("\nPage weight (Chromium; Cache-Control: max-age=3600, no compression; gzip = the same files gzipped)")
-    print(f"{'page':<22} {'requests':>8} {'from net':>8} {'transferred KB':>15} {'gzip KB':>8} {'math':>5} {'MathJax done ms':>16} {'MathJax loaded':>15}")
+    print(f"{'page':<22} {'requests':>8} {'from net':>8} {'transferred KB':>15} {'gzip KB':>8}", end="")
+    print(f" {'math':>5} {'MathJax done ms':>16} {'MathJax loaded':>15}")
     for r in rows:
         done = f"{r.math_done_ms:.0f}" if r.math_done_ms is not None else "-"
         print(f"{r.label:<22} {r.requests:>8} {r.from_network:>8} {r.transferred / 1024:>15.1f} {r.gzipped / 1024:>8.1f} "
               f"{r.math:>5} {done:>16} {'yes' if r.mathjax_loaded else 'no':>15}")  # fmt: skip
     note, home_row = rows[0], rows[2]
-    print(f"a note's first load / the home page's: {note.transferred / home_row.transferred:.1f}x transferred, "
-          f"{note.gzipped / home_row.gzipped:.1f}x gzipped (MathJax is most of it)")
+    print(
+        f"a note's first load / the home page's: {note.transferred / home_row.transferred:.1f}x transferred, "
+        f"{note.gzipped / home_row.gzipped:.1f}x gzipped (MathJax is most of it)"
+    )
     return 0
 
 

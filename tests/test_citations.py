@@ -5,11 +5,11 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import markdown as markdown_lib
 import pytest
 
-import markdown as markdown_lib
-
-from dlnotes.citations import BACKLINK_TITLE, FOOTNOTES_SLOT, cite_page, find_citations, footnote_ref_html as ref
+from dlnotes.citations import BACKLINK_TITLE, FOOTNOTES_SLOT, cite_page, find_citations
+from dlnotes.citations import footnote_ref_html as ref
 
 KNOWN = {"a", "b", "smith2020", "smith2020deep", "ns:key.v2/x+y", "doe-2019"}
 
@@ -124,6 +124,7 @@ def test_references_go_where_the_author_put_the_footnotes_marker() -> None:
 def site_footnotes_config() -> dict:
     """The footnotes extension's options in the site's mkdocs.yml."""
     from mkdocs.utils.yaml import yaml_load
+
     from tests.support.sitebuild import ROOT
 
     config = yaml_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))

@@ -11,9 +11,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tests.support.sitebuild import ROOT, run_mkdocs_build
 from dlnotes.newnote import NewNoteError, add_to_nav, safe_filename
-
+from tests.support.sitebuild import ROOT, run_mkdocs_build
 
 
 @pytest.fixture

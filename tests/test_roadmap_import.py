@@ -79,9 +79,7 @@ def test_book_corrected(sample: Roadmap) -> None:
 
 
 def test_broken_link_repaired(sample: Roadmap) -> None:
-    links, abs_id, repaired = clean_link(
-        "http://arxiv.org/pdf/1506.05869.pdf%20(http://arxiv.org/pdf/1506.05869.pdf)"
-    )
+    links, abs_id, repaired = clean_link("http://arxiv.org/pdf/1506.05869.pdf%20(http://arxiv.org/pdf/1506.05869.pdf)")
     assert repaired and abs_id is None
     assert links == ["https://arxiv.org/pdf/1506.05869"]
     paper = sample.paper("vinyals2015neural")

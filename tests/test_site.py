@@ -9,8 +9,8 @@ from urllib.parse import unquote, urlparse
 
 import pytest
 
-from seed_text import SEED_PARAGRAPHS
-from site_text import article_html, article_text, pages
+from tests.seed_text import SEED_PARAGRAPHS
+from tests.site_text import article_html, article_text, pages
 
 NOTES = {
     "papers/lecun2015deep/": "lecun2015deep",

@@ -59,7 +59,7 @@ then outputs a translation from the encoded vector. 在这种框架下,定长向
 所以后面的翻译任务很难有好的表现。This note {i} repeats the argument in its own words{cite1}.
 
 <figure markdown="span">
-  ![生成的示意图:编码器为每个输入词生成 annotation,注意力权重加权求和得到 context,送入解码器](../assets/figures/rnnsearch.svg){{ width="720" }}
+  ![生成的示意图:编码器为每个输入词生成 annotation,加权求和得到 context](../assets/figures/rnnsearch.svg){{ width="720" }}
   <figcaption markdown="span">示意图(基准用):annotations $h_j$ 经权重 $\\alpha_{{tj}}$ 加权得到 context $c_t$。</figcaption>
 </figure>
 
@@ -112,7 +112,10 @@ class Site:
             raise ValueError(f"unknown variant {variant!r}; one of {', '.join(VARIANTS)}")
         path = self.root / ("mkdocs.yml" if variant == "ours" else f"mkdocs-{variant}.yml")
         if not path.exists():
-            path.write_text(derive_config((ROOT / "mkdocs.yml").read_text(encoding="utf-8"), variant, nav=not self.generated), encoding="utf-8")
+            path.write_text(
+                derive_config((ROOT / "mkdocs.yml").read_text(encoding="utf-8"), variant, nav=not self.generated),
+                encoding="utf-8",
+            )
         return path
 
     def page(self, note: str) -> str:
@@ -154,7 +157,13 @@ def derive_config(text: str, variant: str, *, nav: bool) -> str:
     text, n = _strip_block(text, r"\s*- tags\s*$")
     assert n == 1, "no tags plugin in mkdocs.yml to remove"
     if variant == "mkdocs-bibtex":
-        text, n = re.subn(r"^plugins:\n", "plugins:\n  - bibtex:\n      bib_dir: bib\n      enable_inline_citations: false\n", text, count=1, flags=re.M)
+        text, n = re.subn(
+            r"^plugins:\n",
+            "plugins:\n  - bibtex:\n      bib_dir: bib\n      enable_inline_citations: false\n",
+            text,
+            count=1,
+            flags=re.M,
+        )
         assert n == 1, "no plugins: in mkdocs.yml"
     return text
 
@@ -200,7 +209,10 @@ def generate(where: Path, spec: SiteSpec) -> Site:
     shutil.copytree(ROOT / "docs" / "assets", docs / "assets")
     for name in GENERATED_PAGES:
         shutil.copy(ROOT / "docs" / name, docs / name)
-    (docs / "index.md").write_text("# Deep Learning Papers\n\n生成的笔记,用于测量构建时间。\n\n## 最新笔记\n\n<!-- dlnotes:latest-notes -->\n", encoding="utf-8")
+    (docs / "index.md").write_text(
+        "# Deep Learning Papers\n\n生成的笔记,用于测量构建时间。\n\n## 最新笔记\n\n<!-- dlnotes:latest-notes -->\n",
+        encoding="utf-8",
+    )
     site = Site(where, generated=True)
     for i in range(1, spec.notes + 1):
         cited = rng.sample(keys, min(spec.cites, len(keys)))

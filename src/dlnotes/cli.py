@@ -47,7 +47,8 @@ main.add_command(linkcheck_command)
 def import_roadmap(papers: Path, out_dir: Path, force: bool) -> None:
     """Import the reading roadmap once: PAPERS (papers.json; default ../shared/roadmap/papers.json)
     -> bib/roadmap.bib + bib/roadmap.yaml. Exit 1 when an output exists (give --force), 2 on bad input."""
-    from .roadmap_import import ImportFailed, import_roadmap as run_import
+    from .roadmap_import import ImportFailed
+    from .roadmap_import import import_roadmap as run_import
 
     try:
         click.echo(run_import(papers, out_dir, force))

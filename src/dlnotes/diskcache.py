@@ -48,7 +48,7 @@ class DiskCache:
                 data = pickle.load(f)  # our own file, written by save() below
             if isinstance(data, dict) and data.get("salt") == salt and isinstance(data.get("values"), dict):
                 self.values = data["values"]
-        except Exception:  # no file yet, a damaged one, one from other code: start empty
+        except Exception:  # noqa: BLE001 - no file yet, a damaged one, one from other code (unpickling raises anything): start empty
             self.values = {}
 
     def get(self, key: str) -> Any | None:

@@ -98,7 +98,6 @@ def is_pdf(url: str) -> bool:
     return parts.path.lower().endswith(".pdf") or query.endswith(".pdf") or "type=pdf" in query
 
 
-
 def _unprotect(text: str) -> str:
     return re.sub(r"\\([&%$#_])", r"\1", text.replace("{", "").replace("}", ""))
 
@@ -190,10 +189,7 @@ def progress(roadmap: Roadmap, read: Mapping[str, date | None]) -> Progress:
     listed in two sections counts in both sections but once overall, so the section
     totals add up to the roadmap's places (133), the overall total to its papers (132).
     """
-    per_section = [
-        SectionProgress(s.id, s.title, sum(p.key in read for p in s.papers), len(s.papers))
-        for s in roadmap.sections
-    ]
+    per_section = [SectionProgress(s.id, s.title, sum(p.key in read for p in s.papers), len(s.papers)) for s in roadmap.sections]
     keys = {p.key for p in roadmap.papers}
     return Progress(
         sections=per_section,

@@ -12,9 +12,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from browsing import Traffic, watch
 from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 
+from tests.browser.browsing import Traffic, watch
 from tests.support.chromium import CHROMIUM_ARGS, VIEWPORT, chromium_path
 from tests.support.serving import serve_files
 
@@ -31,8 +31,10 @@ def browser() -> Iterator[Browser]:
     executable = chromium_path()
     if executable is None:
         wanted = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-        message = (f"Chromium not found at {wanted}: install Debian's chromium: apt-get install chromium "
-                   "(or set CHROMIUM=/path/to/chromium); Playwright's own download is not used")
+        message = (
+            f"Chromium not found at {wanted}: install Debian's chromium: apt-get install chromium "
+            "(or set CHROMIUM=/path/to/chromium); Playwright's own download is not used"
+        )
         if os.environ.get("CI"):
             pytest.fail(message, pytrace=False)
         pytest.skip("BROWSER TESTS NOT RUN. " + message)
@@ -64,5 +66,3 @@ def page(context: BrowserContext) -> Page:
 def traffic(page: Page) -> Traffic:
     """Everything the page requests and every error, from before its first load."""
     return watch(page)
-
-

@@ -7,7 +7,7 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from browsing import open_page
+from tests.browser.browsing import open_page
 
 CITED = {  # note -> its own paper's key, and words of that paper's title
     "papers/lecun2015deep/": ("lecun2015deep", "Deep learning"),

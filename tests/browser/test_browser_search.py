@@ -8,7 +8,7 @@ from urllib.parse import urlparse
 import pytest
 from playwright.sync_api import Page
 
-from browsing import open_page
+from tests.browser.browsing import open_page
 
 RESULTS = ".md-search-result__item > a"
 META = ".md-search-result__meta"

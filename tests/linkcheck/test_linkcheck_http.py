@@ -6,9 +6,8 @@ import asyncio
 import socket
 import time
 
-from linkcheck_server import HTML, PDF, LocalServer, Reply, Request, gzipped, page, pdf, redirect, sequence
-
 from dlnotes.linkcheck.check import Checker, CheckOptions
+from tests.linkcheck.linkcheck_server import HTML, PDF, LocalServer, Reply, Request, gzipped, page, pdf, redirect, sequence
 
 
 def note(*urls: str) -> str:
@@ -161,9 +160,7 @@ def test_redirect_to_another_scheme_is_not_followed(server: LocalServer, run_cli
 
 def test_429_with_retry_after_then_ok(server: LocalServer, run_cli) -> None:
     url = server.route("/busy", sequence(page(429, b"slow down", {"Retry-After": "1"}), page()))
-    date = server.route(
-        "/busy-date", sequence(page(429, b"", {"Retry-After": "Wed, 21 Oct 2015 07:28:00 GMT"}), page())
-    )
+    date = server.route("/busy-date", sequence(page(429, b"", {"Retry-After": "Wed, 21 Oct 2015 07:28:00 GMT"}), page()))
     started = time.monotonic()
     run = run_cli(note(url, date), "--max-retry-wait", "0.3")
     assert run.result(url)["status"] == "ok" and run.result(date)["status"] == "ok"

@@ -4,6 +4,15 @@ from __future__ import annotations
 
 import os
 import shutil
+from typing import TypedDict
+
+
+class Viewport(TypedDict):
+    """Playwright's ViewportSize, without importing Playwright."""
+
+    width: int
+    height: int
+
 
 # Headless Chromium as root, and nothing but our own server: no component updates, sync,
 # safe-browsing lists, QUIC probes or first-run pings to Google hosts.
@@ -11,7 +20,7 @@ CHROMIUM_ARGS = [
     "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
     "--disable-background-networking", "--disable-component-update", "--disable-sync",
 ]  # fmt: skip
-VIEWPORT = {"width": 1280, "height": 900}
+VIEWPORT: Viewport = {"width": 1280, "height": 900}
 
 
 def chromium_path() -> str | None:

@@ -120,13 +120,17 @@ class _StaticHandler(http.server.SimpleHTTPRequestHandler):
 @contextmanager
 def serve_files(directory: Path, cache_seconds: int | None = None) -> Iterator[str]:
     """A built site served as GitHub Pages would (static files); yields its base URL."""
-    handler = type("Handler", (_StaticHandler,), {"cache_seconds": cache_seconds})
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(handler, directory=str(directory)))
+
+    class Handler(_StaticHandler):  # this server's own settings
+        pass
+
+    Handler.cache_seconds = cache_seconds
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Handler, directory=str(directory)))
     server.daemon_threads = True
-    handler.base_url = f"http://127.0.0.1:{server.server_port}/"
+    Handler.base_url = f"http://127.0.0.1:{server.server_port}/"
     threading.Thread(target=server.serve_forever, name="site-server", daemon=True).start()
     try:
-        yield handler.base_url
+        yield Handler.base_url
     finally:
         server.shutdown()
         server.server_close()

@@ -18,14 +18,15 @@ import json
 import random
 import socket
 import time
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Callable, Literal, Sequence
+from typing import Any, Literal
 
 import httpx
 
 from .urls import GITHUB_API, Kind, Remap, apply_remaps, github_repo, invalid_reason, origin
 
-__all__ = ["CheckOptions", "Checker", "Verdict", "USER_AGENT"]
+__all__ = ["USER_AGENT", "CheckOptions", "Checker", "Verdict"]
 
 Status = Literal["ok", "redirected", "broken", "unverified", "excluded"]
 USER_AGENT = "dlnotes-linkcheck/0.1 (link checker of the dlnotes site; python-httpx)"

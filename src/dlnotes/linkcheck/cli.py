@@ -150,7 +150,9 @@ def run(args: Options) -> int:
         elif args.offline:
             # Even offline, a URL that cannot be requested at all is known to be broken.
             reason = invalid_reason(url)
-            verdicts[url] = Verdict("broken", None, None, reason) if reason else Verdict("unverified", None, None, "offline: not checked")
+            verdicts[url] = (
+                Verdict("broken", None, None, reason) if reason else Verdict("unverified", None, None, "offline: not checked")
+            )
         elif cache and (cached := cache.get(url, apply_remaps(url, args.remap))):
             cached.message += " (cached)"
             verdicts[url] = cached
@@ -175,7 +177,11 @@ def run(args: Options) -> int:
             down = fresh
             for url, _ in todo:
                 reason = invalid_reason(url)
-                verdicts[url] = Verdict("broken", None, None, reason) if reason else Verdict("unverified", None, None, "network unreachable: not checked")
+                verdicts[url] = (
+                    Verdict("broken", None, None, reason)
+                    if reason
+                    else Verdict("unverified", None, None, "network unreachable: not checked")
+                )
             left = sum(verdicts[url].status == "unverified" for url, _ in todo)
             click.echo(f"linkcheck: network unreachable: {down.summary()}; {left} links left unverified "
                        f"(exit {EXIT_NO_NETWORK}; --offline skips the check)", err=True)  # fmt: skip
@@ -254,7 +260,14 @@ POSITIVE = click.FloatRange(min=0, min_open=True)
     context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
 )
 @click.argument("paths", nargs=-1, metavar="[PATH]...")
-@click.option("--format", "format_", type=click.Choice(["text", "json", "markdown"]), default="text", show_default=True, help="report format")
+@click.option(
+    "--format",
+    "format_",
+    type=click.Choice(["text", "json", "markdown"]),
+    default="text",
+    show_default=True,
+    help="report format",
+)
 @click.option("--output", metavar="FILE", help="write the report to FILE instead of standard output (a new file, unless --force)")
 @click.option("--force", is_flag=True, help="let --output replace an existing file")
 @click.option("--remap", multiple=True, metavar="'REGEX REPLACEMENT'", callback=_converter(parse_remap),
@@ -269,15 +282,28 @@ POSITIVE = click.FloatRange(min=0, min_open=True)
               help="retries after a timeout, a connection error, 429 or 503")  # fmt: skip
 @click.option("--max-retry-wait", type=POSITIVE, default=60.0, show_default=True, metavar="SECONDS",
               help="longest wait before a retry (Retry-After, backoff, GitHub rate-limit reset)")  # fmt: skip
-@click.option("--max-concurrency", type=click.IntRange(min=1), default=32, show_default=True, metavar="N", help="requests in flight in total")
+@click.option(
+    "--max-concurrency",
+    type=click.IntRange(min=1),
+    default=32,
+    show_default=True,
+    metavar="N",
+    help="requests in flight in total",
+)
 @click.option("--host-concurrency", type=click.IntRange(min=1), default=2, show_default=True, metavar="N",
               help="requests in flight per host, never exceeded")  # fmt: skip
-@click.option("--exclude", multiple=True, metavar="REGEX", callback=_converter(_regex), help="do not check URLs matching REGEX (repeatable)")
-@click.option("--ignore-file", default=IGNORE_FILE, show_default=True, metavar="FILE", help="file of regexes to exclude (missing is fine)")
-@click.option("--offline", is_flag=True, help="make no request at all: extract and report, links unverified (invalid URLs still broken)")
+@click.option(
+    "--exclude", multiple=True, metavar="REGEX", callback=_converter(_regex), help="do not check URLs matching REGEX (repeatable)"
+)
+@click.option(
+    "--ignore-file", default=IGNORE_FILE, show_default=True, metavar="FILE", help="file of regexes to exclude (missing is fine)"
+)
+@click.option(
+    "--offline", is_flag=True, help="make no request at all: extract and report, links unverified (invalid URLs still broken)"
+)
 @click.option("--verbose", "-v", is_flag=True, help="text format: list ok links too")
 @click.pass_context
-def command(ctx: click.Context, format_: str, **values: Any) -> None:
+def command(ctx: click.Context, /, format_: str, **values: Any) -> None:
     """Check the http(s) links of the Markdown notes and BibTeX files: PDFs must be PDFs, GitHub
     repositories must exist, pages must answer. PATHs are files or folders (walked for *.md and
     *.bib); default: docs bib."""

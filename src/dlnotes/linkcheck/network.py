@@ -98,7 +98,9 @@ async def probe(origins: Iterable[tuple[str, int]], seconds: float = PROBE_SECON
     hosts: list[tuple[str, int]] = list(dict.fromkeys(origins))[:PROBE_HOSTS]
     if not hosts:
         return None
-    tasks = {asyncio.ensure_future(_connect(host, port)): (host, port) for host, port in hosts}
+    tasks: dict[asyncio.Future[None], tuple[str, int]] = {
+        asyncio.ensure_future(_connect(host, port)): (host, port) for host, port in hosts
+    }
     failures: dict[tuple[str, int], str] = {}
     try:
         pending: set[asyncio.Future[None]] = set(tasks)
