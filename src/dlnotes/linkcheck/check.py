@@ -300,7 +300,7 @@ class Checker:
                 return hops, f"redirect ({hop.code}) without a Location header"
             try:
                 nxt = httpx.URL(current).join(location.strip())
-            except Exception:  # noqa: BLE001
+            except Exception:  # noqa: BLE001 - any Location httpx cannot join is reported, not raised
                 return hops, f"redirect to an invalid URL: {location!r}"
             if nxt.scheme not in ("http", "https"):
                 return hops, f"redirect to non-HTTP(S) URL not followed: {nxt}"
