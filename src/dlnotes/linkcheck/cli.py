@@ -106,6 +106,12 @@ async def _check(todo: list[tuple[str, Kind]], options: CheckOptions, bar: Progr
         return await checker.check_all(todo, on_done=lambda *_: bar.update(1))
 
 
+def _unchecked(url: str, why: str) -> Verdict:
+    """A link not requested: even so, one that cannot be requested at all is known to be broken."""
+    reason = invalid_reason(url)
+    return Verdict("broken", None, None, reason) if reason else Verdict("unverified", None, None, f"{why}: not checked")
+
+
 @dataclass
 class Options:
     paths: Sequence[str] = ()
@@ -148,11 +154,7 @@ def run(args: Options) -> int:
         if hit is not None:
             verdicts[url] = Verdict("excluded", None, None, f"excluded by {hit!r}")
         elif args.offline:
-            # Even offline, a URL that cannot be requested at all is known to be broken.
-            reason = invalid_reason(url)
-            verdicts[url] = (
-                Verdict("broken", None, None, reason) if reason else Verdict("unverified", None, None, "offline: not checked")
-            )
+            verdicts[url] = _unchecked(url, "offline")
         elif cache and (cached := cache.get(url, apply_remaps(url, args.remap))):
             cached.message += " (cached)"
             verdicts[url] = cached
@@ -176,12 +178,7 @@ def run(args: Options) -> int:
         if isinstance(fresh, Unreachable):
             down = fresh
             for url, _ in todo:
-                reason = invalid_reason(url)
-                verdicts[url] = (
-                    Verdict("broken", None, None, reason)
-                    if reason
-                    else Verdict("unverified", None, None, "network unreachable: not checked")
-                )
+                verdicts[url] = _unchecked(url, "network unreachable")
             left = sum(verdicts[url].status == "unverified" for url, _ in todo)
             click.echo(f"linkcheck: network unreachable: {down.summary()}; {left} links left unverified "
                        f"(exit {EXIT_NO_NETWORK}; --offline skips the check)", err=True)  # fmt: skip
