@@ -5,6 +5,8 @@ Subcommands register themselves here and nowhere else; the Makefile calls them.
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import click
@@ -76,9 +78,6 @@ def bench(name: str | None, args: tuple[str, ...], root: Path, list_only: bool) 
     """Run benchmark NAME (`python -m benchmarks.NAME ARGS` in the project folder): figures, ours
     and the reference side by side. Without NAME: build, serve and weight, as `make bench` does.
     `dlnotes bench NAME --help` lists a benchmark's options."""
-    import subprocess
-    import sys
-
     known = _benchmarks(root)
     if list_only:
         click.echo("\n".join(known))
