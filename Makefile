@@ -10,19 +10,19 @@ HOST   ?= 127.0.0.1:8000
 export NO_MKDOCS_2_WARNING := 1
 
 .DEFAULT_GOAL := help
-
-.PHONY: help serve serve-full build check test linkcheck bench bench-linkcheck note lock clean
+.PHONY: help serve serve-full build check lint test linkcheck bench bench-linkcheck note import-roadmap lock clean
 
 help:
 	@echo "make serve      set up, build and preview with live reload at http://$(HOST)"
 	@echo "make serve-full preview that rebuilds every page on every save"
-	@echo "make test       set up (with test tools) and run the whole suite, strict build included"
+	@echo "make test       set up (with test tools), lint, and run the whole suite, strict build included"
+	@echo "make lint       ruff (lint + format check) and mypy, as make test runs them first"
 	@echo "make build      strict build into site/"
 	@echo "make check      every problem of the notes and bib files, without building"
 	@echo "make note KEY=  start a note for a BibTeX or roadmap key"
 	@echo "make linkcheck  check every pdf and GitHub reference in docs/ and bib/"
-	@echo "make bench      print build, preview-reload and page-weight figures (README: Performance)"
-	@echo "make bench-linkcheck  compare the link checker with lychee on a local corpus"
+	@echo "make bench      build, preview-reload and page-weight figures, ours beside the reference (README: Performance)"
+	@echo "make bench-linkcheck  the link checker beside lychee on a local corpus"
 	@echo "make lock       refresh requirements*.lock from pyproject.toml"
 
 # --- set-up ---------------------------------------------------------------
@@ -67,8 +67,14 @@ serve: setup
 serve-full: setup
 	SITE_URL=http://$(HOST)/ $(BIN)/mkdocs serve --no-strict --dev-addr $(HOST)
 
+# ruff and mypy read their settings from pyproject.toml.
+lint: setup-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+
 # `dlnotes check` first: every author problem in one list, without building (CI runs it too).
-test: setup-dev
+test: lint
 	$(BIN)/dlnotes check
 	$(PY) -m pytest
 
@@ -82,13 +88,12 @@ note: setup
 linkcheck: setup
 	$(BIN)/dlnotes linkcheck docs bib
 
-# bench_build.py: the citation layer against plain Material; bench_site.py: build, reload, page weight.
+# benchmarks/: each prints ours and the reference side by side (README: Performance).
 bench: setup-dev
-	$(PY) scripts/bench_build.py
-	$(PY) scripts/bench_site.py
+	$(BIN)/dlnotes bench
 
 bench-linkcheck: setup-dev
-	$(PY) scripts/bench_linkcheck.py
+	$(BIN)/dlnotes bench linkcheck
 
 # Refresh the lock files after changing pyproject.toml (needs pip-tools from the dev set).
 lock: $(VENV)/.dev

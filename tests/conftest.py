@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from sitebuild import ROOT, run_mkdocs_build
+from tests.support.sitebuild import ROOT, run_mkdocs_build
 
 
 @pytest.fixture(scope="session")

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from sitebuild import run_check, run_mkdocs_build
-from site_text import article_text
+from tests.site_text import article_text
+from tests.support.sitebuild import run_check, run_mkdocs_build
 
 MINI = Path(__file__).parent / "fixtures" / "mini"
 GOOD_PAGES = {"index.html": "Home page sentence that must survive.", "note/index.html": "Last paragraph of the note."}

@@ -17,7 +17,7 @@ KNOWN = {"a", "b", "smith2020", "smith2020deep", "ns:key.v2/x+y", "doe-2019", "h
 def site_footnotes_config() -> dict:
     """The footnotes extension's options in the site's mkdocs.yml."""
     from mkdocs.utils.yaml import yaml_load
-    from sitebuild import ROOT
+    from tests.support.sitebuild import ROOT
 
     config = yaml_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))
     return next(ext["footnotes"] for ext in config["markdown_extensions"] if isinstance(ext, dict) and "footnotes" in ext)

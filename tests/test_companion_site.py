@@ -12,13 +12,13 @@ from pathlib import Path
 import pytest
 from mkdocs.utils.yaml import yaml_load
 
-from sitebuild import ROOT
 from dlnotes.bibliography import Bibliography, load_bibliography
 from dlnotes.cards import entry_title
 from dlnotes.mdtext import key_anchor
 from dlnotes.notes import parse_note
 from dlnotes.roadmap import load_roadmap
-from site_text import article_html, article_text, pages
+from tests.site_text import article_html, article_text, pages
+from tests.support.sitebuild import ROOT
 
 
 @pytest.fixture(scope="module")

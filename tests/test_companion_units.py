@@ -11,11 +11,28 @@ import pytest
 from pybtex.database import parse_string
 
 from dlnotes.bibliography import Bibliography, load_bibliography
-from dlnotes.cards import (INTERNAL_FIELDS, bibtex_text, build_card, card_html, entry_authors, entry_links,
-                           roadmap_anchor, roadmap_places, short_citation)
+from dlnotes.cards import (
+    INTERNAL_FIELDS,
+    bibtex_text,
+    build_card,
+    card_html,
+    entry_authors,
+    entry_links,
+    roadmap_anchor,
+    roadmap_places,
+    short_citation,
+)
 from dlnotes.citedin import footnote_ref_anchor, scan_citations
-from dlnotes.companion import (NotePage, NotesIndex, first_heading, latest_markdown, reference_keys,
-                               references_html, roadmap_markdown, timeline_markdown)
+from dlnotes.companion import (
+    NotePage,
+    NotesIndex,
+    first_heading,
+    latest_markdown,
+    reference_keys,
+    references_html,
+    roadmap_markdown,
+    timeline_markdown,
+)
 from dlnotes.mdtext import key_anchor, md_escape, plain_text, relative_link, stars
 from dlnotes.notes import Note
 from dlnotes.roadmap import load_roadmap

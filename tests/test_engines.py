@@ -12,7 +12,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from sitebuild import ROOT
+from tests.support.sitebuild import ROOT
 
 _GENERATOR = re.compile(rb'<meta name="generator" content="[^"]*">')
 

@@ -12,12 +12,11 @@ from pathlib import Path
 import pytest
 import yaml
 
-from sitebuild import ROOT, run_mkdocs_build
 from dlnotes.bibliography import load_bibliography
 from dlnotes.cards import entry_title
 from dlnotes.newnote import NewNoteError, add_to_nav, safe_filename
 from dlnotes.notes import parse_note
-
+from tests.support.sitebuild import ROOT, run_mkdocs_build
 
 
 @pytest.fixture

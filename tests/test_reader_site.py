@@ -14,7 +14,7 @@ import pytest
 
 from dlnotes.headmeta import description
 from dlnotes.notes import Note, parse_note
-from site_text import article_html, pages
+from tests.site_text import article_html, pages
 
 ROOT = Path(__file__).resolve().parent.parent
 JARGON = ("dlnotes 插件", "构建时", "front matter", "bib/*.bib", "BibTeX 生成", "鼠标悬停")

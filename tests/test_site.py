@@ -10,9 +10,9 @@ from urllib.parse import unquote, urlparse
 import pytest
 
 from dlnotes.searchindex import subwords
-
-from seed_text import SEED_PARAGRAPHS, SEED_REFERENCE_LINES
-from site_text import article_html, article_text, pages
+from tests.seed_text import SEED_PARAGRAPHS, SEED_REFERENCE_LINES
+from tests.site_text import article_html, article_text, pages
+from tests.support.searching import QUERIES
 
 NOTES = {
     "papers/lecun2015deep/": "lecun2015deep",
@@ -141,15 +141,7 @@ def _tokens(config: dict, doc: dict) -> set[str]:
     return {t.lower() for t in re.split(config["separator"], text) if t}
 
 
-@pytest.mark.parametrize("word,page", [
-    ("注意力", "attention/bahdanau2014neural/"),
-    ("编码器", "attention/bahdanau2014neural/"),
-    ("表示学习", "papers/lecun2015deep/"),
-    ("attention", "attention/bahdanau2014neural/"),
-    ("encoder", "attention/bahdanau2014neural/"),
-    ("representation", "papers/lecun2015deep/"),
-    ("transformer", None),
-])
+@pytest.mark.parametrize(("word", "page"), QUERIES)
 def test_search_index_finds_notes_by_chinese_and_english_words(built_site: Path, word: str, page: str | None) -> None:
     config, docs = _index(built_site)
     assert config["lang"] == ["zh"] and "stemmer" not in config["pipeline"] and "trimmer" not in config["pipeline"]

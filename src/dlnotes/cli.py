@@ -5,10 +5,13 @@ Subcommands register themselves here and nowhere else; the Makefile calls them.
 
 from __future__ import annotations
 
+import subprocess
 import sys
 from pathlib import Path
 
 import click
+
+from .linkcheck.cli import command as linkcheck_command
 
 ROOT_HELP = "the project folder (default: the current folder)"
 
@@ -35,13 +38,56 @@ def note(key: str, section: str | None, root: Path) -> None:
     click.echo(f"created {where.as_posix()}" + (" and added it to the nav in mkdocs.yml" if made.nav_added else ""))
 
 
-@main.command(context_settings={"ignore_unknown_options": True, "allow_extra_args": True}, add_help_option=False)
-@click.pass_context
-def linkcheck(ctx: click.Context) -> None:
-    """Check every pdf and GitHub link of docs/ and bib/ (`dlnotes linkcheck --help`)."""
-    from .linkcheck.cli import main as linkcheck_main
+main.add_command(linkcheck_command)
 
-    sys.exit(linkcheck_main(ctx.args))
+
+@main.command("import-roadmap")
+@click.argument("papers", type=click.Path(dir_okay=False, path_type=Path), default=Path("../shared/roadmap/papers.json"))
+@click.option("--out-dir", type=click.Path(file_okay=False, path_type=Path), default=Path("bib"), show_default=True,
+              help="where roadmap.bib and roadmap.yaml go")  # fmt: skip
+@click.option("--force", is_flag=True, help="overwrite existing outputs")
+def import_roadmap(papers: Path, out_dir: Path, force: bool) -> None:
+    """Import the reading roadmap once: PAPERS (papers.json; default ../shared/roadmap/papers.json)
+    -> bib/roadmap.bib + bib/roadmap.yaml. Exit 1 when an output exists (give --force), 2 on bad input."""
+    from .roadmap_import import ImportFailed
+    from .roadmap_import import import_roadmap as run_import
+
+    try:
+        click.echo(run_import(papers, out_dir, force))
+    except ImportFailed as err:
+        click.echo(f"import-roadmap: {err}", err=True)
+        raise SystemExit(err.code) from None
+
+
+DEFAULT_BENCHMARKS = ("build", "serve", "weight")
+
+
+def _benchmarks(root: Path) -> list[str]:
+    """The benchmarks of a project: every module of benchmarks/ (the package's own files and
+    benchmarks/common/, what they share, aside)."""
+    folder = root / "benchmarks"
+    return sorted(p.stem for p in folder.glob("*.py") if not p.stem.startswith("_")) if folder.is_dir() else []
+
+
+@main.command(context_settings={"ignore_unknown_options": True, "allow_interspersed_args": False})
+@click.argument("name", required=False)
+@click.argument("args", nargs=-1, type=click.UNPROCESSED)
+@click.option("--root", type=click.Path(file_okay=False, path_type=Path), default=Path("."), help=ROOT_HELP)
+@click.option("--list", "list_only", is_flag=True, help="list the benchmarks and stop")
+def bench(name: str | None, args: tuple[str, ...], root: Path, list_only: bool) -> None:
+    """Run benchmark NAME (`python -m benchmarks.NAME ARGS` in the project folder): figures, ours
+    and the reference side by side. Without NAME: build, serve and weight, as `make bench` does.
+    `dlnotes bench NAME --help` lists a benchmark's options."""
+    known = _benchmarks(root)
+    if list_only:
+        click.echo("\n".join(known))
+        return
+    if name is not None and name not in known:
+        raise click.UsageError(f"no benchmark {name!r} in {root / 'benchmarks'}; there are: {', '.join(known) or 'none'}")
+    for each in [name] if name else [n for n in DEFAULT_BENCHMARKS if n in known]:
+        done = subprocess.run([sys.executable, "-m", f"benchmarks.{each}", *args], cwd=root)
+        if done.returncode:
+            raise SystemExit(done.returncode)
 
 
 @main.command()

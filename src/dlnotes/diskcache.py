@@ -10,12 +10,13 @@ build computes afresh); saving writes only what this build used, atomically.
 from __future__ import annotations
 
 import hashlib
-import os
 import pickle
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from types import ModuleType
 from typing import Any
+
+from .atomic import write_atomic
 
 
 def digest(text: str) -> str:
@@ -47,7 +48,7 @@ class DiskCache:
                 data = pickle.load(f)  # our own file, written by save() below
             if isinstance(data, dict) and data.get("salt") == salt and isinstance(data.get("values"), dict):
                 self.values = data["values"]
-        except Exception:  # no file yet, a damaged one, one from other code: start empty
+        except Exception:  # noqa: BLE001 - no file yet, a damaged one, one from other code (unpickling raises anything): start empty
             self.values = {}
 
     def get(self, key: str) -> Any | None:
@@ -64,9 +65,5 @@ class DiskCache:
         if not self.changed and self.used == set(self.values):
             return
         self.values = {k: v for k, v in self.values.items() if k in self.used}
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = self.path.with_name(self.path.name + ".tmp")
-        with tmp.open("wb") as f:
-            pickle.dump({"salt": self.salt, "values": self.values}, f, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, self.path)
+        write_atomic(self.path, pickle.dumps({"salt": self.salt, "values": self.values}, protocol=pickle.HIGHEST_PROTOCOL))
         self.changed = False

@@ -1,28 +1,18 @@
-"""What the browser tests share: the pages, the Chromium flags, and how to read a page."""
+"""What the browser tests share: the pages, and how to read a page (Chromium itself: tests.support.chromium)."""
 
 from __future__ import annotations
 
-import os
-import shutil
 import struct
 import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlparse
 
-from playwright.sync_api import Page
+from playwright.sync_api import ConsoleMessage, Page, Response
 
 ROOT = Path(__file__).resolve().parents[2]
 AXE_JS = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 SCREENSHOTS = ROOT / "test-output"
-
-# Headless Chromium as root, and nothing but our own server: no component updates, sync,
-# safe-browsing lists, QUIC probes or first-run pings to Google hosts.
-CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-]
-VIEWPORT = {"width": 1280, "height": 900}
 
 # Every page a reader can reach from the navigation.
 NOTE_PAGES = [
@@ -57,12 +47,6 @@ MATH_SETTLED_JS = """() => {
 }"""
 
 
-def chromium_path() -> str | None:
-    candidate = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-    found = shutil.which(candidate) if not os.path.isabs(candidate) else candidate
-    return found if found and os.access(found, os.X_OK) else None
-
-
 @dataclass
 class Traffic:
     """What a page did: every request, and everything that went wrong."""
@@ -83,11 +67,20 @@ class Traffic:
 
 def watch(page: Page) -> Traffic:
     traffic = Traffic()
+
+    def console(message: ConsoleMessage) -> None:
+        if message.type == "error":
+            traffic.console_errors.append(f"console: {message.text} ({message.location.get('url')})")
+
+    def response(answer: Response) -> None:
+        if answer.status >= 400:
+            traffic.bad_status.append(f"HTTP {answer.status}: {answer.url}")
+
     page.on("request", lambda r: traffic.requests.append(r.url))
-    page.on("console", lambda m: m.type == "error" and traffic.console_errors.append(f"console: {m.text} ({m.location.get('url')})"))
+    page.on("console", console)
     page.on("pageerror", lambda e: traffic.page_errors.append(f"page error: {e}"))
     page.on("requestfailed", lambda r: traffic.failed.append(f"failed: {r.url} ({r.failure})"))
-    page.on("response", lambda r: r.status >= 400 and traffic.bad_status.append(f"HTTP {r.status}: {r.url}"))
+    page.on("response", response)
     return traffic
 
 
@@ -118,8 +111,8 @@ def png_luminance(png: bytes) -> tuple[float, float]:
     assert png[:8] == b"\x89PNG\r\n\x1a\n", "not a PNG"
     pos, idat, header = 8, b"", b""
     while pos < len(png):
-        length = struct.unpack(">I", png[pos:pos + 4])[0]
-        kind, data = png[pos + 4:pos + 8], png[pos + 8:pos + 8 + length]
+        length = struct.unpack(">I", png[pos : pos + 4])[0]
+        kind, data = png[pos + 4 : pos + 8], png[pos + 8 : pos + 8 + length]
         pos += 12 + length
         if kind == b"IHDR":
             header = data
@@ -134,7 +127,7 @@ def png_luminance(png: bytes) -> tuple[float, float]:
     total = dark = 0.0
     for y in range(height):
         kind = raw[y * (stride + 1)]
-        line = bytearray(raw[y * (stride + 1) + 1:(y + 1) * (stride + 1)])
+        line = bytearray(raw[y * (stride + 1) + 1 : (y + 1) * (stride + 1)])
         for i in range(stride):
             left = line[i - bpp] if i >= bpp else 0
             up = previous[i]

@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Page
 
-from browsing import ALL_PAGES, AXE_JS, open_page, switch_to_dark
+from tests.browser.browsing import ALL_PAGES, AXE_JS, open_page, switch_to_dark
 
 RUN_AXE = """async () => {
   const result = await axe.run(document, {resultTypes: ["violations"]});

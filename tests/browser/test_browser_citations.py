@@ -7,7 +7,7 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from browsing import open_page
+from tests.browser.browsing import open_page
 
 CITED = {  # note -> a paper it cites, and words of that paper's title (a note's own paper is its card)
     "attention/sawant2020understanding/": ("cho2014learning", "Learning phrase representations"),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Page
 
-from browsing import open_page, png_luminance, switch_to_dark
+from tests.browser.browsing import open_page, png_luminance, switch_to_dark
 
 FIGURES = {
     "attention/bahdanau2014neural/": ["encoder-decoder.svg", "rnnsearch.svg"],

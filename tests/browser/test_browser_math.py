@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Page
 
-from browsing import ALL_PAGES, Traffic, MATH_PAGES, MATH_SETTLED_JS, MATH_STATE_JS, open_page
+from tests.browser.browsing import ALL_PAGES, MATH_PAGES, MATH_SETTLED_JS, MATH_STATE_JS, Traffic, open_page
 
 MATHJAX = "assets/mathjax/tex-mml-chtml.js"
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from playwright.sync_api import Page
 
-from browsing import ALL_PAGES, Traffic, open_page
+from tests.browser.browsing import ALL_PAGES, Traffic, open_page
 
 
 def test_every_page_loads_only_from_the_site_without_errors(page: Page, traffic: Traffic, site_url: str) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from playwright.sync_api import Page
 
-from browsing import SCREENSHOTS, open_page, png_luminance, switch_to_dark
+from tests.browser.browsing import SCREENSHOTS, open_page, png_luminance, switch_to_dark
 
 NOTE = "attention/bahdanau2014neural/"
 

@@ -14,7 +14,8 @@ from urllib.parse import urlparse
 import pytest
 from playwright.sync_api import Page
 
-from browsing import open_page
+from tests.browser.browsing import open_page
+from tests.support.searching import FOUND, NOT_FOUND
 
 RESULTS = ".md-search-result__item > a"
 META = ".md-search-result__meta"
@@ -55,14 +56,7 @@ def search(page: Page, query: str) -> list[str]:
     return last
 
 
-@pytest.mark.parametrize("query,note", [
-    ("注意力", "attention/bahdanau2014neural/"),
-    ("编码器", "attention/bahdanau2014neural/"),
-    ("表示学习", "papers/lecun2015deep/"),
-    ("attention", "attention/bahdanau2014neural/"),
-    ("encoder", "attention/bahdanau2014neural/"),
-    ("representation", "papers/lecun2015deep/"),
-])
+@pytest.mark.parametrize(("query", "note"), FOUND)
 def test_search_lists_the_note(page: Page, site_url: str, query: str, note: str) -> None:
     open_page(page, site_url)
     found = search(page, query)
@@ -70,9 +64,10 @@ def test_search_lists_the_note(page: Page, site_url: str, query: str, note: str)
     assert page.locator(RESULTS).first.is_visible()
 
 
-def test_search_for_a_word_no_note_has_lists_nothing(page: Page, site_url: str) -> None:
+@pytest.mark.parametrize("query", NOT_FOUND)
+def test_search_for_a_word_no_note_has_lists_nothing(page: Page, site_url: str, query: str) -> None:
     open_page(page, site_url)
-    assert search(page, "zyxwvut") == []
+    assert search(page, query) == []
     assert "没有找到" in page.locator(META).inner_text()
 
 

@@ -17,10 +17,9 @@ from urllib.parse import unquote, urlparse
 import pytest
 from playwright.sync_api import Page
 
-from browsing import ROOT
-from conftest import serve
-from sitebuild import run_mkdocs_build
-from test_browser_search import RESULTS, search
+from tests.browser.test_browser_search import RESULTS, search
+from tests.support.serving import serve_files
+from tests.support.sitebuild import ROOT, run_mkdocs_build
 
 FIXTURE = ROOT / "tests" / "fixtures" / "search"
 WORKER = Path("docs/assets/javascripts/workers/search.js")
@@ -140,7 +139,7 @@ def search_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     shutil.copy2(ROOT / WORKER, source / WORKER)
     result = run_mkdocs_build(source / "mkdocs.yml", source / "site")
     assert result.returncode == 0, f"strict build of the search fixture failed:\n{result.stderr[-4000:]}"
-    with serve(source / "site") as url:
+    with serve_files(source / "site") as url:
         yield url
 
 

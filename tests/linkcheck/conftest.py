@@ -3,18 +3,15 @@
 from __future__ import annotations
 
 import json
-import sys
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).parent))
-
-from linkcheck_server import LocalServer  # noqa: E402
-
-from dlnotes.linkcheck.cli import main  # noqa: E402
+from dlnotes.linkcheck.cli import main
+from tests.linkcheck.linkcheck_server import LocalServer
 
 # Small limits so that failure cases finish fast; tests that need other values pass them.
 FAST = ["--timeout", "1", "--max-retries", "2", "--max-retry-wait", "0.05"]
@@ -38,7 +35,8 @@ class Run:
     def result(self, url: str) -> dict[str, Any]:
         matches = [r for r in self.report["results"] if r["url"] == url]
         assert len(matches) == 1, f"{url} not (or not once) in {[r['url'] for r in self.report['results']]}"
-        return matches[0]
+        found: dict[str, Any] = matches[0]
+        return found
 
 
 @pytest.fixture

@@ -14,8 +14,8 @@ import socket
 import struct
 import threading
 from collections import defaultdict
-from dataclasses import dataclass, field
-from typing import Awaitable, Callable
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 
 
 @dataclass

@@ -10,12 +10,12 @@ import time
 from pathlib import Path
 
 import pytest
-from linkcheck_server import LocalServer, page
 
-from dlnotes.linkcheck.cli import main
 from dlnotes.linkcheck.check import Verdict
+from dlnotes.linkcheck.cli import main
 from dlnotes.linkcheck.extract import Occurrence
 from dlnotes.linkcheck.report import Result, to_markdown
+from tests.linkcheck.linkcheck_server import LocalServer, page
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -47,7 +47,9 @@ def test_one_result_per_url_across_markdown_and_bib(server: LocalServer, run_cli
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["--format", "yaml"], "invalid choice"),
+        (["--format", "yaml"], "is not one of"),
+        (["--timeout", "0"], "--timeout"),
+        (["--max-concurrency", "0"], "--max-concurrency"),
         (["--max-cache-age", "soon"], "bad duration"),
         (["--remap", "([ x"], "bad regex"),
         (["--exclude", "("], "bad regex"),
@@ -77,9 +79,7 @@ def test_input_errors_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture[str])
 
 def test_script_entry_point_and_help() -> None:
     env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
-    done = subprocess.run(
-        [sys.executable, "-m", "dlnotes.cli", "linkcheck", "--help"], capture_output=True, text=True, env=env
-    )
+    done = subprocess.run([sys.executable, "-m", "dlnotes.cli", "linkcheck", "--help"], capture_output=True, text=True, env=env)
     assert done.returncode == 0
     for option in ("--format", "--remap", "--max-cache-age", "--host-concurrency", "--offline", ".linkcheckignore"):
         assert option in done.stdout
@@ -125,7 +125,7 @@ def test_second_run_uses_the_cache(server: LocalServer, run_cli, tmp_path: Path)
     oks = [server.route(f"/c/{i}", page()) for i in range(6)]
     moved = server.route("/moved", page(301, b"", {"Location": "/c/0"}))
     broken = server.url("/missing")
-    text = "\n\n".join(oks + [moved, broken]) + "\n"
+    text = "\n\n".join([*oks, moved, broken]) + "\n"
     first = run_cli(text, cache=True)
     assert first.code == 1
     assert len(server.requests) == 9  # 6 pages, the redirect and its target, the 404
@@ -175,7 +175,12 @@ def test_text_and_markdown_reports(server: LocalServer, tmp_path: Path, capsys: 
 
 
 def test_markdown_report_escapes_pipes() -> None:
-    result = Result("https://x.org/a|b", "other", Verdict("broken", 404, None, "HTTP 404 | gone"), [Occurrence("https://x.org/a|b", "d.md", 3)])
+    result = Result(
+        "https://x.org/a|b",
+        "other",
+        Verdict("broken", 404, None, "HTTP 404 | gone"),
+        [Occurrence("https://x.org/a|b", "d.md", 3)],
+    )
     rows = [line for line in to_markdown([result]).splitlines() if line.startswith("| broken")]
     assert rows == ["| broken | https://x.org/a\\|b | other | 404 | HTTP 404 \\| gone |  | d.md:3 |"]
 
@@ -192,7 +197,7 @@ def test_remap_also_applies_to_redirect_targets(server: LocalServer, run_cli) ->
 def test_progress_bar_only_on_a_terminal() -> None:
     import io
 
-    from dlnotes.linkcheck.cli import Progress
+    from dlnotes.linkcheck.cli import progress_bar
 
     class Tty(io.StringIO):
         def isatty(self) -> bool:
@@ -200,15 +205,16 @@ def test_progress_bar_only_on_a_terminal() -> None:
 
     tty, pipe = Tty(), io.StringIO()
     for stream in (tty, pipe):
-        bar = Progress(3, stream)
-        for _ in range(3):
-            bar.update()
-        bar.close()
-    assert "3/3" in tty.getvalue() and "[" in tty.getvalue()
+        with progress_bar(3, stream) as bar:
+            for _ in range(3):
+                bar.update(1)
+    assert "3/3" in tty.getvalue() and "linkcheck" in tty.getvalue()
     assert pipe.getvalue() == ""
 
 
-@pytest.mark.parametrize(("text", "seconds"), [("30s", 30), ("10m", 600), ("12h", 43200), ("1d", 86400), ("2w", 1209600), ("45", 45)])
+@pytest.mark.parametrize(
+    ("text", "seconds"), [("30s", 30), ("10m", 600), ("12h", 43200), ("1d", 86400), ("2w", 1209600), ("45", 45)]
+)
 def test_durations(text: str, seconds: float) -> None:
     from dlnotes.linkcheck.cache import parse_duration
 
@@ -220,11 +226,28 @@ def test_output_never_replaces_an_existing_file_without_force(tmp_path: Path) ->
     note.write_text("See <https://example.org/a>.\n", encoding="utf-8")
     report = tmp_path / "report.md"
     report.write_text("my own notes\n", encoding="utf-8")
-    done = subprocess.run([sys.executable, "-m", "dlnotes.cli", "linkcheck", "--offline", "--no-cache",
-                           "--output", str(report), str(note)], capture_output=True, text=True)
+    done = subprocess.run(
+        [sys.executable, "-m", "dlnotes.cli", "linkcheck", "--offline", "--no-cache", "--output", str(report), str(note)],
+        capture_output=True,
+        text=True,
+    )
     assert done.returncode == 2
     assert done.stderr.strip().endswith("exists; choose another file or add --force to replace it")
     assert report.read_text(encoding="utf-8") == "my own notes\n"
-    done = subprocess.run([sys.executable, "-m", "dlnotes.cli", "linkcheck", "--offline", "--no-cache", "--force",
-                           "--output", str(report), str(note)], capture_output=True, text=True)
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "dlnotes.cli",
+            "linkcheck",
+            "--offline",
+            "--no-cache",
+            "--force",
+            "--output",
+            str(report),
+            str(note),
+        ],
+        capture_output=True,
+        text=True,
+    )
     assert done.returncode == 0 and "example.org/a" in report.read_text(encoding="utf-8")

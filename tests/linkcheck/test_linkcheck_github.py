@@ -6,15 +6,14 @@ import json
 import time
 
 import pytest
-from linkcheck_server import LocalServer, Reply, Request, page, redirect, sequence
+
+from tests.linkcheck.linkcheck_server import LocalServer, Reply, Request, page, redirect, sequence
 
 TOKEN = "ghp_test_secret_token"
 
 
 def repo_json(full_name: str, archived: bool = False) -> bytes:
-    return json.dumps(
-        {"full_name": full_name, "html_url": f"https://github.com/{full_name}", "archived": archived}
-    ).encode()
+    return json.dumps({"full_name": full_name, "html_url": f"https://github.com/{full_name}", "archived": archived}).encode()
 
 
 def api(status: int = 200, body: bytes = b"", headers: dict[str, str] | None = None):
@@ -59,9 +58,7 @@ def test_renamed_and_transferred_repositories_are_redirected(server: LocalServer
     server.route("/api/repos/alice/tool", api(body=repo_json("org/tool")))
     # Only the case differs: not a move.
     server.route("/api/repos/Case/Repo", api(body=repo_json("case/repo")))
-    run = run_cli(
-        "https://github.com/me/old-name https://github.com/alice/tool https://github.com/Case/Repo\n", *github
-    )
+    run = run_cli("https://github.com/me/old-name https://github.com/alice/tool https://github.com/Case/Repo\n", *github)
     renamed = run.result("https://github.com/me/old-name")
     assert (renamed["status"], renamed["code"], renamed["final_url"]) == ("redirected", 301, "https://github.com/me/new-name")
     moved = run.result("https://github.com/alice/tool")
@@ -80,9 +77,7 @@ def test_token_goes_to_the_api_host_only(
     # A deeper link is a web page on github.com (here: localhost), redirected around.
     server.route("/gh/a/b/blob/main/README.md", redirect(302, "/gh/a/b/blob/main/README2.md"))
     server.route("/gh/a/b/blob/main/README2.md", page())
-    run = run_cli(
-        "https://github.com/a/b https://github.com/a/moved https://github.com/a/b/blob/main/README.md\n", *github
-    )
+    run = run_cli("https://github.com/a/b https://github.com/a/moved https://github.com/a/b/blob/main/README.md\n", *github)
     assert run.result("https://github.com/a/b")["status"] == "ok"
     assert run.result("https://github.com/a/moved")["status"] == "redirected"
     blob = run.result("https://github.com/a/b/blob/main/README.md")

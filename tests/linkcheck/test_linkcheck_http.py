@@ -6,9 +6,8 @@ import asyncio
 import socket
 import time
 
-from linkcheck_server import HTML, PDF, LocalServer, Reply, Request, gzipped, page, pdf, redirect, sequence
-
 from dlnotes.linkcheck.check import Checker, CheckOptions
+from tests.linkcheck.linkcheck_server import HTML, PDF, LocalServer, Reply, Request, gzipped, page, pdf, redirect, sequence
 
 
 def note(*urls: str) -> str:
@@ -161,9 +160,7 @@ def test_redirect_to_another_scheme_is_not_followed(server: LocalServer, run_cli
 
 def test_429_with_retry_after_then_ok(server: LocalServer, run_cli) -> None:
     url = server.route("/busy", sequence(page(429, b"slow down", {"Retry-After": "1"}), page()))
-    date = server.route(
-        "/busy-date", sequence(page(429, b"", {"Retry-After": "Wed, 21 Oct 2015 07:28:00 GMT"}), page())
-    )
+    date = server.route("/busy-date", sequence(page(429, b"", {"Retry-After": "Wed, 21 Oct 2015 07:28:00 GMT"}), page()))
     started = time.monotonic()
     run = run_cli(note(url, date), "--max-retry-wait", "0.3")
     assert run.result(url)["status"] == "ok" and run.result(date)["status"] == "ok"
@@ -263,18 +260,40 @@ def test_gzip_bodies_are_decoded_before_the_pdf_check(server: LocalServer, run_c
     assert (run.result(b)["status"], run.result(b)["message"]) == ("broken", "not a PDF: text/html")
 
 
-def test_connection_refused_and_dns_failure(run_cli) -> None:
+def closed_port() -> int:
     sock = socket.socket()
     sock.bind(("127.0.0.1", 0))
     port = sock.getsockname()[1]
     sock.close()  # nothing listens there now
-    refused = f"http://127.0.0.1:{port}/x"
+    return int(port)
+
+
+def test_connection_refused_and_dns_failure(server: LocalServer, run_cli) -> None:
+    refused = f"http://127.0.0.1:{closed_port()}/x"
     nxdomain = "http://no-such-host.invalid/x"
-    run = run_cli(note(refused, nxdomain), "--timeout", "3")
+    answering = server.route("/fine", page())  # one host answers: the network is there
+    run = run_cli(note(refused, nxdomain, answering), "--timeout", "3")
     r = run.result(refused)
     assert (r["status"], r["code"]) == ("broken", None) and "connection refused" in r["message"]
     assert run.result(nxdomain)["status"] == "broken"
     assert "DNS lookup failed" in run.result(nxdomain)["message"]
+    assert run.code == 1
+
+
+def test_no_network_is_said_once_and_leaves_links_unverified(run_cli) -> None:
+    # What a machine without a network sees: names do not resolve, connections are refused.
+    urls = [f"https://host{i}.invalid/paper{i}.pdf" for i in range(6)]
+    urls += [f"http://127.0.0.1:{closed_port()}/x", "https://github.com/owner/repo"]
+    started = time.monotonic()
+    # The defaults (20 s timeout, 3 retries with backoff up to 60 s), as `make linkcheck` runs.
+    run = run_cli(note(*urls) + "<a href='https://exa mple.com'>invalid</a>\n", fast=False)
+    assert time.monotonic() - started < 10
+    assert run.code == 3
+    lines = run.stderr.splitlines()
+    assert len(lines) == 1 and lines[0].startswith("linkcheck: network unreachable: ") and "8 links left unverified" in lines[0]
+    assert run.report["summary"] == {"total": 9, "ok": 0, "redirected": 0, "broken": 1, "unverified": 8, "excluded": 0}
+    assert run.result(urls[0])["message"] == "network unreachable: not checked"
+    assert run.result("https://exa mple.com")["status"] == "broken"  # invalid without any network
 
 
 def test_invalid_urls_are_broken_not_fatal(server: LocalServer, run_cli) -> None:

@@ -8,14 +8,13 @@ remap rules does not reuse answers from another server.
 from __future__ import annotations
 
 import json
-import os
 import re
 import sys
-import tempfile
 import time
 from pathlib import Path
 from typing import Any
 
+from ..atomic import write_atomic
 from .check import Verdict
 
 CACHEABLE = ("ok", "redirected")
@@ -80,14 +79,5 @@ class Cache:
 
     def save(self) -> None:
         """Atomic write: a temporary file in the same folder, then a rename over the old one."""
-        self.path.parent.mkdir(parents=True, exist_ok=True)
         data = {"version": _VERSION, "entries": self.entries}
-        fd, tmp = tempfile.mkstemp(prefix=self.path.name + ".", suffix=".tmp", dir=self.path.parent)
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                json.dump(data, fh, indent=1, sort_keys=True)
-                fh.write("\n")
-            os.replace(tmp, self.path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        write_atomic(self.path, json.dumps(data, indent=1, sort_keys=True) + "\n")

@@ -18,14 +18,15 @@ import json
 import random
 import socket
 import time
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Callable, Literal, Sequence
+from typing import Any, Literal
 
 import httpx
 
 from .urls import GITHUB_API, Kind, Remap, apply_remaps, github_repo, invalid_reason, origin
 
-__all__ = ["CheckOptions", "Checker", "Verdict", "USER_AGENT"]
+__all__ = ["USER_AGENT", "CheckOptions", "Checker", "Verdict"]
 
 Status = Literal["ok", "redirected", "broken", "unverified", "excluded"]
 USER_AGENT = "dlnotes-linkcheck/0.1 (link checker of the dlnotes site; python-httpx)"
@@ -299,7 +300,7 @@ class Checker:
                 return hops, f"redirect ({hop.code}) without a Location header"
             try:
                 nxt = httpx.URL(current).join(location.strip())
-            except Exception:  # noqa: BLE001
+            except Exception:  # noqa: BLE001 - any Location httpx cannot join is reported, not raised
                 return hops, f"redirect to an invalid URL: {location!r}"
             if nxt.scheme not in ("http", "https"):
                 return hops, f"redirect to non-HTTP(S) URL not followed: {nxt}"

@@ -1,27 +1,35 @@
-"""Command line: `dlnotes linkcheck [OPTIONS] [PATH ...]` (see --help).
+"""`dlnotes linkcheck [OPTIONS] [PATH ...]`: click options over the extraction, check and report.
 
-Exit codes: 0 nothing broken, 1 something broken, 2 usage or input error.
+Exit codes: 0 nothing broken, 1 something broken, 2 usage or input error, 3 the network is
+unreachable (nothing was checked). Every error is one line on stderr, never a usage block.
 """
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import os
 import re
 import sys
-import time
+from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
-from typing import NoReturn, Sequence, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
+
+import click
 
 from .cache import Cache, parse_duration
 from .check import Checker, CheckOptions, Verdict
 from .extract import InputError, Occurrence, collect_files, extract_file
+from .network import Unreachable, probe
 from .report import Result, render
-from .urls import Kind, Remap, apply_remaps, classify, invalid_reason, parse_remap
+from .urls import GITHUB_API, Kind, Remap, apply_remaps, classify, github_repo, invalid_reason, origin, parse_remap
+
+if TYPE_CHECKING:  # the type click.progressbar returns; click defines it in a private module
+    from click._termui_impl import ProgressBar
 
 DEFAULT_PATHS = ["docs", "bib"]
 IGNORE_FILE = ".linkcheckignore"
+EXIT_OK, EXIT_BROKEN, EXIT_USAGE, EXIT_NO_NETWORK, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
 
 EPILOG = f"""\
 Ignore file: {IGNORE_FILE} in the current folder (the repository root), one regular expression
@@ -32,97 +40,18 @@ Verdicts: ok (2xx; a PDF link must start with %PDF), redirected (a 301/308 chain
 working page: final_url is the address after the leading permanent redirects, even if a 302
 follows), broken (404/410 and other errors, DNS, refused, timeout after retries, too many
 redirects or a loop, invalid URL, "not a PDF"), unverified (401/403, bot walls, persistent 429,
-redirect to a non-http(s) URL, --offline), excluded (--exclude or the ignore file). 302/303/307
+redirect to a non-http(s) URL, --offline, no network), excluded (--exclude or the ignore file). 302/303/307
 are followed and take the verdict of their target. Only ok and redirected results are cached.
 
 GitHub repository links (github.com/OWNER/REPO) are checked through the GitHub REST API; set
 GITHUB_TOKEN to raise the rate limit (the token is only ever sent to the API host).
 
-Exit status: 0 nothing broken, 1 at least one broken link, 2 usage or input error."""
+Network: before checking, one TCP connection is opened to each of the first hosts to be asked
+(5 s at most). If none answers, the run says so in one line, reports every link unverified and
+exits with 3, instead of retrying every link and calling it broken. --offline skips all of it.
 
-
-class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> NoReturn:
-        # One clear line instead of argparse's usage block.
-        self.exit(2, f"linkcheck: error: {message} (see --help)\n")
-
-
-def _number(text: str, kind: type[int] | type[float], minimum: float, what: str) -> float:
-    try:
-        value = kind(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
-    if value < minimum or value != value:
-        raise argparse.ArgumentTypeError(f"must be {what}, got {text}")
-    return value
-
-
-def _positive_int(text: str) -> int:
-    return int(_number(text, int, 1, "at least 1"))
-
-
-def _non_negative_int(text: str) -> int:
-    return int(_number(text, int, 0, "0 or more"))
-
-
-def _positive_float(text: str) -> float:
-    value = _number(text, float, 0, "positive")
-    if value == 0:
-        raise argparse.ArgumentTypeError("must be positive, got 0")
-    return value
-
-
-def _duration(text: str) -> float:
-    try:
-        return parse_duration(text)
-    except ValueError as exc:
-        raise argparse.ArgumentTypeError(str(exc)) from None
-
-
-def _remap(text: str) -> Remap:
-    try:
-        return parse_remap(text)
-    except ValueError as exc:
-        raise argparse.ArgumentTypeError(str(exc)) from None
-
-
-def _regex(text: str) -> re.Pattern[str]:
-    try:
-        return re.compile(text)
-    except re.error as exc:
-        raise argparse.ArgumentTypeError(f"bad regex {text!r}: {exc}") from None
-
-
-def build_parser() -> argparse.ArgumentParser:
-    p = _Parser(
-        prog="linkcheck",
-        description="Check the http(s) links of the Markdown notes and BibTeX files: PDFs must be PDFs, "
-        "GitHub repositories must exist, pages must answer.",
-        epilog=EPILOG,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-    p.add_argument("paths", nargs="*", metavar="PATH", help="files or folders (walked for *.md and *.bib); default: docs bib")
-    p.add_argument("--format", choices=("text", "json", "markdown"), default="text", help="report format (default: text)")
-    p.add_argument("--output", metavar="FILE", help="write the report to FILE instead of standard output (a new file, unless --force)")
-    p.add_argument("--force", action="store_true", help="let --output replace an existing file")
-    p.add_argument("--remap", action="append", type=_remap, default=[], metavar="'REGEX REPLACEMENT'",
-                   help="rewrite every URL (GitHub API requests included) before requesting it; repeatable, "
-                   "applied in order (REGEX and REPLACEMENT are separated by the first space)")  # fmt: skip
-    p.add_argument("--cache", metavar="FILE", default=".cache/linkcheck.json", help="cache file (default: .cache/linkcheck.json)")
-    p.add_argument("--max-cache-age", type=_duration, default=parse_duration("1d"), metavar="DURATION",
-                   help="reuse cached successes younger than this: 30s, 10m, 12h, 1d, 2w (default: 1d)")  # fmt: skip
-    p.add_argument("--no-cache", action="store_true", help="neither read nor write the cache")
-    p.add_argument("--timeout", type=_positive_float, default=20.0, metavar="SECONDS", help="per request (default: 20)")
-    p.add_argument("--max-retries", type=_non_negative_int, default=3, metavar="N", help="retries after a timeout, a connection error, 429 or 503 (default: 3)")
-    p.add_argument("--max-retry-wait", type=_positive_float, default=60.0, metavar="SECONDS",
-                   help="longest wait before a retry (Retry-After, backoff, GitHub rate-limit reset; default: 60)")  # fmt: skip
-    p.add_argument("--max-concurrency", type=_positive_int, default=32, metavar="N", help="requests in flight in total (default: 32)")
-    p.add_argument("--host-concurrency", type=_positive_int, default=2, metavar="N", help="requests in flight per host, never exceeded (default: 2)")
-    p.add_argument("--exclude", action="append", type=_regex, default=[], metavar="REGEX", help="do not check URLs matching REGEX (repeatable)")
-    p.add_argument("--ignore-file", default=IGNORE_FILE, metavar="FILE", help=f"file of regexes to exclude (default: {IGNORE_FILE}; missing is fine)")
-    p.add_argument("--offline", action="store_true", help="extract and report, make no request")
-    p.add_argument("--verbose", "-v", action="store_true", help="text format: list ok links too")
-    return p
+Exit status: 0 nothing broken, 1 at least one broken link, 2 usage or input error, 3 network
+unreachable (nothing checked)."""
 
 
 def read_ignore_file(path: Path) -> list[re.Pattern[str]]:
@@ -144,28 +73,9 @@ def read_ignore_file(path: Path) -> list[re.Pattern[str]]:
     return patterns
 
 
-class Progress:
-    """A one-line progress bar on stderr when it is a terminal; silent otherwise."""
-
-    def __init__(self, total: int, stream: TextIO) -> None:
-        self.total, self.done, self.stream = total, 0, stream
-        self.enabled = stream.isatty() and total > 0
-        self.last = 0.0
-
-    def update(self, *_: object) -> None:
-        self.done += 1
-        now = time.monotonic()
-        if self.enabled and (now - self.last > 0.1 or self.done == self.total):
-            self.last = now
-            width = 30
-            filled = width * self.done // self.total
-            self.stream.write(f"\rlinkcheck [{'#' * filled}{'.' * (width - filled)}] {self.done}/{self.total}")
-            self.stream.flush()
-
-    def close(self) -> None:
-        if self.enabled:
-            self.stream.write("\r" + " " * 60 + "\r")
-            self.stream.flush()
+def progress_bar(total: int, stream: TextIO) -> ProgressBar[int]:
+    """click's progress bar on stderr when it is a terminal; silent otherwise (CI logs, pipes)."""
+    return click.progressbar(length=total, label="linkcheck", file=stream, show_pos=True, hidden=not stream.isatty())
 
 
 def gather(occurrences: Sequence[Occurrence]) -> list[tuple[str, Kind, list[Occurrence]]]:
@@ -176,18 +86,58 @@ def gather(occurrences: Sequence[Occurrence]) -> list[tuple[str, Kind, list[Occu
     return [(url, classify(url, any(o.pdf_hint for o in occs)), occs) for url, occs in by_url.items()]
 
 
-async def _run_checks(
-    todo: list[tuple[str, Kind]], options: CheckOptions, progress: Progress
-) -> dict[str, Verdict]:
+def probe_targets(todo: Sequence[tuple[str, Kind]], remaps: Sequence[Remap]) -> list[tuple[str, int]]:
+    """(host, port) of the first request of each URL, in order: the API host for repositories."""
+    targets: list[tuple[str, int]] = []
+    for url, kind in todo:
+        repo = github_repo(url) if kind == "github" else None
+        target = apply_remaps(f"{GITHUB_API}/repos/{repo[0]}/{repo[1]}" if repo else url, remaps)
+        if invalid_reason(target) is None:
+            _, host, port = origin(target)
+            targets.append((host, port or 80))
+    return targets
+
+
+async def _check(todo: list[tuple[str, Kind]], options: CheckOptions, bar: ProgressBar[int]) -> dict[str, Verdict] | Unreachable:
+    down = await probe(probe_targets(todo, options.remaps))
+    if down is not None:
+        return down
     async with Checker(options) as checker:
-        return await checker.check_all(todo, on_done=progress.update)
+        return await checker.check_all(todo, on_done=lambda *_: bar.update(1))
 
 
-def run(args: argparse.Namespace) -> int:
+def _unchecked(url: str, why: str) -> Verdict:
+    """A link not requested: even so, one that cannot be requested at all is known to be broken."""
+    reason = invalid_reason(url)
+    return Verdict("broken", None, None, reason) if reason else Verdict("unverified", None, None, f"{why}: not checked")
+
+
+@dataclass
+class Options:
+    paths: Sequence[str] = ()
+    format: str = "text"
+    output: str | None = None
+    force: bool = False
+    remap: Sequence[Remap] = ()
+    cache: str = ".cache/linkcheck.json"
+    max_cache_age: float = 86400.0
+    no_cache: bool = False
+    timeout: float = 20.0
+    max_retries: int = 3
+    max_retry_wait: float = 60.0
+    max_concurrency: int = 32
+    host_concurrency: int = 2
+    exclude: Sequence[re.Pattern[str]] = ()
+    ignore_file: str = IGNORE_FILE
+    offline: bool = False
+    verbose: bool = False
+
+
+def run(args: Options) -> int:
     # Refuse before any request: no command of the project replaces a file unasked.
     if args.output and Path(args.output).exists() and not args.force:
         raise InputError(f"{args.output}: exists; choose another file or add --force to replace it")
-    files = collect_files(args.paths or DEFAULT_PATHS)
+    files = collect_files(list(args.paths) or DEFAULT_PATHS)
     occurrences: list[Occurrence] = []
     for path in files:
         occurrences.extend(extract_file(path))
@@ -204,15 +154,14 @@ def run(args: argparse.Namespace) -> int:
         if hit is not None:
             verdicts[url] = Verdict("excluded", None, None, f"excluded by {hit!r}")
         elif args.offline:
-            # Even offline, a URL that cannot be requested at all is known to be broken.
-            reason = invalid_reason(url)
-            verdicts[url] = Verdict("broken", None, None, reason) if reason else Verdict("unverified", None, None, "offline: not checked")
+            verdicts[url] = _unchecked(url, "offline")
         elif cache and (cached := cache.get(url, apply_remaps(url, args.remap))):
             cached.message += " (cached)"
             verdicts[url] = cached
         else:
             todo.append((url, kind))
 
+    down: Unreachable | None = None
     if todo:
         options = CheckOptions(
             timeout=args.timeout,
@@ -224,19 +173,24 @@ def run(args: argparse.Namespace) -> int:
             remaps=args.remap,
             github_token=os.environ.get("GITHUB_TOKEN") or None,
         )
-        progress = Progress(len(todo), sys.stderr)
-        try:
-            fresh = asyncio.run(_run_checks(todo, options, progress))
-        finally:
-            progress.close()
-        verdicts.update(fresh)
-        if cache:
-            for url, verdict in fresh.items():
-                cache.put(url, apply_remaps(url, args.remap), verdict)
-            try:
-                cache.save()
-            except OSError as exc:
-                print(f"linkcheck: warning: cannot write cache {cache.path}: {exc}", file=sys.stderr)
+        with progress_bar(len(todo), sys.stderr) as bar:
+            fresh = asyncio.run(_check(todo, options, bar))
+        if isinstance(fresh, Unreachable):
+            down = fresh
+            for url, _ in todo:
+                verdicts[url] = _unchecked(url, "network unreachable")
+            left = sum(verdicts[url].status == "unverified" for url, _ in todo)
+            click.echo(f"linkcheck: network unreachable: {down.summary()}; {left} links left unverified "
+                       f"(exit {EXIT_NO_NETWORK}; --offline skips the check)", err=True)  # fmt: skip
+        else:
+            verdicts.update(fresh)
+            if cache:
+                for url, verdict in fresh.items():
+                    cache.put(url, apply_remaps(url, args.remap), verdict)
+                try:
+                    cache.save()
+                except OSError as exc:
+                    click.echo(f"linkcheck: warning: cannot write cache {cache.path}: {exc}", err=True)
 
     results = [Result(url, kind, verdicts[url], occs) for url, kind, occs in entries]
     report = render(results, args.format, args.verbose)
@@ -247,19 +201,123 @@ def run(args: argparse.Namespace) -> int:
             raise InputError(f"{args.output}: cannot write report: {exc.strerror or exc}") from None
     else:
         sys.stdout.write(report)
-    return 1 if any(r.verdict.status == "broken" for r in results) else 0
+    if down is not None:
+        return EXIT_NO_NETWORK
+    return EXIT_BROKEN if any(r.verdict.status == "broken" for r in results) else EXIT_OK
+
+
+# --- the command line -----------------------------------------------------------------------
+
+
+class LinkcheckError(click.ClickException):
+    """A usage or input error: one line, `linkcheck: error: ...`, exit 2."""
+
+    exit_code = EXIT_USAGE
+
+    def show(self, file: Any = None) -> None:
+        click.echo(f"linkcheck: error: {self.format_message()}", err=True)
+
+
+class _OneLineCommand(click.Command):
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        try:
+            return super().parse_args(ctx, args)
+        except click.UsageError as exc:  # instead of click's usage block
+            raise LinkcheckError(f"{exc.format_message()} (see --help)") from None
+
+
+def _converter(parse: Any) -> Any:
+    """A click callback applying `parse` to each value of an option; ValueError -> one-line error."""
+
+    def convert(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
+        try:
+            if isinstance(value, tuple):
+                return tuple(parse(v) for v in value)
+            return parse(value)
+        except ValueError as exc:
+            raise click.BadParameter(str(exc)) from None
+
+    return convert
+
+
+def _regex(text: str) -> re.Pattern[str]:
+    try:
+        return re.compile(text)
+    except re.error as exc:
+        raise ValueError(f"bad regex {text!r}: {exc}") from None
+
+
+POSITIVE = click.FloatRange(min=0, min_open=True)
+
+
+@click.command(
+    "linkcheck",
+    cls=_OneLineCommand,
+    epilog=EPILOG,
+    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
+)
+@click.argument("paths", nargs=-1, metavar="[PATH]...")
+@click.option(
+    "--format",
+    "format_",
+    type=click.Choice(["text", "json", "markdown"]),
+    default="text",
+    show_default=True,
+    help="report format",
+)
+@click.option("--output", metavar="FILE", help="write the report to FILE instead of standard output (a new file, unless --force)")
+@click.option("--force", is_flag=True, help="let --output replace an existing file")
+@click.option("--remap", multiple=True, metavar="'REGEX REPLACEMENT'", callback=_converter(parse_remap),
+              help="rewrite every URL (GitHub API requests included) before requesting it; repeatable, "
+              "applied in order (REGEX and REPLACEMENT are separated by the first space)")  # fmt: skip
+@click.option("--cache", metavar="FILE", default=".cache/linkcheck.json", show_default=True, help="cache file")
+@click.option("--max-cache-age", metavar="DURATION", default="1d", show_default=True, callback=_converter(parse_duration),
+              help="reuse cached successes younger than this: 30s, 10m, 12h, 1d, 2w")  # fmt: skip
+@click.option("--no-cache", is_flag=True, help="neither read nor write the cache")
+@click.option("--timeout", type=POSITIVE, default=20.0, show_default=True, metavar="SECONDS", help="per request")
+@click.option("--max-retries", type=click.IntRange(min=0), default=3, show_default=True, metavar="N",
+              help="retries after a timeout, a connection error, 429 or 503")  # fmt: skip
+@click.option("--max-retry-wait", type=POSITIVE, default=60.0, show_default=True, metavar="SECONDS",
+              help="longest wait before a retry (Retry-After, backoff, GitHub rate-limit reset)")  # fmt: skip
+@click.option(
+    "--max-concurrency",
+    type=click.IntRange(min=1),
+    default=32,
+    show_default=True,
+    metavar="N",
+    help="requests in flight in total",
+)
+@click.option("--host-concurrency", type=click.IntRange(min=1), default=2, show_default=True, metavar="N",
+              help="requests in flight per host, never exceeded")  # fmt: skip
+@click.option(
+    "--exclude", multiple=True, metavar="REGEX", callback=_converter(_regex), help="do not check URLs matching REGEX (repeatable)"
+)
+@click.option(
+    "--ignore-file", default=IGNORE_FILE, show_default=True, metavar="FILE", help="file of regexes to exclude (missing is fine)"
+)
+@click.option(
+    "--offline", is_flag=True, help="make no request at all: extract and report, links unverified (invalid URLs still broken)"
+)
+@click.option("--verbose", "-v", is_flag=True, help="text format: list ok links too")
+@click.pass_context
+def command(ctx: click.Context, /, format_: str, **values: Any) -> None:
+    """Check the http(s) links of the Markdown notes and BibTeX files: PDFs must be PDFs, GitHub
+    repositories must exist, pages must answer. PATHs are files or folders (walked for *.md and
+    *.bib); default: docs bib."""
+    try:
+        code = run(Options(format=format_, **values))
+    except InputError as exc:
+        raise LinkcheckError(str(exc)) from None
+    except KeyboardInterrupt:
+        click.echo("linkcheck: interrupted", err=True)
+        code = EXIT_INTERRUPTED
+    ctx.exit(code)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run `dlnotes linkcheck` in this process (tests, benchmarks); returns the exit code."""
     try:
-        args = build_parser().parse_args(argv)
-    except SystemExit as exc:  # --help, or a usage error already printed in one line
-        return exc.code if isinstance(exc.code, int) else 2
-    try:
-        return run(args)
-    except InputError as exc:
-        print(f"linkcheck: error: {exc}", file=sys.stderr)
-        return 2
-    except KeyboardInterrupt:
-        print("linkcheck: interrupted", file=sys.stderr)
-        return 130
+        return int(command.main(list(argv or []), prog_name="linkcheck", standalone_mode=False) or 0)
+    except click.ClickException as exc:
+        exc.show()
+        return exc.exit_code

@@ -8,10 +8,11 @@ pybtex does not keep them.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
-from typing import Any, Iterable, Iterator
+from typing import Any
 
 import yaml
 from markdown_it import MarkdownIt
@@ -327,7 +328,7 @@ def extract_bibtex(text: str, file: str) -> list[Occurrence]:
         span = spans.get(key, (0, len(text)))
         fields = {name.lower(): value for name, value in entry.fields.items()}
 
-        def add(url: str, field: str, pdf: bool = False) -> None:
+        def add(url: str, field: str, pdf: bool = False, span: tuple[int, int] = span) -> None:
             if not is_http(url):
                 return
             pos = _field_pos(text, span, field)

@@ -1,7 +1,6 @@
-#!/usr/bin/env python3
-"""Benchmark (not a test): our link checker against lychee on the same generated corpus.
+"""Our link checker against lychee (the reference) on the same generated corpus, in one run.
 
-    .venv/bin/python scripts/bench_linkcheck.py [--urls 300] [--seed 4]
+    python -m benchmarks.linkcheck [--urls 300] [--servers 3] [--seed 4]
 
 Generates Markdown notes and a BibTeX file whose links point at three local servers (each
 reached as 127.0.0.1 and as localhost: six "hosts") that add 50-200 ms of latency per request,
@@ -23,7 +22,6 @@ import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
 PDF = b"%PDF-1.5\n" + b"0" * 8000
 HTML = b"<!doctype html><title>page</title><p>content</p>"
 
@@ -127,8 +125,8 @@ def build_corpus(folder: Path, ports: list[int], total: int, seed: int) -> dict[
 
 
 def run_ours(corpus: Path, out: Path, extra: list[str]) -> tuple[float, dict[str, str], int]:
-    cmd = [sys.executable, str(ROOT / "scripts" / "linkcheck.py"), "docs", "bib", "--format", "json", "--output", str(out),
-           "--no-cache", "--ignore-file", "/dev/null", *extra]  # fmt: skip
+    cmd = [sys.executable, "-m", "dlnotes.cli", "linkcheck", "docs", "bib", "--format", "json", "--output", str(out),
+           "--no-cache", "--force", "--ignore-file", "/dev/null", *extra]  # fmt: skip
     started = time.monotonic()
     code = subprocess.run(cmd, cwd=corpus).returncode
     elapsed = time.monotonic() - started
@@ -160,12 +158,12 @@ def agreement(a: dict[str, str], b: dict[str, str]) -> tuple[float, list[str], i
     return (100.0 * (len(common) - len(diff)) / len(common) if common else 0.0), diff, len(common)
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="dlnotes bench linkcheck", description=__doc__.split("\n\n")[0])
     parser.add_argument("--urls", type=int, default=300)
     parser.add_argument("--servers", type=int, default=3)
     parser.add_argument("--seed", type=int, default=4)
-    args = parser.parse_args()
+    args = parser.parse_args(argv)
 
     lychee = shutil.which("lychee", path=str(Path(sys.executable).parent)) or shutil.which("lychee")
     servers = start_servers(args.servers, args.seed)
