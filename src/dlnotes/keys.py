@@ -1,10 +1,14 @@
-"""What a citation key may look like: defined once, used by the bib reader and the citation layer."""
+"""What a citation key may look like (defined once, used by the bib reader and the citation layer),
+and how one is made (the roadmap import and `dlnotes add` share `base_key`)."""
 
 from __future__ import annotations
 
 import difflib
 import re
+import unicodedata
 from collections.abc import Iterable
+
+from anyascii import anyascii
 
 # Letters, digits and "_", with ":" "." "/" "+" "-" allowed inside a key when a letter, digit or "_"
 # follows them (so a sentence's full stop after "[@key]." is never part of the key).
@@ -25,3 +29,65 @@ def closest_key(key: str, known: Iterable[str]) -> str | None:
         return lowered[key.lower()]
     matches = difflib.get_close_matches(key.lower(), list(lowered), n=1, cutoff=0.75)
     return lowered[matches[0]] if matches else None
+
+
+# --- making a key ---------------------------------------------------------------------------
+# The project's rule, as in bib/roadmap.bib (Google Scholar's): first author's ASCII surname
+# without "van", "de"... + year + first title word that is not a stop word, all lowercase.
+# The roadmap import and `dlnotes add` both make keys here.
+
+# Lowercase name particles: part of the surname in BibTeX, not of the key.
+NAME_PARTICLES = {"van", "von", "de", "der", "den", "di", "da", "del", "della", "du", "la", "le", "ter"}
+
+# Title words Google Scholar skips when it picks the key's word.
+STOP_WORDS = {
+    "a", "an", "the", "on", "of", "in", "for", "to", "from", "with", "and", "at",
+    "by", "via", "as", "is", "are", "into", "or",
+}  # fmt: skip
+
+
+def _fold(text: str) -> str:
+    """ASCII letters for `text`: accents dropped ("é" -> "e"); a character without an ASCII
+    decomposition (Chinese, Japanese, "ł") transliterated by anyascii ("张" -> "Zhang")."""
+    out = []
+    for char in text:
+        folded = unicodedata.normalize("NFKD", char).encode("ascii", "ignore").decode()
+        if not folded and not char.isascii() and unicodedata.category(char)[0] in "LN":
+            folded = anyascii(char)
+        out.append(folded)
+    return "".join(out)
+
+
+def ascii_word(text: str) -> str:
+    return re.sub(r"[^a-z0-9]", "", _fold(text).lower())
+
+
+def base_key(authors: Iterable[str], year: int | None, title: str) -> str:
+    """Google-Scholar-style key without collision suffix, e.g. lecun2015deep. `authors` are in
+    BibTeX form ("Last, First"); `title` is plain text (LaTeX already decoded)."""
+    first = next(iter(authors), "")
+    surname_words = first.split(",", 1)[0].split()
+    while len(surname_words) > 1 and surname_words[0] in NAME_PARTICLES:
+        surname_words = surname_words[1:]
+    surname = ascii_word("".join(surname_words))
+    folded = _fold(title).lower()
+    words = [w for w in re.split(r"[^0-9a-z]+", folded) if w]
+    word = next((w for w in words if w not in STOP_WORDS), "")
+    # Scholar leaves the year out when it has none (courbariauxbinarized).
+    return f"{surname}{year if year is not None else ''}{word}"
+
+
+def unique_key(base: str, taken: Iterable[str]) -> str:
+    """`base`, or `base` + a, b, ... when it (or a lettered sibling) is taken, so that a new key
+    never equals an existing one, also not in case (the bib reader reports those)."""
+    lowered = {k.lower() for k in taken}
+    siblings = any(k[:-1] == base.lower() and k[-1].isalpha() for k in lowered if len(k) == len(base) + 1)
+    if base.lower() not in lowered and not siblings:
+        return base
+    for suffix in "abcdefghijklmnopqrstuvwxyz":
+        if (base + suffix).lower() not in lowered:
+            return base + suffix
+    n = 2
+    while f"{base}{n}".lower() in lowered:
+        n += 1
+    return f"{base}{n}"

@@ -29,7 +29,8 @@ Decisions (see also the tables below):
   says "arXiv:<id>" / "CoRR, abs/<id>", or the roadmap links its arXiv abstract page.
   A mere arXiv pdf beside a conference venue does not make it one.
 * Keys follow Google Scholar: first author's ASCII surname (without "van", "de"...)
-  + year + first title word that is not a stop word, all lowercase. When several
+  + year + first title word that is not a stop word, all lowercase (`keys.base_key`, the
+  one key maker, also used by `dlnotes add`). When several
   papers share a key, ALL of them get a suffix a, b, ... in roadmap order, so that a
   bare ambiguous key never silently points at one of them.
 """
@@ -49,6 +50,8 @@ from urllib.parse import urlsplit
 import yaml
 from pybtex.database import Entry, parse_file
 from pybtex.scanner import PybtexError
+
+from .keys import NAME_PARTICLES as _VON, ascii_word as _ascii_word, base_key
 
 __all__ = [
     "AUTHOR_CORRECTIONS",
@@ -109,15 +112,6 @@ ENTRY_CORRECTIONS: tuple[EntryCorrection, ...] = (
         venue="MIT Press",
     ),
 )
-
-# Lowercase name particles: part of the surname in BibTeX, not of the key.
-_VON = {"van", "von", "de", "der", "den", "di", "da", "del", "della", "du", "la", "le", "ter"}
-
-# Title words Google Scholar skips when it picks the key's word.
-_STOP_WORDS = {
-    "a", "an", "the", "on", "of", "in", "for", "to", "from", "with", "and", "at",
-    "by", "via", "as", "is", "are", "into", "or",
-}  # fmt: skip
 
 # Venues that are journals (the rest with a venue are proceedings, see _entry_kind).
 _JOURNALS = {
@@ -236,25 +230,6 @@ def _is_pdf(url: str) -> bool:
         return parts.path.startswith("/pdf/")
     query = parts.query.lower()
     return parts.path.lower().endswith(".pdf") or query.endswith(".pdf") or "type=pdf" in query
-
-
-def _ascii_word(text: str) -> str:
-    folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]", "", folded.lower())
-
-
-def base_key(authors: Iterable[str], year: int | None, title: str) -> str:
-    """Google-Scholar-style key without collision suffix, e.g. lecun2015deep."""
-    first = next(iter(authors), "")
-    surname_words = first.split(",", 1)[0].split()
-    while len(surname_words) > 1 and surname_words[0] in _VON:
-        surname_words = surname_words[1:]
-    surname = _ascii_word("".join(surname_words))
-    folded = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode().lower()
-    words = [w for w in re.split(r"[^0-9a-z]+", folded) if w]
-    word = next((w for w in words if w not in _STOP_WORDS), "")
-    # Scholar leaves the year out when it has none (courbariauxbinarized).
-    return f"{surname}{year if year is not None else ''}{word}"
 
 
 @dataclass
