@@ -10,13 +10,14 @@ HOST   ?= 127.0.0.1:8000
 export NO_MKDOCS_2_WARNING := 1
 
 .DEFAULT_GOAL := help
-.PHONY: help serve serve-full build test linkcheck bench bench-linkcheck note lock clean
+.PHONY: help serve serve-full build test linkcheck bench bench-linkcheck note add lock clean
 
 help:
 	@echo "make serve      set up, build and preview with live reload at http://$(HOST)"
 	@echo "make serve-full preview that rebuilds every page on every save"
 	@echo "make test       set up (with test tools) and run the whole suite, strict build included"
 	@echo "make build      strict build into site/"
+	@echo "make add PAPER= add a paper (arXiv id, DOI, URL, BibTeX) to bib/ and start its note"
 	@echo "make note KEY=  start a note for a BibTeX or roadmap key"
 	@echo "make linkcheck  check every pdf and GitHub reference in docs/ and bib/"
 	@echo "make bench      print build, preview-reload and page-weight figures (README: Performance)"
@@ -71,6 +72,11 @@ test: setup-dev
 note: setup
 	@test -n "$(KEY)" || { echo "usage: make note KEY=bibtexkey" >&2; exit 2; }
 	$(BIN)/dlnotes note "$(KEY)"
+
+# PAPER: an arXiv id, DOI, arXiv/doi.org/OpenReview/ACL Anthology/DBLP address, BibTeX entry or .bib file.
+add: setup
+	@test -n "$(PAPER)" || { echo "usage: make add PAPER=1706.03762 (or a DOI, URL, BibTeX entry, .bib file)" >&2; exit 2; }
+	$(BIN)/dlnotes add "$(PAPER)"
 
 linkcheck: setup
 	$(BIN)/dlnotes linkcheck docs bib

@@ -44,5 +44,10 @@ def linkcheck(ctx: click.Context) -> None:
     sys.exit(linkcheck_main(ctx.args))
 
 
+from .addpaper.cli import add as _add  # noqa: E402  (registered after the group it joins)
+
+main.add_command(_add)
+
+
 if __name__ == "__main__":
     main()
