@@ -1,0 +1,60 @@
+"""Fixtures for `dlnotes add`: the local services and a temporary copy of the project."""
+
+from __future__ import annotations
+
+import shutil
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+from fake_services import FakeServices, standard_routes  # noqa: E402
+
+from dlnotes.cli import main  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture
+def services() -> Iterator[FakeServices]:
+    srv = FakeServices().start()
+    standard_routes(srv)
+    try:
+        yield srv
+    finally:
+        srv.stop()
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    """docs/, bib/ and mkdocs.yml of the real project (what a note is started in)."""
+    root = tmp_path / "project"
+    root.mkdir()
+    for name in ("docs", "bib"):
+        shutil.copytree(ROOT / name, root / name)
+    shutil.copy(ROOT / "mkdocs.yml", root / "mkdocs.yml")
+    return root
+
+
+@dataclass
+class Run:
+    code: int
+    out: str
+    err: str
+
+
+@pytest.fixture
+def add(project: Path, services: FakeServices):  # type: ignore[no-untyped-def]
+    def run(*args: str, env: dict[str, str] | None = None) -> Run:
+        runner = CliRunner()
+        result = runner.invoke(main, ["add", *args, "--root", str(project)], env={**services.env(), **(env or {})})
+        if result.exception and not isinstance(result.exception, SystemExit):
+            raise result.exception
+        return Run(result.exit_code, result.stdout, result.stderr)
+
+    return run
