@@ -62,6 +62,22 @@ def ascii_word(text: str) -> str:
     return re.sub(r"[^a-z0-9]", "", _fold(text).lower())
 
 
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
+
+
+def _segments(title: str) -> list[str]:
+    """The title in pieces that fold to separate words: Chinese, Japanese and Korean have no
+    spaces, so jieba (the site's search segmenter) cuts them ("深度学习中的…" -> "深度学习", …)."""
+    if not _CJK.search(title):
+        return [title]
+    import logging
+
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)
+    return [" " + piece + " " for piece in jieba.lcut(title)]
+
+
 def base_key(authors: Iterable[str], year: int | None, title: str) -> str:
     """Google-Scholar-style key without collision suffix, e.g. lecun2015deep. `authors` are in
     BibTeX form ("Last, First"); `title` is plain text (LaTeX already decoded)."""
@@ -70,8 +86,7 @@ def base_key(authors: Iterable[str], year: int | None, title: str) -> str:
     while len(surname_words) > 1 and surname_words[0] in NAME_PARTICLES:
         surname_words = surname_words[1:]
     surname = ascii_word("".join(surname_words))
-    folded = _fold(title).lower()
-    words = [w for w in re.split(r"[^0-9a-z]+", folded) if w]
+    words = [w for part in _segments(title) for w in re.split(r"[^0-9a-z]+", _fold(part).lower()) if w]
     word = next((w for w in words if w not in STOP_WORDS), "")
     # Scholar leaves the year out when it has none (courbariauxbinarized).
     return f"{surname}{year if year is not None else ''}{word}"

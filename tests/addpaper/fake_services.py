@@ -137,6 +137,7 @@ def standard_routes(services: FakeServices) -> None:
         "2109.00301": "arxiv-2109.00301.xml",
         "2206.04615": "arxiv-2206.04615.xml",
         "1409.0473v7": "arxiv-1409.0473v7.xml",
+        "1409.0473v2": "arxiv-1409.0473v7.xml",  # arXiv answers any version with the paper
         "2999.99999": "arxiv-unknown.xml",
         "1234.5678": "arxiv-error.xml",
     }

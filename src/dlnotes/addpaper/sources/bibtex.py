@@ -28,8 +28,20 @@ def parse_entries(text: str) -> list[tuple[str, Entry]]:
     return list(data.entries.items())
 
 
+_DOUBLE_BRACES = re.compile(r"\{\{([^{}]*)\}\}")
+
+
+def undouble(value: str) -> str:
+    """Better BibTeX protects words with doubled braces ({{GloVe}}): one pair does the job."""
+    while True:
+        simpler = _DOUBLE_BRACES.sub(r"{\1}", value)
+        if simpler == value:
+            return value
+        value = simpler
+
+
 def paper_from_entry(entry: Entry, source: str) -> Paper:
-    fields = {name.lower(): squeeze(str(value)) for name, value in entry.fields.items()}
+    fields = {name.lower(): undouble(squeeze(str(value))) for name, value in entry.fields.items()}
     title = fields.get("title")
     if not title:
         raise BadAnswer("an entry without a title")
