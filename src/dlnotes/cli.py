@@ -44,7 +44,7 @@ def linkcheck(ctx: click.Context) -> None:
     sys.exit(linkcheck_main(ctx.args))
 
 
-from .addpaper.cli import add as _add  # noqa: E402  (registered after the group it joins)
+from .addpaper.cli import add as _add
 
 main.add_command(_add)
 

@@ -38,9 +38,8 @@ Decisions (see also the tables below):
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -51,7 +50,9 @@ import yaml
 from pybtex.database import Entry, parse_file
 from pybtex.scanner import PybtexError
 
-from .keys import NAME_PARTICLES as _VON, ascii_word as _ascii_word, base_key
+from .keys import NAME_PARTICLES as _VON
+from .keys import ascii_word as _ascii_word
+from .keys import base_key
 
 __all__ = [
     "AUTHOR_CORRECTIONS",

@@ -7,15 +7,16 @@ import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
 
 import pytest
 from click.testing import CliRunner
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from fake_services import FakeServices, standard_routes  # noqa: E402
+from fake_services import FakeServices, standard_routes
 
-from dlnotes.cli import main  # noqa: E402
+from dlnotes.cli import main
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -48,8 +49,14 @@ class Run:
     err: str
 
 
+class AddCommand(Protocol):
+    def __call__(self, *args: str, env: dict[str, str] | None = None) -> Run: ...
+
+
 @pytest.fixture
-def add(project: Path, services: FakeServices):  # type: ignore[no-untyped-def]
+def add(project: Path, services: FakeServices) -> AddCommand:
+    """Run `dlnotes add ARGS --root PROJECT` in-process, pointed at the local services."""
+
     def run(*args: str, env: dict[str, str] | None = None) -> Run:
         runner = CliRunner()
         result = runner.invoke(main, ["add", *args, "--root", str(project)], env={**services.env(), **(env or {})})

@@ -7,7 +7,14 @@ from pathlib import Path
 import pytest
 
 from dlnotes.addpaper.identifiers import (
-    AclId, ArxivId, BibtexText, DblpKey, Doi, IdentifierError, OpenReviewId, parse_identifier,
+    AclId,
+    ArxivId,
+    BibtexText,
+    DblpKey,
+    Doi,
+    IdentifierError,
+    OpenReviewId,
+    parse_identifier,
 )
 
 FIXTURES = Path(__file__).parent / "fixtures"

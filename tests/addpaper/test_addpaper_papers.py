@@ -182,7 +182,7 @@ def test_a_bib_file_with_several_entries_adds_the_new_ones(project: Path, add) -
     run = add(str(FIXTURES / "zotero-export.bib"))
     assert run.code == 0, run.err
     text = appended(project, before)
-    assert [m for m in re.findall(r"^@\w+\{([^,]+),", text, re.M)] == ["pennington2014glove"]
+    assert [m for m in re.findall(r"^@\w+\{([^,]+),", text, re.MULTILINE)] == ["pennington2014glove"]
     assert "file" not in only_entry(text)[1] and "urldate" not in only_entry(text)[1]
     assert "already in bib/ as ba2016layer (same arXiv id 1607.06450)" in run.out
     assert not (project / "docs" / "papers" / "pennington2014glove.md").exists()  # notes only for one paper

@@ -53,7 +53,7 @@ class ConfigError(ValueError):
     pass
 
 
-def _number(env: Mapping[str, str], name: str, kind: type[float] | type[int]) -> float | int | None:
+def _number(env: Mapping[str, str], name: str, kind: type[float | int]) -> float | int | None:
     value = env.get(name)
     if value is None or value == "":
         return None

@@ -5,20 +5,20 @@ primaryclass, `url` and `pdf`.
 
 Text is kept as LaTeX where a source gives LaTeX (arXiv titles, BibTeX from DBLP or the ACL
 Anthology) and Unicode otherwise (the bib files are UTF-8); LaTeX specials in plain text are
-escaped. latexcodec (pybtex's own dependency) decodes LaTeX for keys and comparisons. The
+escaped. latexcodec (pybtex's own dependency; its str-to-str decoder) decodes LaTeX for keys and comparisons. The
 writing is by hand, as roadmap.to_bibtex does: pybtex's writer quotes values with "..." and
 re-wraps names, which is not the bib files' style.
 """
 
 from __future__ import annotations
 
-import codecs
 import re
 import unicodedata
 from dataclasses import dataclass, field, replace
 
-import latexcodec  # noqa: F401  (registers the "ulatex" codec used below)
+from latexcodec.codec import UnicodeLatexIncrementalDecoder
 from pybtex.database import Person
+from pybtex.scanner import PybtexError
 
 from ..keys import base_key
 
@@ -101,8 +101,8 @@ def balance_braces(text: str) -> str:
 def plain(text: str) -> str:
     """LaTeX field text as plain Unicode (for keys, comparisons and messages)."""
     try:
-        decoded = codecs.decode(text, "ulatex")
-    except Exception:  # latexcodec gives up on odd input: fall back to dropping the markup
+        decoded = UnicodeLatexIncrementalDecoder().decode(text, final=True)
+    except (ValueError, UnicodeError):  # latexcodec gives up on odd input: drop the markup instead
         decoded = text
     decoded = re.sub(r"\\[A-Za-z]+\s*", "", decoded)
     return squeeze(decoded.replace("{", "").replace("}", "").replace("$", "").replace("~", " "))
@@ -155,7 +155,10 @@ def bibtex_name(name: str) -> str:
     name = _DBLP_NUMBER.sub("", squeeze(name))
     if not name:
         return name
-    person = Person(name)
+    try:
+        person = Person(name)
+    except PybtexError:  # e.g. too many commas: keep the name whole, as one braced part
+        return "{" + name.replace("{", "").replace("}", "") + "}"
     last = " ".join(person.prelast_names + person.last_names)
     first = " ".join(person.first_names + person.middle_names)
     parts = [last] + ([" ".join(person.lineage_names)] if person.lineage_names else []) + ([first] if first else [])

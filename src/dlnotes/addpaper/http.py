@@ -7,7 +7,7 @@ answer cache. Every failure becomes one FetchError line naming the service and t
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from typing import TypeVar
+from typing import Self, TypeVar
 
 import httpx
 from httpx_retries import Retry, RetryTransport
@@ -78,7 +78,7 @@ class Fetcher:
     def close(self) -> None:
         self.client.close()
 
-    def __enter__(self) -> Fetcher:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *exc: object) -> None:

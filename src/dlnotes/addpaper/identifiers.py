@@ -95,11 +95,11 @@ def parse_identifier(raw: str, cwd: Path | None = None) -> Identifier:
     if text.startswith("@"):
         return BibtexText(text, "<input>")
     if text.lower().endswith(".bib"):
-        path = Path(text) if cwd is None or Path(text).is_absolute() else cwd / text
-        if not path.is_file():
+        bib_path = Path(text) if cwd is None or Path(text).is_absolute() else cwd / text
+        if not bib_path.is_file():
             raise IdentifierError(f"{text}: no such .bib file")
         try:
-            return BibtexText(path.read_text(encoding="utf-8-sig"), text)
+            return BibtexText(bib_path.read_text(encoding="utf-8-sig"), text)
         except (OSError, UnicodeDecodeError) as err:
             raise IdentifierError(f"{text}: cannot read it as UTF-8 ({err})") from None
     bare = _ARXIV_PREFIX.sub("", text)

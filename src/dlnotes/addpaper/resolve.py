@@ -13,7 +13,15 @@ from dataclasses import dataclass, field, replace
 
 from .entry import Paper
 from .http import Fetcher, FetchError
-from .identifiers import AclId, ArxivId, BibtexText, DblpKey, Doi, Identifier, OpenReviewId
+from .identifiers import (
+    AclId,
+    ArxivId,
+    BibtexText,
+    DblpKey,
+    Doi,
+    Identifier,
+    OpenReviewId,
+)
 from .sources import acl, arxiv, bibtex, crossref, dblp, openreview
 
 

@@ -23,7 +23,7 @@ def appended(old: bytes, text: str) -> bytes:
         return new
     if old.endswith(newline + newline):
         sep = b""
-    elif old.endswith(newline) or old.endswith(b"\n"):
+    elif old.endswith((newline, b"\n")):
         sep = newline
     else:
         sep = newline + newline

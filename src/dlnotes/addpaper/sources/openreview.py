@@ -64,7 +64,7 @@ def parse(text: str, ident: OpenReviewId) -> Paper:
         elif isinstance(stamp, int):
             import datetime as dt
 
-            year = dt.datetime.fromtimestamp(stamp / 1000, dt.timezone.utc).year
+            year = dt.datetime.fromtimestamp(stamp / 1000, dt.UTC).year
     if kind == "misc" and isinstance(venue, str) and not venue.lower().startswith("submitted"):
         kind = "inproceedings"
     paper = Paper(type=kind, title=title, authors=authors, year=year, venue=venue_text, source="OpenReview")
