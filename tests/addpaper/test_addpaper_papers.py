@@ -230,3 +230,20 @@ def test_bad_input_is_one_line_and_nothing_is_written(project: Path, add) -> Non
         assert run.err.count("\n") == 1 and "Traceback" not in run.err
     after = {p: p.read_bytes() for p in sorted(project.rglob("*")) if p.is_file() and ".cache" not in p.parts}
     assert after == before
+
+
+def test_added_entries_show_on_the_site(project: Path, add) -> None:
+    """Each new entry formats with the site's own formatter (References page, footnotes)."""
+    from dlnotes.bibliography import EntryFormatter
+
+    keys = []
+    for paper, key, *_ in PAPERS:
+        assert add(paper, "--no-note").code == 0
+        keys.append(key)
+    bib = load_bibliography([project / "bib"], project)
+    formatter = EntryFormatter(bib)
+    shown = {key: formatter(key) for key in keys}
+    assert not bib.problems and not formatter.failed
+    assert "∞" in shown["martins2021former"] or "infty" in shown["martins2021former"]
+    assert "张" in shown["zhang2019shendu"] and "计算机学报" in shown["zhang2019shendu"]
+    assert "Srivastava" in shown["srivastava2022beyond"]

@@ -89,11 +89,13 @@ def parse(text: str) -> Paper:
         elif person.get("name"):
             authors.append("{" + escape_latex(strip_markup(person["name"])) + "}")  # an organisation
     kind = TYPES.get(str(work.get("type")), "misc")
-    venue = _first(work.get("container-title"))
-    if kind in {"book", "techreport", "phdthesis"}:
-        venue = _first(work.get("publisher")) if kind == "book" else _first(work.get("institution") and [i.get("name") for i in work["institution"] if isinstance(i, dict)]) or _first(work.get("publisher"))
-    elif kind == "misc" and not venue:
-        venue = _first(work.get("institution") and [i.get("name") for i in work["institution"] if isinstance(i, dict)]) or _first(work.get("publisher"))
+    institutions = [i.get("name") for i in work.get("institution") or [] if isinstance(i, dict)]
+    if kind == "book":
+        venue = _first(work.get("publisher"))
+    elif kind in {"techreport", "phdthesis"}:
+        venue = _first(institutions) or _first(work.get("publisher"))
+    else:  # a journal or proceedings; a posted preprint: its server
+        venue = _first(work.get("container-title")) or (_first(institutions) or _first(work.get("publisher")) if kind == "misc" else None)
     paper = Paper(type=kind, title=escape_latex(title), authors=authors, year=_year(work), venue=escape_latex(venue) if venue else None, source="Crossref")
     fields = paper.fields
     for ours, theirs in (("volume", "volume"), ("number", "issue")):
