@@ -123,3 +123,12 @@ def test_the_default_pace_is_three_seconds() -> None:
 
     assert Settings().arxiv_delay == 3.0
     assert settings_from({}, Path("/nonexistent")).arxiv_delay == 3.0
+
+
+def test_when_the_published_version_cannot_be_looked_up_the_preprint_is_added_with_a_warning(
+        project: Path, add, services: FakeServices) -> None:
+    services.route("/dblp/search/publ/api", Answer(500, b"down"))
+    run = add("1706.03762", "--no-note")
+    assert run.code == 0
+    assert run.err.startswith("warning: published version not looked up: DBLP: ") and run.err.count("\n") == 1
+    assert "@article{vaswani2017attention," in run.out and "arXiv preprint arXiv:1706.03762" in run.out
