@@ -51,12 +51,17 @@ def safe_filename(key: str) -> str:
     return (name or "note") + ".md"
 
 
+def check_section(docs: Path, section: str) -> str:
+    """`section` if it is a folder of docs/, else a NewNoteError naming the ones there are."""
+    if not re.fullmatch(r"[A-Za-z0-9_][A-Za-z0-9_.-]*", section) or not (docs / section).is_dir():
+        known = sorted(p.name for p in docs.iterdir() if p.is_dir() and p.name != "assets") if docs.is_dir() else []
+        raise NewNoteError(f"no section folder docs/{section}/ (choose one of: {', '.join(known)})")
+    return section
+
+
 def choose_section(entry: BibEntry, docs: Path, section: str | None = None) -> str:
     if section is not None:
-        if not re.fullmatch(r"[A-Za-z0-9_][A-Za-z0-9_.-]*", section) or not (docs / section).is_dir():
-            known = sorted(p.name for p in docs.iterdir() if p.is_dir() and p.name != "assets")
-            raise NewNoteError(f"no section folder docs/{section}/ (choose one of: {', '.join(known)})")
-        return section
+        return check_section(docs, section)
     if "attention" in entry_title(entry).lower() and (docs / ATTENTION_SECTION).is_dir():
         return ATTENTION_SECTION
     return DEFAULT_SECTION

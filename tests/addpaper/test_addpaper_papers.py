@@ -247,3 +247,10 @@ def test_added_entries_show_on_the_site(project: Path, add) -> None:
     assert "∞" in shown["martins2021former"] or "infty" in shown["martins2021former"]
     assert "张" in shown["zhang2019shendu"] and "计算机学报" in shown["zhang2019shendu"]
     assert "Srivastava" in shown["srivastava2022beyond"]
+
+
+def test_an_unknown_section_is_refused_before_anything_is_asked(project: Path, add, services: FakeServices) -> None:
+    before = (project / REFS).read_bytes()
+    run = add("1706.03762", "--section", "nosuch")
+    assert run.code == 1 and run.err.startswith("Error: no section folder docs/nosuch/ (choose one of: ")
+    assert (project / REFS).read_bytes() == before and not services.seen

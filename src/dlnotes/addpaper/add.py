@@ -53,7 +53,7 @@ def _check_entry(text: str, key: str) -> None:
         bib = load_bibliography([path], Path(tmp))
     if bib.problems or key not in bib:
         problem = bib.problems[0].message if bib.problems else "it does not read back"
-        raise AddError(f"the entry made for {key} is not valid BibTeX ({problem}): nothing written")
+        raise AddError(f"the entry made for {key} would not pass the site's bib checks ({problem}): nothing written")
 
 
 def add_paper(

@@ -20,10 +20,15 @@ def add(paper: str, no_note: bool, section: str | None, root: Path) -> None:
     PAPER: an arXiv id (1706.03762, cs/0112017v2) or arXiv address, a DOI or doi.org address,
     an OpenReview forum, ACL Anthology or DBLP record address, a BibTeX entry or a .bib file.
     """
-    from ..newnote import NewNoteError, create_note
+    from ..newnote import NewNoteError, check_section, create_note
     from .add import AddError, add_paper
     from .config import ConfigError, settings_from
 
+    try:
+        if section is not None and not no_note:  # refused before anything is asked or written
+            check_section(root / "docs", section)
+    except NewNoteError as err:
+        raise click.ClickException(str(err)) from None
     try:
         settings = settings_from(os.environ, root)
         result = add_paper(root, paper, settings)

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 
 from .entry import Paper
-from .http import Fetcher, FetchError
+from .http import BadAnswer, Fetcher, FetchError
 from .identifiers import (
     AclId,
     ArxivId,
@@ -81,6 +81,9 @@ def resolve(ident: Identifier, fetcher: Fetcher) -> Resolved:
     if isinstance(ident, OpenReviewId):
         return Resolved([openreview.fetch(fetcher, ident)])
     if isinstance(ident, BibtexText):
-        entries = bibtex.parse_entries(ident.text)
-        return Resolved([bibtex.paper_from_entry(entry, ident.source) for _, entry in entries])
+        try:
+            entries = bibtex.parse_entries(ident.text)
+            return Resolved([bibtex.paper_from_entry(entry, ident.source) for _, entry in entries])
+        except BadAnswer as err:
+            raise BadAnswer(f"{ident.source}: {err}") from None
     raise TypeError(ident)
