@@ -9,7 +9,7 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..bibliography import load_bibliography
+from ..bibliography import load_bibliography, parse_cache
 from ..keys import is_valid_key, unique_key
 from .config import Settings
 from .dedupe import Index
@@ -69,7 +69,14 @@ def add_paper(
         ident = parse_identifier(raw, cwd=Path.cwd())
     except IdentifierError as err:
         raise AddError(str(err)) from None
-    bib = load_bibliography([root / bib_dir], root)
+    # bib/ parsed files kept between runs, as builds keep theirs (a file of our own beside the answers).
+    parsed = parse_cache(settings.cache_dir / "bib-parse.pickle") if settings.cache_dir else None
+    bib = load_bibliography([root / bib_dir], root, cache=parsed)
+    if parsed is not None:
+        try:
+            parsed.save()
+        except OSError:
+            pass  # a cache that cannot be written only costs a parse next time
     target = root / bib_file
     own = fetcher or Fetcher(settings)
     try:
