@@ -125,3 +125,19 @@ def test_openreview_api_1_notes_are_read_too() -> None:
     assert paper.type == "inproceedings" and paper.venue == "ICLR 2021 Oral" and paper.year == 2021
     assert paper.authors == ["Dosovitskiy, Alexey", "Beyer, Lucas"]
     assert paper.fields["pdf"] == "https://openreview.net/pdf?id=YicbFdNTTy"
+
+
+@pytest.mark.parametrize(("bib", "fields"), [
+    # DBLP's CoRR record: the arXiv id is in volume
+    ("@article{a, title={T}, author={X, Y}, journal={CoRR}, volume={abs/1706.03762}, year={2017}}",
+     {"volume": "abs/1706.03762", "eprint": "1706.03762", "archiveprefix": "arXiv"}),
+    # biblatex: eprinttype, a version dropped, eprintclass
+    ("@online{a, title={T}, eprint={2101.00001v3}, eprinttype={arxiv}, eprintclass={cs.LG}, date={2021-01-01}}",
+     {"eprint": "2101.00001", "archiveprefix": "arXiv", "primaryclass": "cs.LG"}),
+    # an eprint of another kind is not an arXiv id
+    ("@misc{a, title={T}, eprint={hal-01234567}, eprinttype={HAL}, doi={https://doi.org/10.1/x}}", {"doi": "10.1/x"}),
+])  # fmt: skip
+def test_bibtex_input_fields(bib: str, fields: dict[str, str]) -> None:
+    from dlnotes.addpaper.sources.bibtex import parse_one
+
+    assert parse_one(bib, "test").fields == fields

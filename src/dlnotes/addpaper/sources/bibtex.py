@@ -13,6 +13,7 @@ from pybtex.scanner import PybtexError
 
 from ..entry import FIELD_ORDER, VENUE_FIELD, Paper, bibtex_name, squeeze
 from ..http import BadAnswer
+from ..identifiers import ARXIV_ID
 
 _VENUE_FIELDS = ("journal", "journaltitle", "booktitle", "howpublished", "publisher", "school", "institution")
 _ARXIV_VENUE = re.compile(r"(?:arXiv:|abs/)(\d{4}\.\d{4,5}|[a-z-]+(?:\.[A-Z]{2})?/\d{7})", re.IGNORECASE)
@@ -60,15 +61,14 @@ def paper_from_entry(entry: Entry, source: str) -> Paper:
     paper = Paper(type=kind, title=title, authors=authors, year=year, venue=venue, source=source)
     if "journaltitle" in fields and "journal" not in fields:
         fields["journal"] = fields["journaltitle"]
-    if fields.get("eprinttype", "").lower() == "arxiv" or fields.get("archiveprefix", "").lower() == "arxiv" or fields.get("eprint") and re.fullmatch(r"\d{4}\.\d{4,5}(v\d+)?", fields.get("eprint", "")):
-        if fields.get("eprint"):
-            fields["eprint"] = re.sub(r"v\d+$", "", fields["eprint"])
-            fields["archiveprefix"] = "arXiv"
-    elif "eprint" in fields:
-        fields.pop("eprint")
-    if "eprint" not in fields:  # DBLP's CoRR entries and "arXiv preprint arXiv:ID" journals
+    marked = "arxiv" in (fields.get("eprinttype", "") + fields.pop("archiveprefix", "")).lower()
+    eprint = fields.pop("eprint", "")
+    if eprint and (marked or ARXIV_ID.fullmatch(eprint)):  # other eprint kinds (HAL, PubMed) are dropped
+        fields["eprint"], fields["archiveprefix"] = re.sub(r"v\d+$", "", eprint), "arXiv"
+    else:  # DBLP's CoRR entries (volume = abs/ID) and "arXiv preprint arXiv:ID" journals
+        journal = fields.get("journal", "").lower()
         m = _ARXIV_VENUE.search(" ".join(fields.get(f, "") for f in ("journal", "volume", "note")))
-        if m and (fields.get("journal", "").lower() in {"corr", ""} or "arxiv" in fields.get("journal", "").lower()):
+        if m and (journal in {"corr", ""} or "arxiv" in journal):
             fields["eprint"], fields["archiveprefix"] = m.group(1), "arXiv"
     if fields.get("primaryclass") is None and fields.get("eprintclass"):
         fields["primaryclass"] = fields["eprintclass"]
