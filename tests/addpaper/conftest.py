@@ -18,7 +18,7 @@ from fake_services import FakeServices, standard_routes
 
 from dlnotes.cli import main
 
-ROOT = Path(__file__).resolve().parents[2]
+FIXTURES = Path(__file__).parent / "fixtures"
 
 
 @pytest.fixture
@@ -33,12 +33,10 @@ def services() -> Iterator[FakeServices]:
 
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
-    """docs/, bib/ and mkdocs.yml of the real project (what a note is started in)."""
+    """A small project (fixtures/project: mkdocs.yml with a nav, docs/ with two sections, bib/
+    with a few entries of the real bib), copied: the real site's notes and bib may change freely."""
     root = tmp_path / "project"
-    root.mkdir()
-    for name in ("docs", "bib"):
-        shutil.copytree(ROOT / name, root / name)
-    shutil.copy(ROOT / "mkdocs.yml", root / "mkdocs.yml")
+    shutil.copytree(FIXTURES / "project", root)
     return root
 
 

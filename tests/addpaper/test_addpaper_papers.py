@@ -134,6 +134,7 @@ def test_the_note_is_started_as_make_note_starts_it(project: Path, add) -> None:
     assert "\n# Attention is All you Need\n" in text and "[@vaswani2017attention]" in text
     nav_after = (project / "mkdocs.yml").read_text(encoding="utf-8")
     assert nav_after.replace("      - attention/vaswani2017attention.md\n", "", 1) == nav_before
+    assert "      - attention/mnih2014recurrent.md\n      - attention/vaswani2017attention.md\n" in nav_after
     assert "created docs/attention/vaswani2017attention.md" in run.out
 
 
@@ -141,6 +142,8 @@ def test_section_option_is_passed_on(project: Path, add) -> None:
     run = add("10.1162/neco.1997.9.8.1735", "--section", "papers")
     assert run.code == 0, run.err
     assert (project / "docs" / "papers" / "hochreiter1997long.md").is_file()
+    assert ("      - papers/lecun2015deep.md   # a comment that must stay\n      - papers/hochreiter1997long.md\n"
+            in (project / "mkdocs.yml").read_text(encoding="utf-8"))
 
 
 @pytest.mark.parametrize(("paper", "key", "why"), [
