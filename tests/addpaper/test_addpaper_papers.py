@@ -257,3 +257,15 @@ def test_an_unknown_section_is_refused_before_anything_is_asked(project: Path, a
     run = add("1706.03762", "--section", "nosuch")
     assert run.code == 1 and run.err.startswith("Error: no section folder docs/nosuch/ (choose one of: ")
     assert (project / REFS).read_bytes() == before and not services.seen
+
+
+def test_when_the_note_could_not_be_started_nothing_is_written(project: Path, add) -> None:
+    (project / "docs" / "attention" / "vaswani2017attention.md").write_text("# mine\n", encoding="utf-8")
+    before = {p: p.read_bytes() for p in sorted(project.rglob("*")) if p.is_file()}
+    run = add("1706.03762")
+    assert run.code == 1
+    assert run.err == ("Error: its note could not be started: docs/attention/vaswani2017attention.md already exists: "
+                       "not overwriting it; nothing written (--no-note adds only the entry)\n")
+    after = {p: p.read_bytes() for p in sorted(project.rglob("*")) if p.is_file() and ".cache" not in p.parts}
+    assert after == before
+    assert add("1706.03762", "--no-note").code == 0  # the entry alone is fine

@@ -6,10 +6,11 @@ anything is written; a refusal is one AddError line.
 from __future__ import annotations
 
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..bibliography import load_bibliography, parse_cache
+from ..bibliography import BibEntry, load_bibliography, parse_cache
 from ..keys import is_valid_key, unique_key
 from .config import Settings
 from .dedupe import Index
@@ -45,7 +46,7 @@ class AddResult:
     nav_added: bool = False
 
 
-def _check_entry(text: str, key: str) -> None:
+def _check_entry(text: str, key: str) -> BibEntry:
     """The entry must read back cleanly with the site's own bib reader."""
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "new.bib"
@@ -54,6 +55,7 @@ def _check_entry(text: str, key: str) -> None:
     if bib.problems or key not in bib:
         problem = bib.problems[0].message if bib.problems else "it does not read back"
         raise AddError(f"the entry made for {key} would not pass the site's bib checks ({problem}): nothing written")
+    return bib.entries[key]
 
 
 def add_paper(
@@ -64,7 +66,11 @@ def add_paper(
     bib_file: str = BIB_FILE,
     bib_dir: str = "bib",
     fetcher: Fetcher | None = None,
+    check_note: Callable[[BibEntry], None] | None = None,
 ) -> AddResult:
+    """Add the paper(s) `raw` names to `bib_file`. `check_note`: called with the new entry, when
+    the input names one paper that is new, before anything is written (it raises AddError when
+    the note could not be started)."""
     try:
         ident = parse_identifier(raw, cwd=Path.cwd())
     except IdentifierError as err:
@@ -101,7 +107,9 @@ def add_paper(
             continue
         key = _new_key(paper, taken)
         text = to_bibtex(paper, key)
-        _check_entry(text, key)
+        entry = _check_entry(text, key)
+        if check_note is not None and len(resolved.papers) == 1:
+            check_note(entry)
         taken.add(key)
         index.add(key, dict(paper.fields, title=paper.title), paper.authors)
         texts.append(text)

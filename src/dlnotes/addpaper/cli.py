@@ -20,7 +20,8 @@ def add(paper: str, no_note: bool, section: str | None, root: Path) -> None:
     PAPER: an arXiv id (1706.03762, cs/0112017v2) or arXiv address, a DOI or doi.org address,
     an OpenReview forum, ACL Anthology or DBLP record address, a BibTeX entry or a .bib file.
     """
-    from ..newnote import NewNoteError, check_section, create_note
+    from ..bibliography import BibEntry
+    from ..newnote import NewNoteError, check_section, create_note, plan_note
     from .add import AddError, add_paper
     from .config import ConfigError, settings_from
 
@@ -29,9 +30,15 @@ def add(paper: str, no_note: bool, section: str | None, root: Path) -> None:
             check_section(root / "docs", section)
     except NewNoteError as err:
         raise click.ClickException(str(err)) from None
+    def note_possible(entry: BibEntry) -> None:
+        try:
+            plan_note(root, entry, section)
+        except NewNoteError as err:
+            raise AddError(f"its note could not be started: {err}; nothing written (--no-note adds only the entry)") from None
+
     try:
         settings = settings_from(os.environ, root)
-        result = add_paper(root, paper, settings)
+        result = add_paper(root, paper, settings, check_note=None if no_note else note_possible)
     except (AddError, ConfigError) as err:
         raise click.ClickException(str(err)) from None
     for warning in result.warnings:
