@@ -57,6 +57,21 @@ def _describe(err: httpx.HTTPError) -> str:
 class Fetcher:
     def __init__(self, settings: Settings, transport: httpx.BaseTransport | None = None):
         self.settings = settings
+        self.transport = transport
+        self._client: httpx.Client | None = None  # made on first use: its TLS set-up costs ~1 s, a cached answer none
+        self.cache = AnswerCache(settings.cache_dir, settings.cache_days)
+        stamp = settings.cache_dir / "arxiv.last-call" if settings.cache_dir else None
+        self.pace: dict[str, MinInterval] = {"arxiv": MinInterval(settings.arxiv_delay, stamp)}
+        self.requests = 0  # how many went to the network (tests count them)
+
+    @property
+    def client(self) -> httpx.Client:
+        if self._client is None:
+            self._client = self._make_client()
+        return self._client
+
+    def _make_client(self) -> httpx.Client:
+        settings = self.settings
         retry = Retry(
             total=settings.retries,
             backoff_factor=settings.backoff,
@@ -64,19 +79,16 @@ class Fetcher:
             respect_retry_after_header=True,
             max_backoff_wait=max(settings.max_wait, 0.001),
         )
-        self.client = httpx.Client(
-            transport=RetryTransport(transport=transport or httpx.HTTPTransport(), retry=retry),
+        return httpx.Client(
+            transport=RetryTransport(transport=self.transport or httpx.HTTPTransport(), retry=retry),
             timeout=httpx.Timeout(settings.timeout),
             headers={"User-Agent": user_agent(settings.contact)},
             follow_redirects=True,
         )
-        self.cache = AnswerCache(settings.cache_dir, settings.cache_days)
-        stamp = settings.cache_dir / "arxiv.last-call" if settings.cache_dir else None
-        self.pace: dict[str, MinInterval] = {"arxiv": MinInterval(settings.arxiv_delay, stamp)}
-        self.requests = 0  # how many went to the network (tests count them)
 
     def close(self) -> None:
-        self.client.close()
+        if self._client is not None:
+            self._client.close()
 
     def __enter__(self) -> Self:
         return self
