@@ -114,11 +114,12 @@ class Fetcher:
                 return parse(cached)
             except BadAnswer:
                 self.cache.drop(full)
+        client = self.client  # made before the pause, so that the request leaves right after it
         if service in self.pace:
             self.pace[service].wait()
         self.requests += 1
         try:
-            response = self.client.get(full)
+            response = client.get(full)
         except httpx.HTTPError as err:
             raise FetchError(f"{name}: no answer from {full}: {_describe(err)}") from None
         if response.status_code == 404 or (response.status_code == 400 and missing):
