@@ -115,7 +115,7 @@ def test_arxiv_calls_are_spaced_also_across_runs(project: Path, add, services: F
     assert add("cs/0112017", "--no-note", env=pace).code == 0
     assert add("2109.00301", "--no-note", env=pace).code == 0
     first, second = services.hits(ARXIV)
-    assert second.at - first.at >= 0.7  # 0.8 s apart as sent; arrival times vary by a few ms
+    assert second.at - first.at >= 0.8  # counted from the end of the first call
 
 
 def test_the_default_pace_is_three_seconds() -> None:

@@ -115,13 +115,17 @@ class Fetcher:
             except BadAnswer:
                 self.cache.drop(full)
         client = self.client  # made before the pause, so that the request leaves right after it
-        if service in self.pace:
-            self.pace[service].wait()
+        pace = self.pace.get(service)
+        if pace is not None:
+            pace.wait()
         self.requests += 1
         try:
             response = client.get(full)
         except httpx.HTTPError as err:
             raise FetchError(f"{name}: no answer from {full}: {_describe(err)}") from None
+        finally:
+            if pace is not None:
+                pace.mark()
         if response.status_code == 404 or (response.status_code == 400 and missing):
             raise NotFound(missing or f"{name}: not found: {full} (404)")
         if response.status_code != 200:

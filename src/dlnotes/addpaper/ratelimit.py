@@ -1,4 +1,5 @@
-"""At least N seconds between two calls to one service, also across runs of the command.
+"""At least N seconds between two calls to one service (from the end of one to the start of the
+next), also across runs of the command.
 
 arXiv asks for no more than one request every three seconds. The time of the last call is kept
 in a small file beside the answer cache, so two `dlnotes add` run one after the other keep the
@@ -46,6 +47,12 @@ class MinInterval:
             slept = max(0.0, last + self.seconds - self.clock())
             if slept:
                 self.sleep(slept)
+        self.mark()
+        return slept
+
+    def mark(self) -> None:
+        """Record a call now. Called again when the answer has come, so that the interval runs
+        from the end of one call to the start of the next: the server never sees two closer."""
         self.last = self.clock()
         if self.stamp is not None:
             try:
@@ -53,4 +60,3 @@ class MinInterval:
                 self.stamp.write_text(repr(self.last), encoding="ascii")
             except OSError:
                 pass  # pacing within this run still holds
-        return slept
