@@ -8,8 +8,6 @@ import re
 import unicodedata
 from collections.abc import Iterable
 
-from anyascii import anyascii
-
 # Letters, digits and "_", with ":" "." "/" "+" "-" allowed inside a key when a letter, digit or "_"
 # follows them (so a sentence's full stop after "[@key]." is never part of the key).
 KEY_PATTERN = r"[A-Za-z0-9_](?:[A-Za-z0-9_]|[:./+\-](?=[A-Za-z0-9_]))*"
@@ -53,6 +51,9 @@ def _fold(text: str) -> str:
     for char in text:
         folded = unicodedata.normalize("NFKD", char).encode("ascii", "ignore").decode()
         if not folded and not char.isascii() and unicodedata.category(char)[0] in "LN":
+            # Imported only for such characters: the bib reader imports this module.
+            from anyascii import anyascii
+
             folded = anyascii(char)
         out.append(folded)
     return "".join(out)
