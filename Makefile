@@ -10,7 +10,7 @@ HOST   ?= 127.0.0.1:8000
 export NO_MKDOCS_2_WARNING := 1
 
 .DEFAULT_GOAL := help
-.PHONY: help serve serve-full build check lint test linkcheck bench bench-linkcheck note import-roadmap lock clean
+.PHONY: help serve serve-full build check lint test linkcheck bench bench-linkcheck note add import-roadmap lock clean
 
 help:
 	@echo "make serve      set up, build and preview with live reload at http://$(HOST)"
@@ -19,6 +19,7 @@ help:
 	@echo "make lint       ruff (lint + format check) and mypy, as make test runs them first"
 	@echo "make build      strict build into site/"
 	@echo "make check      every problem of the notes and bib files, without building"
+	@echo "make add PAPER= add a paper (arXiv id, DOI, URL, BibTeX) to bib/ and start its note"
 	@echo "make note KEY=  start a note for a BibTeX or roadmap key"
 	@echo "make linkcheck  check every pdf and GitHub reference in docs/ and bib/"
 	@echo "make bench      build, preview-reload and page-weight figures, ours beside the reference (README: Performance)"
@@ -84,6 +85,11 @@ check: setup
 note: setup
 	@test -n "$(KEY)" || { echo "usage: make note KEY=bibtexkey" >&2; exit 2; }
 	$(BIN)/dlnotes note "$(KEY)"
+
+# PAPER: an arXiv id, DOI, arXiv/doi.org/OpenReview/ACL Anthology/DBLP address, BibTeX entry or .bib file.
+add: setup
+	@test -n "$(PAPER)" || { echo "usage: make add PAPER=1706.03762 (or a DOI, URL, BibTeX entry, .bib file)" >&2; exit 2; }
+	$(BIN)/dlnotes add "$(PAPER)"
 
 linkcheck: setup
 	$(BIN)/dlnotes linkcheck docs bib

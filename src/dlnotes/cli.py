@@ -114,5 +114,10 @@ def check(config_file: Path, warnings: bool) -> None:
     sys.exit(1 if errors else 0)
 
 
+from .addpaper.cli import add as _add
+
+main.add_command(_add)
+
+
 if __name__ == "__main__":
     main()

@@ -51,12 +51,17 @@ def safe_filename(key: str) -> str:
     return (name or "note") + ".md"
 
 
+def check_section(docs: Path, section: str) -> str:
+    """`section` if it is a folder of docs/, else a NewNoteError naming the ones there are."""
+    if not re.fullmatch(r"[A-Za-z0-9_][A-Za-z0-9_.-]*", section) or not (docs / section).is_dir():
+        known = sorted(p.name for p in docs.iterdir() if p.is_dir() and p.name != "assets") if docs.is_dir() else []
+        raise NewNoteError(f"no section folder docs/{section}/ (choose one of: {', '.join(known)})")
+    return section
+
+
 def choose_section(entry: BibEntry, docs: Path, section: str | None = None) -> str:
     if section is not None:
-        if not re.fullmatch(r"[A-Za-z0-9_][A-Za-z0-9_.-]*", section) or not (docs / section).is_dir():
-            known = sorted(p.name for p in docs.iterdir() if p.is_dir() and p.name != "assets")
-            raise NewNoteError(f"no section folder docs/{section}/ (choose one of: {', '.join(known)})")
-        return section
+        return check_section(docs, section)
     if "attention" in entry_title(entry).lower() and (docs / ATTENTION_SECTION).is_dir():
         return ATTENTION_SECTION
     return DEFAULT_SECTION
@@ -129,23 +134,33 @@ def create_note(
     bib_dir: str = "bib",
     config_file: str = "mkdocs.yml",
 ) -> NewNote:
-    docs, config = root / docs_dir, root / config_file
+    config = root / config_file
     bib = load_bibliography([root / bib_dir], root)
     if key not in bib:
         hint = bib.suggest(key)
         raise NewNoteError(f"unknown key '{key}'" + (f" (did you mean '{hint}'?)" if hint else f": not in any bib file under {bib_dir}/"))
     entry = bib.entries[key]
-    folder = choose_section(entry, docs, section)
-    rel_path = f"{folder}/{safe_filename(key)}"
-    target = docs / rel_path
-    if target.exists():
-        raise NewNoteError(f"{docs_dir}/{rel_path} already exists: not overwriting it")
-    other = existing_note_for(key, docs)
-    if other is not None:
-        raise NewNoteError(f"'{key}' already has a note: {other.relative_to(root).as_posix()}")
-    new_config = add_to_nav(config.read_text(encoding="utf-8"), folder, rel_path) if config.is_file() else None
+    target, rel_path, new_config = plan_note(root, entry, section, docs_dir, config_file)
     # Everything checked: now write, the note first (a nav line without its file would break the build).
     target.write_text(note_text(entry, today or dt.date.today()), encoding="utf-8")
     if new_config is not None:
         config.write_text(new_config, encoding="utf-8")
     return NewNote(target, rel_path, new_config is not None)
+
+
+def plan_note(
+    root: Path, entry: BibEntry, section: str | None = None, docs_dir: str = "docs", config_file: str = "mkdocs.yml"
+) -> tuple[Path, str, str | None]:
+    """Where the note for `entry` goes and the new mkdocs.yml text (None: no nav to change);
+    NewNoteError for every refusal. Writes nothing (`dlnotes add` asks before adding an entry)."""
+    docs, config = root / docs_dir, root / config_file
+    folder = choose_section(entry, docs, section)
+    rel_path = f"{folder}/{safe_filename(entry.key)}"
+    target = docs / rel_path
+    if target.exists():
+        raise NewNoteError(f"{docs_dir}/{rel_path} already exists: not overwriting it")
+    other = existing_note_for(entry.key, docs)
+    if other is not None:
+        raise NewNoteError(f"'{entry.key}' already has a note: {other.relative_to(root).as_posix()}")
+    new_config = add_to_nav(config.read_text(encoding="utf-8"), folder, rel_path) if config.is_file() else None
+    return target, rel_path, new_config

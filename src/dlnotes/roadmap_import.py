@@ -46,7 +46,7 @@ from typing import Any
 import yaml
 
 from .atomic import write_atomic
-from .keys import is_valid_key
+from .keys import NAME_PARTICLES, ascii_word, base_key, is_valid_key
 from .roadmap import Roadmap, RoadmapPaper, Section, is_pdf
 
 __all__ = [
@@ -104,13 +104,7 @@ ENTRY_CORRECTIONS: tuple[EntryCorrection, ...] = (
 )
 
 # Lowercase name particles: part of the surname in BibTeX, not of the key.
-_VON = {"van", "von", "de", "der", "den", "di", "da", "del", "della", "du", "la", "le", "ter"}
-
-# Title words Google Scholar skips when it picks the key's word.
-_STOP_WORDS = {
-    "a", "an", "the", "on", "of", "in", "for", "to", "from", "with", "and", "at",
-    "by", "via", "as", "is", "are", "into", "or",
-}  # fmt: skip
+_VON = NAME_PARTICLES
 
 # Venues that are journals (the rest with a venue are proceedings, see _entry_kind).
 _JOURNALS = {
@@ -173,25 +167,6 @@ def clean_link(raw: str) -> tuple[list[str], str | None, bool]:
     return [link], None, repaired
 
 
-def _ascii_word(text: str) -> str:
-    folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]", "", folded.lower())
-
-
-def base_key(authors: Iterable[str], year: int | None, title: str) -> str:
-    """Google-Scholar-style key without collision suffix, e.g. lecun2015deep."""
-    first = next(iter(authors), "")
-    surname_words = first.split(",", 1)[0].split()
-    while len(surname_words) > 1 and surname_words[0] in _VON:
-        surname_words = surname_words[1:]
-    surname = _ascii_word("".join(surname_words))
-    folded = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode().lower()
-    words = [w for w in re.split(r"[^0-9a-z]+", folded) if w]
-    word = next((w for w in words if w not in _STOP_WORDS), "")
-    # Scholar leaves the year out when it has none (courbariauxbinarized).
-    return f"{surname}{year if year is not None else ''}{word}"
-
-
 @dataclass
 class _Draft:
     """A paper while cleaning: mutable, before it has a key."""
@@ -210,7 +185,7 @@ class _Draft:
 def _identity(draft: _Draft) -> tuple[str, int | None, str]:
     # Title alone is not enough: the book and the survey are both "Deep learning", 2015.
     surname = base_key(draft.authors, None, "")
-    return (_ascii_word(draft.title), draft.year, surname)
+    return (ascii_word(draft.title), draft.year, surname)
 
 
 def _optional_int(value: Any, what: str) -> int | None:
