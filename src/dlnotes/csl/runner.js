@@ -1,0 +1,98 @@
+// citeproc-js (Zotero's CSL processor, npm "citeproc") behind a line protocol for dlnotes.csl.
+//
+// One JSON request per line on stdin, one JSON answer per line on stdout. The Python side keeps
+// this process for a whole build, so node and citeproc-js start once.
+//   {"op": "style", "id": S, "xml": "...", "lang": "zh-CN"}          -> {"ok": true}
+//   {"op": "items", "items": [CSL-JSON, ...]}                          -> {"ok": true}
+//   {"op": "locale", "lang": "zh-CN", "xml": "..."}                    -> {"ok": true}
+//   {"op": "page", "style": S, "citations": [[item, ...], ...], "intext": [{id, ...}]}
+//      -> {"citations": [html, ...], "bibliography": [[id, html], ...], "intext": [html, ...]}
+//   {"op": "bibliography", "style": S, "ids": [...]}                    -> {"bibliography": [[id, html], ...]}
+"use strict";
+const path = require("path");
+const readline = require("readline");
+
+const CSL = require(process.env.DLNOTES_CITEPROC || path.join(process.cwd(), "node_modules", "citeproc"));
+
+const items = new Map();
+const locales = new Map();
+const engines = new Map();
+
+const sys = {
+  retrieveLocale: (lang) => locales.get(lang) || locales.get(lang.split("-")[0]) || null,
+  retrieveItem: (id) => items.get(id),
+};
+
+function engine(styleId) {
+  const e = engines.get(styleId);
+  if (!e) throw new Error(`unknown style ${styleId}`);
+  return e;
+}
+
+function bibliography(eng) {
+  const result = eng.makeBibliography();
+  if (!result) return [];
+  const [params, entries] = result;
+  return params.entry_ids.map((ids, i) => [ids[0], entries[i].trim()]);
+}
+
+function page(req) {
+  const eng = engine(req.style);
+  const clusters = req.citations.map((cites, i) => ({
+    citationID: `c${i}`,
+    citationItems: cites,
+    properties: { noteIndex: 0 },
+  }));
+  const ids = [];
+  for (const cites of req.citations) for (const c of cites) if (!ids.includes(c.id)) ids.push(c.id);
+  eng.updateItems(ids);
+  const out = eng.rebuildProcessorState(clusters, "html", []);
+  const byId = new Map(out.map(([cid, , html]) => [cid, html]));
+  const answer = {
+    citations: clusters.map((c) => byId.get(c.citationID)),
+    bibliography: req.bibliography === false ? [] : bibliography(eng),
+  };
+  // Author names as the style writes them in running text ("Bahdanau 等", "Bahdanau et al."):
+  // the item cited alone with author-only, outside the page's numbering.
+  answer.intext = (req.intext || []).map((item) => eng.makeCitationCluster([{ ...item, "author-only": true }]));
+  return answer;
+}
+
+function handle(req) {
+  switch (req.op) {
+    case "locale":
+      locales.set(req.lang, req.xml);
+      return { ok: true };
+    case "items":
+      for (const item of req.items) items.set(item.id, item);
+      return { ok: true };
+    case "style": {
+      const eng = new CSL.Engine(sys, req.xml, req.lang || undefined, req.force_lang || undefined);
+      eng.setOutputFormat("html");
+      engines.set(req.id, eng);
+      return { ok: true };
+    }
+    case "page":
+      return page(req);
+    case "bibliography": {
+      const eng = engine(req.style);
+      eng.updateItems(req.ids);
+      return { bibliography: bibliography(eng) };
+    }
+    case "ping":
+      return { ok: true };
+    default:
+      throw new Error(`unknown op ${req.op}`);
+  }
+}
+
+const rl = readline.createInterface({ input: process.stdin, crlfDelay: Infinity });
+rl.on("line", (line) => {
+  let answer;
+  try {
+    answer = handle(JSON.parse(line));
+  } catch (err) {
+    answer = { error: String(err && err.stack ? err.stack : err) };
+  }
+  process.stdout.write(JSON.stringify(answer) + "\n");
+});
