@@ -53,7 +53,9 @@ MONTHS = {name: i for i, name in enumerate(
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af]")
 _DATE = re.compile(r"^(\d{1,4})(?:-(\d{1,2}))?(?:-(\d{1,2}))?")
 _ARXIV = {"arxiv"}
-ET_AL = {"zh": "等", "ja": "他", "ko": "외"}
+# "and others" travels as a literal name made of one private-use character (no case change
+# touches it); `finish_others` puts the language's words in its place once formatted.
+OTHERS = {"en": "\ue002", "zh": "\ue003"}
 
 
 def language(entry: BibEntry) -> str:
@@ -75,7 +77,7 @@ def _name(person: Person, lang: str) -> dict[str, str]:
     last = " ".join(person.last_names)
     first = " ".join(person.first_names + person.middle_names)
     if last.lower() == "others" and not first:
-        return {"literal": ET_AL.get(lang.split("-")[0], "et al.")}
+        return {"literal": OTHERS["zh" if lang.startswith("zh") else "en"]}
     if not first and not person.prelast_names and last.startswith("{") and last.endswith("}"):
         return {"literal": to_text(last[1:-1])}
     name: dict[str, str] = {"family": to_text(last)}
@@ -205,10 +207,25 @@ def to_csl_json(entry: BibEntry) -> dict[str, Any]:
         item["publisher"] = to_csl(howpublished, protect=False)
     eprint, eprinttype = f.get("eprint"), (f.get("eprinttype") or f.get("archiveprefix") or "").lower()
     if eprint and eprinttype in _ARXIV:
-        item["number"] = item.get("number") or f"arXiv:{eprint}"
+        if item["type"] == "article" and eprint not in item.get("container-title", ""):
+            item.setdefault("number", f"arXiv:{eprint}")
         url = url or f"https://arxiv.org/abs/{eprint}"
     elif eprint and eprinttype == "doi":
         item.setdefault("DOI", eprint)
     if url:
         item["URL"] = url.strip()
     return item
+
+
+_OTHERS_IN_LIST = re.compile("(?:,\\s*)?(?:(?:&#38;|&amp;|and|和|&)\\s*)?([\ue002\ue003])")
+_OTHERS_IN_TEXT = re.compile("(?:,?\\s*)(?:(?:&#38;|&amp;|and|和|&)\\s*)?([\ue002\ue003])")
+
+
+def finish_others(html: str, in_text: bool = False) -> str:
+    """The "and others" marks of formatted HTML as "et al." or "等" (after the style's own
+    delimiter in a reference list, after the name in running text)."""
+    if "\ue002" not in html and "\ue003" not in html:
+        return html
+    if in_text:
+        return _OTHERS_IN_TEXT.sub(lambda m: " et al." if m.group(1) == "\ue002" else "等", html)
+    return _OTHERS_IN_LIST.sub(lambda m: ", et al." if m.group(1) == "\ue002" else ", 等", html)

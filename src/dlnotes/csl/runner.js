@@ -53,9 +53,33 @@ function page(req) {
     bibliography: req.bibliography === false ? [] : bibliography(eng),
   };
   // Author names as the style writes them in running text ("Bahdanau 等", "Bahdanau et al."):
-  // the item cited alone with author-only, outside the page's numbering.
-  answer.intext = (req.intext || []).map((item) => eng.makeCitationCluster([{ ...item, "author-only": true }]));
+  // the item cited alone with author-only, outside the page's numbering. A numeric style's
+  // citation has no names, so its names come from a one-macro style in the same locale.
+  const named = req.numeric ? authorEngine(req.style) : eng;
+  if (req.numeric && req.intext && req.intext.length) named.updateItems(req.intext.map((i) => i.id));
+  answer.intext = (req.intext || []).map((item) => named.makeCitationCluster([{ ...item, "author-only": !req.numeric }]));
   return answer;
+}
+
+const authorEngines = new Map();
+
+function authorEngine(styleId) {
+  let e = authorEngines.get(styleId);
+  if (!e) {
+    const lang = engine(styleId).opt["default-locale"][0] || "en-US";
+    const xml = `<?xml version="1.0" encoding="utf-8"?>
+<style xmlns="http://purl.org/net/xbiblio/csl" class="in-text" version="1.0" default-locale="${lang}">
+  <info><title>Author in running text</title><id>dlnotes-author-in-text</id><updated>2026-01-01T00:00:00+00:00</updated></info>
+  <citation et-al-min="3" et-al-use-first="1">
+    <layout><names variable="author"><name form="short" and="text" delimiter=", "/>
+      <substitute><names variable="editor"/><text variable="title" form="short" font-style="italic"/></substitute></names></layout>
+  </citation>
+</style>`;
+    e = new CSL.Engine(sys, xml);
+    e.setOutputFormat("html");
+    authorEngines.set(styleId, e);
+  }
+  return e;
 }
 
 function handle(req) {
