@@ -8,7 +8,6 @@ Formatting of an entry for display is delegated to mkdocs-bibtex (see `EntryForm
 
 from __future__ import annotations
 
-import copy
 import json
 import re
 import sys
@@ -192,34 +191,38 @@ def _display(path: Path, root: Path | None) -> str:
 
 
 def _chunks(text: str) -> list[tuple[int, str, str]]:
-    """(offset, type, chunk) from each `@type{` to the next: BibTeX ignores what is between."""
+    """(line, type, chunk) from each `@type{` to the next: BibTeX ignores what is between."""
     starts = [(m.start(), m.group(1).lower()) for m in _ENTRY_START.finditer(text)]
-    return [(s, kind, text[s:e]) for (s, kind), e in zip(starts, [s for s, _ in starts[1:]] + [len(text)])]
+    chunks = []
+    line, previous = 1, 0
+    for (start, kind), end in zip(starts, [s for s, _ in starts[1:]] + [len(text)]):
+        line += text.count("\n", previous, start)
+        previous = start
+        chunks.append((line, kind, text[start:end]))
+    return chunks
 
 
 def _all_macros(texts: list[tuple[str, str]], problems: list[Problem]) -> dict[str, str]:
     """Every `@string` of every file. A macro may use one defined in any file: those that fail
     for an undefined string are tried again once the others are known."""
-    macros = dict(month_names)
+    parser = Parser(macros=month_names)
     pending: list[tuple[str, int, str]] = []
     for name, text in texts:
-        for offset, kind, chunk in _chunks(text):
+        for line, kind, chunk in _chunks(text):
             if kind == "string":
-                pending.append((name, text.count("\n", 0, offset) + 1, chunk[: _entry_end(chunk)]))
+                pending.append((name, line, chunk[: _entry_end(chunk)]))
     while pending:
         failed: list[tuple[str, int, str, PybtexError]] = []
         for name, line, chunk in pending:
-            parser = Parser(macros=macros)
             try:
                 parser.parse_string(chunk)
-                macros = dict(parser.macros)
             except PybtexError as err:
                 failed.append((name, line, chunk, err))
         if len(failed) == len(pending):
             problems.extend(Problem(name, _error_line(err, line), _error_text(err)) for name, line, _, err in failed)
             break
         pending = [(name, line, chunk) for name, line, chunk, _ in failed]
-    return macros
+    return dict(parser.macros)
 
 
 _BRACE = re.compile(r"[{}()]")
@@ -246,10 +249,9 @@ def _entry_end(chunk: str) -> int:
 
 def _parse_file(text: str, name: str, problems: list[Problem], broken: set[str],
                 macros: dict[str, str] | None = None) -> list[BibEntry]:
-    macros = macros if macros is not None else dict(month_names)
+    parser = Parser(macros=macros if macros is not None else month_names)
     entries: list[BibEntry] = []
-    for offset, kind, whole in _chunks(text):
-        line = text.count("\n", 0, offset) + 1
+    for line, kind, whole in _chunks(text):
         if kind in ("comment", "preamble", "string"):
             continue
         end = _entry_end(whole)
@@ -269,7 +271,7 @@ def _parse_file(text: str, name: str, problems: list[Problem], broken: set[str],
         if not is_valid_key(key):
             problems.append(Problem(name, line, f"invalid key '{key}': a key may contain {KEY_RULE}"))
             continue
-        parser = Parser(macros=macros)
+        parser.data = BibliographyData()
         try:
             data = parser.parse_string(chunk)
         except PybtexError as err:
@@ -317,6 +319,14 @@ def _parent_field(name: str, parent_type: str, child_type: str) -> str:
     return name
 
 
+def _copy(entry: BibEntry) -> BibEntry:
+    pybtex_entry = Entry(entry.pybtex.type, fields=dict(entry.pybtex.fields),
+                         persons={role: list(people) for role, people in entry.pybtex.persons.items()})
+    pybtex_entry.key = entry.pybtex.key
+    return BibEntry(entry.key, entry.type, dict(entry.fields), {r: list(p) for r, p in entry.persons.items()},
+                    entry.file, entry.line, pybtex_entry)
+
+
 def resolve_inheritance(bib: Bibliography) -> None:
     """Fill each entry's missing fields from its `crossref` parent (as biber does: a book's title
     becomes an incollection's `booktitle`, ...; plain BibTeX fields are copied as BibTeX does) and
@@ -330,7 +340,7 @@ def resolve_inheritance(bib: Bibliography) -> None:
         if "xdata" not in entry.fields and "crossref" not in entry.fields:
             return
         # Parsed entries are shared with the disk cache: the resolved one is a copy.
-        entry = bib.entries[entry.key] = copy.deepcopy(entry)
+        entry = bib.entries[entry.key] = _copy(entry)
         sources: list[tuple[BibEntry, bool]] = []
         for field_name, mapped in (("xdata", False), ("crossref", True)):
             for parent_key in filter(None, (k.strip() for k in entry.fields.get(field_name, "").split(","))):
