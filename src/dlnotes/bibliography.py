@@ -15,8 +15,9 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pybtex.database import BibliographyData, Entry
+from pybtex.database import BibliographyData, Entry, Person
 from pybtex.database.input.bibtex import Parser, month_names
+from pybtex.bibtex.utils import split_name_list
 from pybtex.scanner import PybtexError
 
 from . import keys as keys_module, problems as problems_module
@@ -66,18 +67,44 @@ _ENTRY_START = re.compile(r"^[ \t]*@[ \t]*([A-Za-z]+)[ \t]*[{(]", re.M)
 _KEY_AFTER_BRACE = re.compile(r"[ \t]*([^,\s{}()]*)")
 
 
+# Name lists, kept as written until asked for: parsing names is a third of pybtex's time, and
+# a build whose formatted references come from the disk cache needs only a few of them.
+NAME_FIELDS = ("author", "editor")
+
+
 @dataclass
 class BibEntry:
+    """One entry. `fields` (lower-case names) holds everything but the name lists, which are in
+    `names` as written; `persons` and `pybtex` (pybtex's Entry, fields in their written case)
+    parse the names on first use."""
+
     key: str
     type: str
     fields: dict[str, str]
-    persons: dict[str, list[str]]
+    names: dict[str, str]
     file: str
     line: int
-    pybtex: Entry = field(repr=False)
+    raw: Entry = field(repr=False)
+    _pybtex: Entry | None = field(default=None, repr=False, compare=False)
 
     def get(self, name: str) -> str | None:
         return self.fields.get(name)
+
+    @property
+    def pybtex(self) -> Entry:
+        if self._pybtex is None:
+            fields = {k: v for k, v in self.raw.fields.items() if k.lower() not in NAME_FIELDS}
+            persons = {role: [Person(n) for n in split_name_list(value)] for role, value in self.names.items()}
+            self._pybtex = Entry(self.raw.type, fields=fields, persons=persons)
+            self._pybtex.key = self.key
+        return self._pybtex
+
+    @property
+    def persons(self) -> dict[str, list[str]]:
+        return {role.lower(): [str(p) for p in people] for role, people in self.pybtex.persons.items()}
+
+    def __getstate__(self) -> dict[str, object]:
+        return {**self.__dict__, "_pybtex": None}  # the disk cache keeps what was read, not what was derived
 
 
 @dataclass
@@ -170,7 +197,7 @@ def load_bibliography(paths: Iterable[Path], root: Path | None = None, cache: Di
 def missing_fields(entry: BibEntry) -> list[str]:
     """Required fields (BibTeX's rules, biblatex's names count: `date` for `year`, `journaltitle`
     for `journal`, `institution` for `school`) the entry lacks, after inheritance."""
-    have = set(entry.fields) | set(entry.persons)
+    have = set(entry.fields) | set(entry.names)
     if "date" in have:
         have.add("year")
     if "journaltitle" in have:
@@ -249,7 +276,7 @@ def _entry_end(chunk: str) -> int:
 
 def _parse_file(text: str, name: str, problems: list[Problem], broken: set[str],
                 macros: dict[str, str] | None = None) -> list[BibEntry]:
-    parser = Parser(macros=macros if macros is not None else month_names)
+    parser = Parser(macros=macros if macros is not None else month_names, person_fields=())
     entries: list[BibEntry] = []
     for line, kind, whole in _chunks(text):
         if kind in ("comment", "preamble", "string"):
@@ -271,7 +298,7 @@ def _parse_file(text: str, name: str, problems: list[Problem], broken: set[str],
         if not is_valid_key(key):
             problems.append(Problem(name, line, f"invalid key '{key}': a key may contain {KEY_RULE}"))
             continue
-        parser.data = BibliographyData()
+        parser.data = BibliographyData()  # one parser per file: making one copies every macro
         try:
             data = parser.parse_string(chunk)
         except PybtexError as err:
@@ -286,10 +313,10 @@ def _parse_file(text: str, name: str, problems: list[Problem], broken: set[str],
             problems.append(Problem(name, line, f"entry '{key}' could not be read: check the comma after the key"))
             continue
         entry = data.entries[key]
-        fields = {k.lower(): str(v) for k, v in entry.fields.items()}
-        persons = {role.lower(): [str(p) for p in people] for role, people in entry.persons.items()}
+        fields = {k.lower(): v for k, v in entry.fields.items()}
+        names = {role: fields.pop(role) for role in NAME_FIELDS if role in fields}
         kind = ALIASES.get(kind, kind)
-        entries.append(BibEntry(key, kind, fields, persons, name, line, entry))
+        entries.append(BibEntry(key, kind, fields, names, name, line, entry))
     return entries
 
 
@@ -320,11 +347,9 @@ def _parent_field(name: str, parent_type: str, child_type: str) -> str:
 
 
 def _copy(entry: BibEntry) -> BibEntry:
-    pybtex_entry = Entry(entry.pybtex.type, fields=dict(entry.pybtex.fields),
-                         persons={role: list(people) for role, people in entry.pybtex.persons.items()})
-    pybtex_entry.key = entry.pybtex.key
-    return BibEntry(entry.key, entry.type, dict(entry.fields), {r: list(p) for r, p in entry.persons.items()},
-                    entry.file, entry.line, pybtex_entry)
+    raw = Entry(entry.raw.type, fields=dict(entry.raw.fields))
+    raw.key = entry.raw.key
+    return BibEntry(entry.key, entry.type, dict(entry.fields), dict(entry.names), entry.file, entry.line, raw)
 
 
 def resolve_inheritance(bib: Bibliography) -> None:
@@ -354,16 +379,14 @@ def resolve_inheritance(bib: Bibliography) -> None:
                 resolve(parent, chain + (entry.key,))
                 sources.append((bib.entries[parent.key], mapped))
         for parent, mapped in sources:
-            for name, value in parent.fields.items():
+            for name, value in list(parent.fields.items()) + list(parent.names.items()):
                 target = _parent_field(name, parent.type, entry.type) if mapped else name
-                if target and name not in _NOT_INHERITED and target not in entry.fields:
-                    entry.fields[target] = value
-                    entry.pybtex.fields[target] = parent.pybtex.fields.get(name, value)
-            for role, people in parent.persons.items():
-                target = _parent_field(role, parent.type, entry.type) if mapped else role
-                if target and target not in entry.persons:
-                    entry.persons[target] = list(people)
-                    entry.pybtex.persons[target] = list(parent.pybtex.persons.get(role, []))
+                if target and name not in _NOT_INHERITED and target not in entry.fields and target not in entry.names:
+                    if target in NAME_FIELDS:
+                        entry.names[target] = value
+                    else:
+                        entry.fields[target] = value
+                    entry.raw.fields[target] = value
 
     for entry in list(bib.entries.values()):
         resolve(entry, ())
@@ -426,7 +449,7 @@ class FormatStore(DiskCache):
 
     @staticmethod
     def digest(entry: BibEntry) -> str:
-        return digest(json.dumps([entry.type, sorted(entry.fields.items()), sorted(entry.persons.items())], ensure_ascii=False))
+        return digest(json.dumps([entry.type, sorted(entry.fields.items()), sorted(entry.names.items())], ensure_ascii=False))
 
 
 class EntryFormatter:

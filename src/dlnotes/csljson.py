@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from pybtex.bibtex.utils import split_name_list
 from pybtex.database import Person
 
 from .bibliography import BibEntry
@@ -69,7 +70,7 @@ def language(entry: BibEntry) -> str:
                 return LANGUAGES[first]
             if re.fullmatch(r"[a-z]{2,3}(-[a-z0-9]+)*", first):
                 return first.split("-")[0] + (first[len(first.split("-")[0]):].upper())
-    text = entry.fields.get("title", "") + " ".join(" ".join(p) for p in entry.persons.values())
+    text = entry.fields.get("title", "") + " ".join(entry.names.values())
     return "zh-CN" if _CJK.search(text) else "en-US"
 
 
@@ -162,11 +163,10 @@ def to_csl_json(entry: BibEntry) -> dict[str, Any]:
     if f.get("eventtitle"):
         item["event-title"] = to_csl(f["eventtitle"])
     for role, csl_role in ROLES.items():
-        people = entry.pybtex.persons.get(role)
+        people = entry.pybtex.persons.get(role) if role in entry.names else (
+            [Person(n) for n in split_name_list(f[role])] if f.get(role) else None)
         if people:
             item[csl_role] = [_name(p, lang) for p in people]
-    if "author" not in item and "editor" not in item and f.get("author"):
-        item["author"] = [{"literal": to_text(f["author"])}]
     issued = _issued(f)
     if issued:
         item["issued"] = issued
