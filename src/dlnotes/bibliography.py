@@ -44,7 +44,7 @@ KNOWN_TYPES = BIBTEX_TYPES | BIBLATEX_TYPES | set(ALIASES)
 # Fields an entry must have to be cited (BibTeX's rules; "a|b" means either).
 REQUIRED_FIELDS: dict[str, tuple[str, ...]] = {
     "article": ("author", "title", "journal", "year"),
-    "book": ("author|editor", "title", "publisher", "year"),
+    "book": ("author|editor|translator", "title", "publisher", "year"),
     "inbook": ("author|editor", "title", "chapter|pages", "publisher", "year"),
     "incollection": ("author", "title", "booktitle", "publisher", "year"),
     "inproceedings": ("author", "title", "booktitle", "year"),
