@@ -143,7 +143,7 @@ def test_biblatex_examples_all_load_and_map() -> None:
     assert messages(bib) == []
     assert sorted(bib.entries) == sorted(key for kind, key in written if kind.lower() != "string")
     items = {k: to_csl_json(e) for k, e in bib.entries.items()}
-    assert items["kastenholz"]["type"] == "article-journal" and items["kastenholz"]["container-title"] == "J. Chem. Phys."
+    assert items["kastenholz"]["type"] == "article-journal" and items["kastenholz"]["container-title"] == "J.\u00a0Chem. Phys."  # ~ is a tie
     assert items["ctan"]["type"] == "webpage" and items["ctan"]["accessed"] == {"date-parts": [[2006, 10, 1]]}
     assert items["geer"]["type"] == "thesis" and items["geer"]["publisher"]
     assert items["chiu"]["type"] == "report"
