@@ -217,7 +217,7 @@ def to_csl_json(entry: BibEntry) -> dict[str, Any]:
     return item
 
 
-_OTHERS_IN_LIST = re.compile("(?:,\\s*)?(?:(?:&#38;|&amp;|and|和|&)\\s*)?([\ue002\ue003])")
+_OTHERS_IN_LIST = re.compile("\\s*(?:,\\s*)?(?:(?:&#38;|&amp;|and|和|&)\\s*)?([\ue002\ue003])(\\.?)")
 _OTHERS_IN_TEXT = re.compile("(?:,?\\s*)(?:(?:&#38;|&amp;|and|和|&)\\s*)?([\ue002\ue003])")
 
 
@@ -228,4 +228,4 @@ def finish_others(html: str, in_text: bool = False) -> str:
         return html
     if in_text:
         return _OTHERS_IN_TEXT.sub(lambda m: " et al." if m.group(1) == "\ue002" else "等", html)
-    return _OTHERS_IN_LIST.sub(lambda m: ", et al." if m.group(1) == "\ue002" else ", 等", html)
+    return _OTHERS_IN_LIST.sub(lambda m: ", et al." if m.group(1) == "\ue002" else ", 等" + m.group(2), html)
