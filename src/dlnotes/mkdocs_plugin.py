@@ -25,7 +25,8 @@ from .doclinks import check_links, html_ids
 from .mdtext import key_anchor
 from .notes import Note, parse_note as read_note_text, read_note, split_front_matter
 from .problems import Problem
-from .references import ReferenceHTML, text_html
+from .references import ReferenceHTML, StyledReferenceHTML, text_html
+from . import csl  # hook: csl
 from .roadmap import Roadmap, load_roadmap
 
 log = logging.getLogger("mkdocs.plugins.dlnotes")
@@ -51,6 +52,8 @@ class NotesConfig(base.Config):
     roadmap_yaml = config_options.Type(str, default="roadmap.yaml")
     roadmap_bib = config_options.Type(str, default="roadmap.bib")
     references_page = config_options.Type(str, default="references.md")
+    # hook: csl — the reference style: a shipped CSL style's name, a .csl file, or "pybtex-plain".
+    style = config_options.Type(str, default=csl.DEFAULT_STYLE)
     roadmap_page = config_options.Type(str, default="roadmap.md")
 
 
@@ -58,7 +61,8 @@ class NotesPlugin(BasePlugin[NotesConfig]):
     def __init__(self) -> None:
         self.bib = Bibliography()
         self.format_entry: EntryFormatter | None = None
-        self.entry_html: ReferenceHTML | None = None
+        self.entry_html: ReferenceHTML | StyledReferenceHTML | None = None
+        self.styled: csl.CslFormatter | csl.PlainFormatter | None = None  # hook: csl
         self._bib_stamp: tuple | None = None
         self.caches: dict[str, DiskCache] = {}
         self.notes: dict[str, Note] = {}
@@ -87,7 +91,8 @@ class NotesPlugin(BasePlugin[NotesConfig]):
             folder = self.root / self.config.cache_dir
             self.caches = {"bib": parse_cache(folder / "bib.pickle"),
                            "formatted": FormatStore(folder / "formatted.pickle"),
-                           "citations": citation_cache(folder / "citations.pickle")}
+                           "citations": citation_cache(folder / "citations.pickle"),
+                           "csl": csl.format_store(folder / "csl.pickle")}  # hook: csl
         # Serving: watch the bib files too, so editing one rebuilds the site.
         config.watch.append(str(self.bib_path))
         return config
@@ -98,7 +103,15 @@ class NotesPlugin(BasePlugin[NotesConfig]):
         if stamp != self._bib_stamp:  # read and format once per change of the bib, not per page
             self.bib = load_bibliography([self.bib_path], self.root, cache=self.caches.get("bib"))
             self.format_entry = EntryFormatter(self.bib, store=self.caches.get("formatted"))  # type: ignore[arg-type]
-            self.entry_html = ReferenceHTML(self.format_entry)
+            # hook: csl — references in the configured style, the whole bib formatted in one go.
+            try:
+                self.styled = csl.make_formatter(self.bib, self.config.style, self.root,
+                                                 self.caches.get("csl") if self.config.style != "pybtex-plain" else self.caches.get("formatted"))
+                self.styled.reference_html_many(list(self.bib.entries))
+                self.entry_html = StyledReferenceHTML(self.styled)
+            except csl.CslError as err:
+                self.bib.problems.append(Problem("mkdocs.yml", None, f"plugin dlnotes, style: {err}"))
+                self.entry_html = ReferenceHTML(self.format_entry)
             self._bib_stamp = stamp
         self._report(self.bib.problems)
 
@@ -369,6 +382,8 @@ class NotesPlugin(BasePlugin[NotesConfig]):
             reading_lists = set(self.config.reading_lists)
             keys = reference_keys(self.bib.entries, lambda e: Path(e.file).name in reading_lists,
                                   self.cited_in, self.note_index.by_key)
+            if self.styled is not None:  # hook: csl — sorted as the style sorts
+                keys = [k for k, _ in self.styled.references(keys)]
             self._generated_html[here] = references_html(
                 keys, self.entry_html, self.cited_in, self.note_index, self.page_titles,
                 lambda doc, anchor: self._doc_url(here, doc, anchor))

@@ -19,6 +19,7 @@ Results are cached on disk keyed by the entries' content, the style and this cod
 from __future__ import annotations
 
 import atexit
+import html as html_module
 import json
 import re
 import subprocess
@@ -387,3 +388,89 @@ class CslFormatter:
 
 def problems_for(formatter: CslFormatter) -> list[Problem]:
     return [p for p in formatter.bib.problems if any(f"entry '{k}'" in p.message for k in formatter.failed)]
+
+
+class PlainPage:
+    """A page's citations with pybtex's plain style: numbered in order of first citation,
+    a group as "[1, 3–5]" (pybtex has no in-text forms; the numbering is BibTeX's unsrt)."""
+
+    def __init__(self, formatter: PlainFormatter):
+        self.formatter = formatter
+        self.citations: list[Citation] = []
+        self.numbers: dict[str, int] = {}
+
+    def add(self, citation: Citation) -> int:
+        for item in citation.items:
+            if self.formatter.usable(item.key):
+                self.numbers.setdefault(item.key, len(self.numbers) + 1)
+        self.citations.append(citation)
+        return len(self.citations) - 1
+
+    def citation_html(self, index: int) -> str:
+        citation = self.citations[index]
+        parts: list[str] = []
+        numbers = sorted({self.numbers[i.key] for i in citation.items if i.key in self.numbers and not (i.locator or i.prefix or i.suffix)})
+        runs: list[list[int]] = []
+        for n in numbers:
+            if runs and n == runs[-1][-1] + 1:
+                runs[-1].append(n)
+            else:
+                runs.append([n])
+        parts += [f"{r[0]}\u2013{r[-1]}" if len(r) > 2 else ", ".join(map(str, r)) for r in runs]
+        for item in citation.items:
+            if item.key in self.numbers and (item.locator or item.prefix or item.suffix):
+                text = f"{self.numbers[item.key]}"
+                if item.locator:
+                    text += f", {'p.' if (item.label or 'page') == 'page' else item.label} {item.locator}"
+                parts.append(html_module.escape(" ".join(filter(None, [item.prefix, text + (item.suffix or "")]))))
+        bracket = f"[{', '.join(parts)}]"
+        first = citation.items[0] if citation.items else None
+        if first is not None and first.mode is Mode.AUTHOR_IN_TEXT and first.key in self.numbers:
+            people = self.formatter.bib.entries[first.key].pybtex.persons.get("author") or []
+            name = latex.to_text(" ".join(people[0].last_names)) if people else ""
+            return f"{html_module.escape(name)}{' et al.' if len(people) > 2 else ''} {bracket}".strip()
+        return bracket
+
+    def bibliography(self) -> list[tuple[str, str]]:
+        return [(key, self.formatter.reference_html(key)) for key in self.numbers]
+
+
+class PlainFormatter:
+    """pybtex's plain style (mkdocs-bibtex's formatting without a CSL file) behind the same API."""
+
+    def __init__(self, bib: Bibliography, store: FormatStore | None = None):
+        from ..bibliography import EntryFormatter
+        from ..references import markdown_to_inline_html
+
+        self.bib = bib
+        self._entry = EntryFormatter(bib, store=store)
+        self._html = markdown_to_inline_html
+        self.failed = self._entry.failed
+
+    def usable(self, key: str) -> bool:
+        return key in self.bib.entries and key not in self.failed
+
+    def reference_html(self, key: str) -> str:
+        return self._html(self._entry(key))
+
+    def reference_html_many(self, keys: Sequence[str]) -> None:
+        """Nothing to batch: pybtex formats one entry at a time, on first use."""
+
+    def references(self, keys: Sequence[str]) -> list[tuple[str, str]]:
+        """Sorted as BibTeX's plain style sorts: author, year, title."""
+        from pybtex.style.sorting.author_year_title import SortingStyle
+
+        entries = [self.bib.entries[k].pybtex for k in dict.fromkeys(keys) if k in self.bib.entries]
+        return [(e.key, self.reference_html(e.key)) for e in SortingStyle().sort(entries)]
+
+    def page(self) -> PlainPage:
+        return PlainPage(self)
+
+
+def make_formatter(bib: Bibliography, style: str, base: Path | None = None,
+                   store: DiskCache | None = None) -> CslFormatter | PlainFormatter:
+    """The formatter for a style setting (`dlnotes.bibconfig.BibSettings.style`): pybtex's plain
+    style for "pybtex-plain", else CSL. `store`: a `format_store` (CSL) or a FormatStore (plain)."""
+    if style == "pybtex-plain":
+        return PlainFormatter(bib, store if isinstance(store, FormatStore) else None)
+    return CslFormatter(bib, load_style(style, base), store=store)

@@ -92,6 +92,7 @@ function handle(req) {
       return { ok: true };
     case "style": {
       const eng = new CSL.Engine(sys, req.xml, req.lang || undefined, req.force_lang || undefined);
+      eng.opt.development_extensions.wrap_url_and_doi = true; // URLs and DOIs as links
       eng.setOutputFormat("html");
       engines.set(req.id, eng);
       return { ok: true };
