@@ -6,7 +6,14 @@ from pathlib import Path
 
 import yaml
 
-from dlnotes.bibconfig import DEFAULT_STYLE, PLAIN, footnote_label, has_command, replace_commands, settings_from
+from dlnotes.bibconfig import (
+    DEFAULT_STYLE,
+    PLAIN,
+    footnote_label,
+    has_command,
+    replace_commands,
+    settings_from,
+)
 
 README_SETUP = """
 plugins:

@@ -138,7 +138,7 @@ def test_a_duplicate_key_names_both_places(tmp_path: Path) -> None:
 def test_biblatex_examples_all_load_and_map() -> None:
     """biblatex's own biblatex-examples.bib: every entry is read (none dropped) with its type."""
     text = (FIXTURES / "biblatex" / "biblatex-examples.bib").read_text(encoding="utf-8")
-    written = re.findall(r"^@(\w+)\{([^,\s]+),", text, re.M)
+    written = re.findall(r"^@(\w+)\{([^,\s]+),", text, re.MULTILINE)
     bib = load_bibliography([FIXTURES / "biblatex"], FIXTURES)
     assert messages(bib) == []
     assert sorted(bib.entries) == sorted(key for kind, key in written if kind.lower() != "string")

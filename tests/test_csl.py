@@ -10,8 +10,8 @@ import re
 from pathlib import Path
 
 import pytest
-
 from csl_golden import GOLDEN, STYLES, golden_bib
+
 from dlnotes.bibliography import load_bibliography
 from dlnotes.citemodel import Citation, CiteItem, Mode
 from dlnotes.csl import CslError, CslFormatter, Engine, format_store, load_style

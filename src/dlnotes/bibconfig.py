@@ -57,7 +57,7 @@ class BibSettings:
 
 
 def _is_url(value: str) -> bool:
-    return bool(re.match(r"^[a-z][a-z0-9+.-]*://", value, re.I))
+    return bool(re.match(r"^[a-z][a-z0-9+.-]*://", value, re.IGNORECASE))
 
 
 def settings_from(options: Mapping[str, Any], config_file: Path) -> tuple[BibSettings, list[Problem]]:

@@ -15,12 +15,13 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from pybtex.bibtex.utils import split_name_list
 from pybtex.database import BibliographyData, Entry, Person
 from pybtex.database.input.bibtex import Parser, month_names
-from pybtex.bibtex.utils import split_name_list
 from pybtex.scanner import PybtexError
 
-from . import keys as keys_module, problems as problems_module
+from . import keys as keys_module
+from . import problems as problems_module
 from .diskcache import DiskCache, code_version, digest
 from .keys import KEY_RULE, closest_key, is_valid_key
 from .problems import Problem
@@ -63,7 +64,7 @@ DEFAULT_REQUIRED = ("title",)
 # pybtex's plain style formats only BibTeX's own types; the others are shown as misc.
 FORMAT_AS_MISC = KNOWN_TYPES - BIBTEX_TYPES
 
-_ENTRY_START = re.compile(r"^[ \t]*@[ \t]*([A-Za-z]+)[ \t]*[{(]", re.M)
+_ENTRY_START = re.compile(r"^[ \t]*@[ \t]*([A-Za-z]+)[ \t]*[{(]", re.MULTILINE)
 _KEY_AFTER_BRACE = re.compile(r"[ \t]*([^,\s{}()]*)")
 
 

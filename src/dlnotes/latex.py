@@ -26,6 +26,7 @@ from pylatexenc.latexwalker import (
     LatexMathNode,
     LatexNode,
     LatexWalker,
+    LatexWalkerError,
 )
 
 _to_text = LatexNodes2Text(math_mode="verbatim", strict_latex_spaces=True)
@@ -84,7 +85,7 @@ def to_csl(value: str, protect: bool = True) -> str:
         return text.replace("{", "").replace("}", "")
     try:
         nodes = LatexWalker(value, tolerant_parsing=True).get_latex_nodes()[0]
-    except Exception:  # pylatexenc's tolerant mode still raises on a few inputs: keep the text
+    except LatexWalkerError:  # pylatexenc's tolerant mode still raises on a few inputs: keep the text
         return str(_to_text.latex_to_text(value))
     return _walk(nodes, protect, top=True).strip()
 

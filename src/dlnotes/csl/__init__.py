@@ -29,6 +29,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from pybtex.scanner import PybtexError
+
 from .. import csljson, latex
 from ..bibliography import Bibliography, FormatStore
 from ..citemodel import Citation, Mode
@@ -192,7 +194,7 @@ def _strip_entry(html: str) -> str:
     html = re.sub(r'^<div class="csl-entry">\s*', "", html.strip())
     html = re.sub(r"\s*</div>$", "", html)
     html = re.sub(r'^<div class="csl-left-margin">[^<]*</div>', "", html)
-    html = re.sub(r'^<div class="csl-right-inline">(.*)</div>$', r"\1", html, flags=re.S)
+    html = re.sub(r'^<div class="csl-right-inline">(.*)</div>$', r"\1", html, flags=re.DOTALL)
     return html.strip()
 
 
@@ -277,7 +279,7 @@ class CslFormatter:
             entry = self.bib.entries[key]
             try:
                 item = csljson.to_csl_json(entry)
-            except Exception as err:  # odd data a mapping did not foresee: reported, not a traceback
+            except (PybtexError, ValueError, KeyError, IndexError, TypeError) as err:  # odd data: reported, not a traceback
                 self.failed.add(key)
                 self.bib.problems.append(Problem(entry.file, entry.line, f"entry '{key}' cannot be formatted: {err}"))
                 item = {"id": key, "type": "document", "title": entry.fields.get("title", key)}
