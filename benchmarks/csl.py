@@ -26,6 +26,7 @@ from dlnotes.bibliography import load_bibliography
 from dlnotes.csl import STYLES, CslFormatter, Engine, format_store, load_style
 
 ROOT = Path(__file__).resolve().parents[1]
+NUMBER = re.compile(r"^\[\d+\]\s*")
 
 
 def cpu() -> float:
@@ -81,7 +82,8 @@ def main() -> None:
         else:
             by_text = {plain(t) for t in texts.values()}
             # citeproc-py writes a numeric style's number into the text: not compared.
-            same = f"{sum(re.sub(r'^\[\d+\]\s*', '', plain(t)) in by_text for t in py[1])}/{len(keys)}"
+            equal = sum(NUMBER.sub("", plain(t)) in by_text for t in py[1])
+            same = f"{equal}/{len(keys)}"
             py_col = f"{py[0]:.2f} s"
         print(f"{style:48} {first_wall:8.2f} s {first_cpu:7.2f} s {next_wall:7.2f} s {py_col:>11} {same:>7}")
 
