@@ -73,10 +73,31 @@ def _dashes(text: str) -> str:
     return text.replace("---", "\u2014").replace("--", "\u2013").replace("~", "\u00a0")
 
 
+# Accents and letters written the common ways (`\"u`, `\"{u}`, `{\"u}`, `{\'\i}`, `\c{c}`,
+# `{\ss}`, `\&`): decoded one by one (pylatexenc on the accent alone, cached), so that a name
+# like `M{\"u}ller` needs no parse of the whole value. Anything else goes through pylatexenc.
+_ACCENT = re.compile(
+    r"\{\\(?:['\"`^~=.][ ]?|[uvHckrbdt] )(?:[A-Za-z]|\\[ij]|\{[A-Za-z]\}|\{\\[ij]\})\}"
+    r"|\\(?:['\"`^~=.]|[uvHckrbdt](?=\{))(?:\{[A-Za-z]\}|\{\\[ij]\})"
+    r"|\\['\"`^~=.](?:[A-Za-z]|\\[ij](?![A-Za-z]))"
+    r"|\{\\(?:ss|o|O|l|L|ae|AE|oe|OE|aa|AA)\}"
+    r"|\\[&%#_]"
+)
+
+
+@lru_cache(maxsize=4096)
+def _accent(latex: str) -> str:
+    return str(_to_text.latex_to_text(latex))
+
+
 @lru_cache(maxsize=65536)
 def to_csl(value: str, protect: bool = True) -> str:
     """A bib value as CSL rich text. `protect`: braces become nocase spans (titles); otherwise
     they are dropped (names, places, numbers)."""
+    if "\\" in value and "$" not in value:
+        simpler = _ACCENT.sub(lambda m: _accent(m.group()), value)
+        if "\\" not in simpler:
+            value = simpler
     if not _PLAIN.search(value):
         # The common case needs no LaTeX parser: only braces, dashes and ties.
         text = _dashes(value)

@@ -64,6 +64,12 @@ class Style:
     def digest(self) -> str:
         return digest(self.xml)
 
+    @property
+    def sorts_bibliography(self) -> bool:
+        """Whether the style sorts its bibliography (else it keeps the order it is given)."""
+        found = re.search(r"<bibliography\b.*?</bibliography>", self.xml, re.DOTALL)
+        return bool(found and "<sort>" in re.sub(r"<!--.*?-->", "", found.group(), flags=re.DOTALL))
+
 
 def load_style(name_or_path: str, base: Path | None = None) -> Style:
     """A shipped style by name (`apa`, the default GB/T numeric, …) or a `.csl` file's path
@@ -255,6 +261,7 @@ class CslFormatter:
         self._items: dict[str, dict[str, Any]] = {}
         self._digests: dict[str, str] = {}
         self._references: dict[str, str] = {}
+        self._rank: dict[str, int] = {}  # place in the style's order, from the last batch formatted
         self.failed: set[str] = set()  # keys reported as not formattable
 
     @property
@@ -302,6 +309,11 @@ class CslFormatter:
         """(key, HTML) of every entry in `keys`, sorted as the style sorts its bibliography
         (a style without sorting keeps `keys`' order), without numbers: the References page."""
         keys = [k for k in dict.fromkeys(keys) if k in self.bib.entries]
+        if not self.style.sorts_bibliography:
+            self.reference_html_many(keys)
+            return [(k, self.reference_html(k)) for k in keys]
+        if keys and all(k in self._rank for k in keys):  # a subset of a batch already sorted
+            return [(k, self.reference_html(k)) for k in sorted(keys, key=self._rank.__getitem__)]
         order_key = "order\n" + digest(json.dumps([self.style.digest, [self.entry_digest(k) for k in keys]]))
         order = self.store.get(order_key) if self.store is not None else None
         if order is None or any(self._stored_reference(k) is None for k in keys):
@@ -327,6 +339,7 @@ class CslFormatter:
     def _format_many(self, keys: list[str]) -> list[tuple[str, str]]:
         style_id = self._load(keys)
         answer: list[tuple[str, str]] = self.engine.request({"op": "bibliography", "style": style_id, "ids": keys})["bibliography"]
+        self._rank = {key: n for n, (key, _) in enumerate(answer)}
         for key, html in answer:
             text = _finish(_strip_entry(html))
             self._check(key, text)
