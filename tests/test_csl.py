@@ -170,3 +170,29 @@ def test_style_by_name_or_file_and_unknown_style(tmp_path: Path) -> None:
     assert load_style("mine.csl", tmp_path).numeric is True
     with pytest.raises(CslError, match="CSL style 'nosuch' not found"):
         load_style("nosuch", tmp_path)
+
+
+def test_gbt_locators_are_kept_in_superscript(bib) -> None:
+    """The GB/T styles print no locator; GB/T 7714-2015 10.1.3 and 10.2.4 put it in superscript
+    after the citation, and it is never dropped."""
+    item = CiteItem("zhou2016ml", locator="3", label="page")
+    assert page_html(bib, GBT, Citation((item,), 1))[0] == ["<sup>[1]3</sup>"]
+    author_date = "china-national-standard-gb-t-7714-2015-author-date"
+    assert page_html(bib, author_date, Citation((item,), 1))[0] == ["(周志华, 2016)<sup>3</sup>"]
+
+
+def test_an_entry_citeproc_cannot_take_is_a_problem_with_its_line_and_the_others_are_kept(bib, monkeypatch) -> None:
+    formatter = CslFormatter(bib, "apa", engine=Engine())
+    real = formatter.engine.request
+
+    def refuse_one(message):
+        if message.get("op") == "bibliography" and "zhou2016ml" in message["ids"]:
+            raise CslError("TypeError: cannot read properties of undefined")
+        return real(message)
+
+    monkeypatch.setattr(formatter.engine, "request", refuse_one)
+    texts = dict(formatter.references(["li2012tongji", "zhou2016ml", "qiu2020nndl"]))
+    assert texts["li2012tongji"].startswith("李航. (2012)") and texts["zhou2016ml"] == "机器学习"
+    problems = [str(p) for p in bib.problems if "zhou2016ml" in p.message]
+    assert problems == ["chinese/zh.bib:2: entry 'zhou2016ml' cannot be formatted in style 'apa': TypeError: cannot read properties of undefined"]
+    bib.problems[:] = [p for p in bib.problems if "zhou2016ml" not in p.message]

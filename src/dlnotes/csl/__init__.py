@@ -195,6 +195,18 @@ def _finish(html: str, in_text: bool = False) -> str:
     return re.sub(r"([A-Za-z\u00c0-\u024f.])(等)", r"\1 \2", html) if in_text else html
 
 
+def _with_locators(html: str, citation: Citation) -> str:
+    """A locator the style's citation does not print (the GB/T 7714 styles print none) is not
+    dropped: it is written as GB/T 7714-2015 (10.1.3, 10.2.4) writes it, in superscript after
+    the citation ("[1]3", "(周志华, 2016)3")."""
+    text = re.sub(r"\W", "", re.sub(r"<[^>]+>", "", html))
+    missing = [item.locator for item in citation.items if item.locator and re.sub(r"\W", "", item.locator) not in text]
+    if not missing:
+        return html
+    extra = html_module.escape(", ".join(missing))
+    return html[: -len("</sup>")] + extra + "</sup>" if html.endswith("</sup>") else f"{html}<sup>{extra}</sup>"
+
+
 def _strip_entry(html: str) -> str:
     """citeproc-js' `<div class="csl-entry">…</div>` without the div and the number column."""
     html = re.sub(r'^<div class="csl-entry">\s*', "", html.strip())
@@ -338,7 +350,13 @@ class CslFormatter:
 
     def _format_many(self, keys: list[str]) -> list[tuple[str, str]]:
         style_id = self._load(keys)
-        answer: list[tuple[str, str]] = self.engine.request({"op": "bibliography", "style": style_id, "ids": keys})["bibliography"]
+        try:
+            answer: list[tuple[str, str]] = self.engine.request({"op": "bibliography", "style": style_id, "ids": keys})["bibliography"]
+        except CslError as err:
+            if len(keys) == 1:
+                return self._unformattable(keys[0], err)
+            # One entry citeproc-js cannot take stops the batch: find it, keep the others.
+            answer = [pair for key in keys for pair in self._format_many([key])]
         self._rank = {key: n for n, (key, _) in enumerate(answer)}
         for key, html in answer:
             text = _finish(_strip_entry(html))
@@ -347,6 +365,13 @@ class CslFormatter:
             if self.store is not None and key not in self.failed:
                 self.store.put("ref\n" + self.style.digest + self.entry_digest(key), text)
         return answer
+
+    def _unformattable(self, key: str, err: CslError) -> list[tuple[str, str]]:
+        entry = self.bib.entries[key]
+        if key not in self.failed:
+            self.failed.add(key)
+            self.bib.problems.append(Problem(entry.file, entry.line, f"entry '{key}' cannot be formatted in style '{self.style.name}': {err}"))
+        return [(key, html_module.escape(latex.to_text(entry.fields.get("title", key))))]
 
     def reference_html(self, key: str) -> str:
         """One entry as the style writes it in a bibliography (no number), as inline HTML."""
@@ -392,7 +417,7 @@ class CslFormatter:
         authors = iter(answer["intext"])
         html: list[str] = []
         for citation, text in zip(citations, answer["citations"]):
-            text = _finish(text or "", in_text=True)
+            text = _with_locators(_finish(text or "", in_text=True), citation)
             if citation.items and citation.items[0].mode is Mode.AUTHOR_IN_TEXT and self.usable(citation.items[0].key):
                 author = _finish(next(authors), in_text=True)
                 text = author + ("" if text.startswith("<sup>") else " ") + text
