@@ -40,7 +40,13 @@ def plain(text: str) -> str:
 
 def citeproc_py(style: str, items: list[dict[str, Any]]) -> tuple[float, list[str]] | None:
     try:
-        from citeproc import Citation, CitationItem, CitationStylesBibliography, CitationStylesStyle, formatter
+        from citeproc import (
+            Citation,
+            CitationItem,
+            CitationStylesBibliography,
+            CitationStylesStyle,
+            formatter,
+        )
         from citeproc.source.json import CiteProcJSON
     except ImportError:
         return None
@@ -76,15 +82,18 @@ def main() -> None:
             again = CslFormatter(bib, load_style(style), engine=Engine(), store=format_store(store_path))
             again.references(keys)
             next_wall = time.perf_counter() - wall
-        py = citeproc_py(style, [first.item(k) for k in keys])
-        if py is None:
-            py_col, same = "not installed", ""
+        try:
+            py = citeproc_py(style, [first.item(k) for k in keys])
+        except Exception as err:  # noqa: BLE001 — the comparison reports how citeproc-py fails, whatever it raises
+            py_col, same = "crashed", type(err).__name__
         else:
-            by_text = {plain(t) for t in texts.values()}
-            # citeproc-py writes a numeric style's number into the text: not compared.
-            equal = sum(NUMBER.sub("", plain(t)) in by_text for t in py[1])
-            same = f"{equal}/{len(keys)}"
-            py_col = f"{py[0]:.2f} s"
+            if py is None:
+                py_col, same = "not installed", ""
+            else:
+                by_text = {plain(t) for t in texts.values()}
+                # citeproc-py writes a numeric style's number into the text: not compared.
+                equal = sum(NUMBER.sub("", plain(t)) in by_text for t in py[1])
+                py_col, same = f"{py[0]:.2f} s", f"{equal}/{len(keys)}"
         print(f"{style:48} {first_wall:8.2f} s {first_cpu:7.2f} s {next_wall:7.2f} s {py_col:>11} {same:>7}")
 
 

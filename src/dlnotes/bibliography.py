@@ -161,7 +161,8 @@ def load_bibliography(paths: Iterable[Path], root: Path | None = None, cache: Di
             bib.problems.append(Problem(name, None, f"cannot read: {err.strerror}"))
             continue
         texts.append((name, text))
-    macros = _all_macros(texts, bib.problems)
+    chunked = {name: _chunks(text) for name, text in texts}
+    macros = _all_macros(texts, bib.problems, chunked)
     salt = digest(json.dumps(sorted(macros.items()), ensure_ascii=False))
     folded: dict[str, BibEntry] = {}
     for name, text in texts:
@@ -170,7 +171,7 @@ def load_bibliography(paths: Iterable[Path], root: Path | None = None, cache: Di
         if cached is None:
             problems: list[Problem] = []
             broken: set[str] = set()
-            cached = (_parse_file(text, name, problems, broken, macros), problems, broken)
+            cached = (_parse_file(text, name, problems, broken, macros, chunked[name]), problems, broken)
             if cache is not None:
                 cache.put(key, cached)
         entries = cached[0]
@@ -230,13 +231,14 @@ def _chunks(text: str) -> list[tuple[int, str, str]]:
     return chunks
 
 
-def _all_macros(texts: list[tuple[str, str]], problems: list[Problem]) -> dict[str, str]:
+def _all_macros(texts: list[tuple[str, str]], problems: list[Problem],
+                chunked: dict[str, list[tuple[int, str, str]]] | None = None) -> dict[str, str]:
     """Every `@string` of every file. A macro may use one defined in any file: those that fail
     for an undefined string are tried again once the others are known."""
     parser = Parser(macros=month_names)
     pending: list[tuple[str, int, str]] = []
     for name, text in texts:
-        for line, kind, chunk in _chunks(text):
+        for line, kind, chunk in (chunked[name] if chunked is not None else _chunks(text)):
             if kind == "string":
                 pending.append((name, line, chunk[: _entry_end(chunk)]))
     while pending:
@@ -276,10 +278,10 @@ def _entry_end(chunk: str) -> int:
 
 
 def _parse_file(text: str, name: str, problems: list[Problem], broken: set[str],
-                macros: dict[str, str] | None = None) -> list[BibEntry]:
+                macros: dict[str, str] | None = None, chunks: list[tuple[int, str, str]] | None = None) -> list[BibEntry]:
     parser = Parser(macros=macros if macros is not None else month_names, person_fields=())
     entries: list[BibEntry] = []
-    for line, kind, whole in _chunks(text):
+    for line, kind, whole in (chunks if chunks is not None else _chunks(text)):
         if kind in ("comment", "preamble", "string"):
             continue
         end = _entry_end(whole)
