@@ -196,3 +196,14 @@ def test_an_entry_citeproc_cannot_take_is_a_problem_with_its_line_and_the_others
     problems = [str(p) for p in bib.problems if "zhou2016ml" in p.message]
     assert problems == ["chinese/zh.bib:2: entry 'zhou2016ml' cannot be formatted in style 'apa': TypeError: cannot read properties of undefined"]
     bib.problems[:] = [p for p in bib.problems if "zhou2016ml" not in p.message]
+
+
+def test_an_entry_edited_while_serving_is_formatted_anew_by_the_same_node(tmp_path: Path) -> None:
+    engine = Engine()
+    (tmp_path / "a.bib").write_text("@book{b,\n author = {Ann Old},\n title = {Old Title},\n publisher = {P},\n year = 2000\n}\n")
+    first = CslFormatter(load_bibliography([tmp_path], tmp_path), "apa", engine=engine)
+    assert first.reference_html("b").startswith("Old, A. (2000). <i>Old Title</i>")
+    (tmp_path / "a.bib").write_text("@book{b,\n author = {Bob New},\n title = {New Title},\n publisher = {P},\n year = 2001\n}\n")
+    again = CslFormatter(load_bibliography([tmp_path], tmp_path), "apa", engine=engine)
+    assert again.reference_html("b").startswith("New, B. (2001). <i>New Title</i>")
+    engine.close()

@@ -108,7 +108,7 @@ class Engine:
     def __init__(self) -> None:
         self._proc: subprocess.Popen[str] | None = None
         self._styles: set[str] = set()
-        self._items: set[str] = set()
+        self._items: dict[str, str] = {}  # id -> digest of the item node has
         self.requests = 0
 
     def _start(self) -> subprocess.Popen[str]:
@@ -148,10 +148,22 @@ class Engine:
         return style.digest
 
     def items(self, items: Iterable[dict[str, Any]]) -> None:
-        new = [item for item in items if item["id"] not in self._items]
+        """Send the items node does not have as they are; an item that changed (the bib was
+        edited while serving) resets the engines, which keep the items they have read."""
+        new: list[dict[str, Any]] = []
+        changed = False
+        for item in items:
+            stamp = digest(json.dumps(item, sort_keys=True, ensure_ascii=False))
+            known = self._items.get(item["id"])
+            if known != stamp:
+                changed |= known is not None
+                new.append(item)
+                self._items[item["id"]] = stamp
         if new:
             self.request({"op": "items", "items": new})
-            self._items.update(item["id"] for item in new)
+        if changed:
+            self.request({"op": "reset"})
+            self._styles.clear()
 
     def close(self) -> None:
         if self._proc is not None:
@@ -306,9 +318,8 @@ class CslFormatter:
         return item
 
     def _load(self, keys: Iterable[str]) -> str:
-        style_id = self.engine.style(self.style)
-        self.engine.items(self.item(k) for k in keys)
-        return style_id
+        self.engine.items(self.item(k) for k in keys)  # first: a changed item resets the styles
+        return self.engine.style(self.style)
 
     def _check(self, key: str, html: str) -> None:
         """An entry whose formatted text is empty cannot be read as a reference."""

@@ -104,6 +104,10 @@ function handle(req) {
       eng.updateItems(req.ids);
       return { bibliography: bibliography(eng) };
     }
+    case "reset": // items changed (a bib edit while serving): engines cache items, start them anew
+      engines.clear();
+      authorEngines.clear();
+      return { ok: true };
     case "ping":
       return { ok: true };
     default:
