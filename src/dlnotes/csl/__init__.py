@@ -437,10 +437,6 @@ class CslFormatter:
         return html, bibliography
 
 
-def problems_for(formatter: CslFormatter) -> list[Problem]:
-    return [p for p in formatter.bib.problems if any(f"entry '{k}'" in p.message for k in formatter.failed)]
-
-
 class PlainPage:
     """A page's citations with pybtex's plain style: numbered in order of first citation,
     a group as "[1, 3–5]" (pybtex has no in-text forms; the numbering is BibTeX's unsrt)."""
