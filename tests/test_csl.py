@@ -207,3 +207,14 @@ def test_an_entry_edited_while_serving_is_formatted_anew_by_the_same_node(tmp_pa
     again = CslFormatter(load_bibliography([tmp_path], tmp_path), "apa", engine=engine)
     assert again.reference_html("b").startswith("New, B. (2001). <i>New Title</i>")
     engine.close()
+
+
+def test_a_subset_is_sorted_from_the_whole_bib_formatted_once(bib) -> None:
+    engine = Engine()
+    formatter = CslFormatter(bib, "apa", engine=engine)
+    formatter.reference_html_many(list(bib.entries))  # what the layer does on a first build
+    before = engine.requests
+    subset = formatter.references(["zhou2016ml", "lecun2015deep", "amodei2015deep"])
+    assert [k for k, _ in subset] == ["amodei2015deep", "lecun2015deep", "zhou2016ml"]
+    assert engine.requests == before  # no second formatting of the bib
+    engine.close()
