@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import tempfile
+from pathlib import Path
+
 import datetime as dt
 
 import feedparser
 from pybtex.database import parse_string
 
 from dlnotes.backlinks import BacklinkIndex, backlinks_html, mentions, resolve
-from dlnotes.bibliography import BibEntry
+from dlnotes.bibliography import BibEntry, load_bibliography
 from dlnotes.feed import FeedNote, atom_feed
 from dlnotes.headmeta import add_to_head, citation_tags, description, page_head, paper_meta
 
@@ -17,11 +20,11 @@ NOTE_OF_KEY = {"bkey2014": "attention/b.md", "ckey2015": "papers/c.md"}
 
 
 def _entry(bibtex: str) -> BibEntry:
-    data = parse_string(bibtex, "bibtex")
-    key, entry = next(iter(data.entries.items()))
-    fields = {k.lower(): str(v) for k, v in entry.fields.items()}
-    persons = {role: [str(p) for p in people] for role, people in entry.persons.items()}
-    return BibEntry(key=key, type=entry.type, fields=fields, persons=persons, file="x.bib", line=1, pybtex=entry)
+    """The entry as the site reads it (dlnotes.bibliography), from BibTeX text."""
+    folder = Path(tempfile.mkdtemp())
+    (folder / "x.bib").write_text(bibtex, encoding="utf-8")
+    bib = load_bibliography([folder / "x.bib"], folder)
+    return next(iter(bib.entries.values()))
 
 
 # --- backlinks ------------------------------------------------------------------------------

@@ -15,25 +15,37 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pybtex.database import BibliographyData, Entry
+from pybtex.bibtex.utils import split_name_list
+from pybtex.database import BibliographyData, Entry, Person
 from pybtex.database.input.bibtex import Parser, month_names
 from pybtex.scanner import PybtexError
 
-from . import keys as keys_module, problems as problems_module
+from . import keys as keys_module
+from . import problems as problems_module
 from .diskcache import DiskCache, code_version, digest
 from .keys import KEY_RULE, closest_key, is_valid_key
 from .problems import Problem
 
-# Entry types BibTeX's standard styles know, plus the biblatex ones people often write.
-KNOWN_TYPES = {
+# Entry types BibTeX's standard styles know, and biblatex's (its manual, 2.1).
+BIBTEX_TYPES = {
     "article", "book", "booklet", "inbook", "incollection", "inproceedings", "conference",
     "manual", "mastersthesis", "misc", "phdthesis", "proceedings", "techreport", "unpublished",
-    "online", "software", "report", "thesis", "dataset", "collection",
 }
+BIBLATEX_TYPES = {
+    "mvbook", "bookinbook", "suppbook", "collection", "mvcollection", "suppcollection", "dataset",
+    "online", "patent", "periodical", "suppperiodical", "mvproceedings", "reference",
+    "mvreference", "inreference", "report", "set", "software", "thesis", "xdata", "artwork",
+    "audio", "bibnote", "commentary", "image", "jurisdiction", "legislation", "legal", "letter",
+    "movie", "music", "performance", "review", "standard", "video", "customa", "customb",
+    "customc", "customd", "custome", "customf",
+}
+# biblatex's aliases, read as the type they stand for.
+ALIASES = {"electronic": "online", "www": "online"}
+KNOWN_TYPES = BIBTEX_TYPES | BIBLATEX_TYPES | set(ALIASES)
 # Fields an entry must have to be cited (BibTeX's rules; "a|b" means either).
 REQUIRED_FIELDS: dict[str, tuple[str, ...]] = {
     "article": ("author", "title", "journal", "year"),
-    "book": ("author|editor", "title", "publisher", "year"),
+    "book": ("author|editor|translator", "title", "publisher", "year"),
     "inbook": ("author|editor", "title", "chapter|pages", "publisher", "year"),
     "incollection": ("author", "title", "booktitle", "publisher", "year"),
     "inproceedings": ("author", "title", "booktitle", "year"),
@@ -45,27 +57,55 @@ REQUIRED_FIELDS: dict[str, tuple[str, ...]] = {
     "unpublished": ("author", "title", "note"),
     "manual": ("title",),
     "booklet": ("title",),
+    "set": (),
+    "xdata": (),
 }
 DEFAULT_REQUIRED = ("title",)
 # pybtex's plain style formats only BibTeX's own types; the others are shown as misc.
-FORMAT_AS_MISC = {"online", "software", "dataset"}
+FORMAT_AS_MISC = KNOWN_TYPES - BIBTEX_TYPES
 
-_ENTRY_START = re.compile(r"^[ \t]*@[ \t]*([A-Za-z]+)[ \t]*[{(]", re.M)
+_ENTRY_START = re.compile(r"^[ \t]*@[ \t]*([A-Za-z]+)[ \t]*[{(]", re.MULTILINE)
 _KEY_AFTER_BRACE = re.compile(r"[ \t]*([^,\s{}()]*)")
+
+
+# Name lists, kept as written until asked for: parsing names is a third of pybtex's time, and
+# a build whose formatted references come from the disk cache needs only a few of them.
+NAME_FIELDS = ("author", "editor")
 
 
 @dataclass
 class BibEntry:
+    """One entry. `fields` (lower-case names) holds everything but the name lists, which are in
+    `names` as written; `persons` and `pybtex` (pybtex's Entry, fields in their written case)
+    parse the names on first use."""
+
     key: str
     type: str
     fields: dict[str, str]
-    persons: dict[str, list[str]]
+    names: dict[str, str]
     file: str
     line: int
-    pybtex: Entry = field(repr=False)
+    raw: Entry = field(repr=False)
+    _pybtex: Entry | None = field(default=None, repr=False, compare=False)
 
     def get(self, name: str) -> str | None:
         return self.fields.get(name)
+
+    @property
+    def pybtex(self) -> Entry:
+        if self._pybtex is None:
+            fields = {k: v for k, v in self.raw.fields.items() if k.lower() not in NAME_FIELDS}
+            persons = {role: [Person(n) for n in split_name_list(value)] for role, value in self.names.items()}
+            self._pybtex = Entry(self.raw.type, fields=fields, persons=persons)
+            self._pybtex.key = self.key
+        return self._pybtex
+
+    @property
+    def persons(self) -> dict[str, list[str]]:
+        return {role.lower(): [str(p) for p in people] for role, people in self.pybtex.persons.items()}
+
+    def __getstate__(self) -> dict[str, object]:
+        return {**self.__dict__, "_pybtex": None}  # the disk cache keeps what was read, not what was derived
 
 
 @dataclass
@@ -95,31 +135,43 @@ def parse_cache(path: Path) -> DiskCache:
 
 
 def load_bibliography(paths: Iterable[Path], root: Path | None = None, cache: DiskCache | None = None) -> Bibliography:
-    """Read every *.bib file under `paths` (files or folders), in a stable order; with a
-    `cache`, a file whose content has not changed is not parsed again."""
+    """Read every *.bib file under `paths` (files or folders, any depth) as ONE database, in a
+    stable order; with a `cache`, a file whose content (and the macros it may use) has not
+    changed is not parsed again.
+
+    As for BibTeX given all the files at once: `@string` macros from any file are usable in every
+    file, whatever the files' names (they are all read before any entry); `crossref` and biblatex's
+    `xdata` are inherited once every entry is known (see `resolve_inheritance`)."""
     files: list[Path] = []
     for path in paths:
         files.extend(sorted(path.rglob("*.bib")) if path.is_dir() else [path])
     bib = Bibliography()
-    folded: dict[str, BibEntry] = {}
+    texts: list[tuple[str, str]] = []
     for path in files:
         name = _display(path, root)
         bib.files.append(name)
         try:
-            text = path.read_bytes().decode("utf-8")
+            raw = path.read_bytes()
+            text = raw.decode("utf-8")
         except UnicodeDecodeError as err:
-            line = path.read_bytes()[: err.start].count(b"\n") + 1
-            bib.problems.append(Problem(name, line, f"not UTF-8 (byte 0x{path.read_bytes()[err.start]:02x}); save the file as UTF-8"))
+            line = raw[: err.start].count(b"\n") + 1
+            bib.problems.append(Problem(name, line, f"not UTF-8 (byte 0x{raw[err.start]:02x}); save the file as UTF-8"))
             continue
         except OSError as err:
             bib.problems.append(Problem(name, None, f"cannot read: {err.strerror}"))
             continue
-        key = f"{name}\n{digest(text)}"
+        texts.append((name, text))
+    chunked = {name: _chunks(text) for name, text in texts}
+    macros = _all_macros(texts, bib.problems, chunked)
+    salt = digest(json.dumps(sorted(macros.items()), ensure_ascii=False))
+    folded: dict[str, BibEntry] = {}
+    for name, text in texts:
+        key = f"{name}\n{digest(text)}\n{salt}"
         cached = cache.get(key) if cache is not None else None
         if cached is None:
             problems: list[Problem] = []
             broken: set[str] = set()
-            cached = (_parse_file(text, name, problems, broken), problems, broken)
+            cached = (_parse_file(text, name, problems, broken, macros, chunked[name]), problems, broken)
             if cache is not None:
                 cache.put(key, cached)
         entries = cached[0]
@@ -136,7 +188,26 @@ def load_bibliography(paths: Iterable[Path], root: Path | None = None, cache: Di
                 continue
             folded[entry.key.lower()] = entry
             bib.entries[entry.key] = entry
+    resolve_inheritance(bib)
+    for entry in bib.entries.values():
+        missing = missing_fields(entry)
+        if missing:
+            bib.problems.append(Problem(entry.file, entry.line, f"entry '{entry.key}' (@{entry.type}) lacks required field(s): " + ", ".join(m.replace("|", " or ") for m in missing)))
     return bib
+
+
+def missing_fields(entry: BibEntry) -> list[str]:
+    """Required fields (BibTeX's rules, biblatex's names count: `date` for `year`, `journaltitle`
+    for `journal`, `institution` for `school`) the entry lacks, after inheritance."""
+    have = set(entry.fields) | set(entry.names)
+    if "date" in have:
+        have.add("year")
+    if "journaltitle" in have:
+        have.add("journal")
+    if "institution" in have:
+        have.add("school")
+    return [need for need in REQUIRED_FIELDS.get(entry.type, DEFAULT_REQUIRED)
+            if not any(alt in have for alt in need.split("|"))]
 
 
 def _display(path: Path, root: Path | None) -> str:
@@ -148,25 +219,77 @@ def _display(path: Path, root: Path | None) -> str:
     return path.as_posix()
 
 
-def _parse_file(text: str, name: str, problems: list[Problem], broken: set[str]) -> list[BibEntry]:
-    starts = [m.start() for m in _ENTRY_START.finditer(text)]
-    chunks = [(s, text[s:e]) for s, e in zip(starts, starts[1:] + [len(text)])]
-    macros = dict(month_names)
-    entries: list[BibEntry] = []
-    for offset, chunk in chunks:
-        line = text.count("\n", 0, offset) + 1
-        kind = _ENTRY_START.match(chunk).group(1).lower()  # type: ignore[union-attr]
-        if kind == "comment" or kind == "preamble":
-            continue
-        if kind == "string":
-            parser = Parser(macros=macros)
+def _chunks(text: str) -> list[tuple[int, str, str]]:
+    """(line, type, chunk) from each `@type{` to the next: BibTeX ignores what is between."""
+    starts = [(m.start(), m.group(1).lower()) for m in _ENTRY_START.finditer(text)]
+    chunks = []
+    line, previous = 1, 0
+    for (start, kind), end in zip(starts, [s for s, _ in starts[1:]] + [len(text)]):
+        line += text.count("\n", previous, start)
+        previous = start
+        chunks.append((line, kind, text[start:end]))
+    return chunks
+
+
+def _all_macros(texts: list[tuple[str, str]], problems: list[Problem],
+                chunked: dict[str, list[tuple[int, str, str]]] | None = None) -> dict[str, str]:
+    """Every `@string` of every file. A macro may use one defined in any file: those that fail
+    for an undefined string are tried again once the others are known."""
+    parser = Parser(macros=month_names)
+    pending: list[tuple[str, int, str]] = []
+    for name, text in texts:
+        for line, kind, chunk in (chunked[name] if chunked is not None else _chunks(text)):
+            if kind == "string":
+                pending.append((name, line, chunk[: _entry_end(chunk)]))
+    while pending:
+        failed: list[tuple[str, int, str, PybtexError]] = []
+        for name, line, chunk in pending:
             try:
                 parser.parse_string(chunk)
-                macros = dict(parser.macros)
             except PybtexError as err:
-                problems.append(Problem(name, _error_line(err, line), _error_text(err)))
+                failed.append((name, line, chunk, err))
+        if len(failed) == len(pending):
+            problems.extend(Problem(name, _error_line(err, line), _error_text(err)) for name, line, _, err in failed)
+            break
+        pending = [(name, line, chunk) for name, line, chunk, _ in failed]
+    return dict(parser.macros)
+
+
+_BRACE = re.compile(r"[{}()]")
+
+
+def _entry_end(chunk: str) -> int:
+    """Where the entry that starts `chunk` ends (just after its closing delimiter), counting
+    braces as BibTeX does; the chunk's length when it never closes."""
+    opening = _opening(chunk)
+    closing = "}" if opening == "{" else ")"
+    depth = 0
+    for m in _BRACE.finditer(chunk, chunk.index(opening) + 1):
+        ch = m.group()
+        if ch == "{":
+            depth += 1
+        elif ch == "}":
+            if depth == 0 and closing == "}":
+                return m.end()
+            depth -= 1
+        elif ch == ")" and depth == 0 and closing == ")":
+            return m.end()
+    return len(chunk)
+
+
+def _parse_file(text: str, name: str, problems: list[Problem], broken: set[str],
+                macros: dict[str, str] | None = None, chunks: list[tuple[int, str, str]] | None = None) -> list[BibEntry]:
+    parser = Parser(macros=macros if macros is not None else month_names, person_fields=())
+    entries: list[BibEntry] = []
+    for line, kind, whole in (chunks if chunks is not None else _chunks(text)):
+        if kind in ("comment", "preamble", "string"):
             continue
-        key = _KEY_AFTER_BRACE.match(chunk, chunk.index(_opening(chunk)) + 1).group(1)  # type: ignore[union-attr]
+        end = _entry_end(whole)
+        chunk, tail = whole[:end], whole[end:]
+        key = _KEY_AFTER_BRACE.match(chunk, chunk.index(_opening(chunk)) + 1).group(1)  # type: ignore[union-attr]  # the pattern matches the empty string
+        if end < len(whole) and "}" in tail:
+            stray = line + whole.count("\n", 0, end + tail.index("}"))
+            problems.append(Problem(name, stray, f"stray '}}' after entry '{key}' (ignored, as BibTeX does): delete it", "warning"))
         if kind not in KNOWN_TYPES:
             hint = closest_key(kind, KNOWN_TYPES)
             problems.append(Problem(name, line, f"unknown entry type '@{kind}'" + (f" (did you mean '@{hint}'?)" if hint else "")))
@@ -178,32 +301,98 @@ def _parse_file(text: str, name: str, problems: list[Problem], broken: set[str])
         if not is_valid_key(key):
             problems.append(Problem(name, line, f"invalid key '{key}': a key may contain {KEY_RULE}"))
             continue
-        brace_problem = _unbalanced_braces(chunk, line)
-        if brace_problem:
-            problems.append(Problem(name, brace_problem[0], f"entry '{key}': {brace_problem[1]}"))
-            broken.add(key)
-            continue
-        parser = Parser(macros=macros)
+        parser.data = BibliographyData()  # one parser per file: making one copies every macro
         try:
             data = parser.parse_string(chunk)
         except PybtexError as err:
-            problems.append(Problem(name, _error_line(err, line), f"entry '{key}': {_error_text(err)}"))
+            brace_problem = _unbalanced_braces(chunk, line)
+            if brace_problem:
+                problems.append(Problem(name, brace_problem[0], f"entry '{key}': {brace_problem[1]}"))
+            else:
+                problems.append(Problem(name, _error_line(err, line), f"entry '{key}': {_error_text(err)}"))
             broken.add(key)
             continue
         if key not in data.entries:
             problems.append(Problem(name, line, f"entry '{key}' could not be read: check the comma after the key"))
             continue
         entry = data.entries[key]
-        fields = {k.lower(): str(v) for k, v in entry.fields.items()}
-        persons = {role.lower(): [str(p) for p in people] for role, people in entry.persons.items()}
-        missing = [need for need in REQUIRED_FIELDS.get(kind, DEFAULT_REQUIRED)
-                   if not any(alt in fields or alt in persons for alt in need.split("|"))]
-        if missing:
-            problems.append(Problem(name, line, f"entry '{key}' (@{kind}) lacks required field(s): " + ", ".join(m.replace("|", " or ") for m in missing)))
-        if kind in FORMAT_AS_MISC:
-            entry.type = "misc"
-        entries.append(BibEntry(key, kind, fields, persons, name, line, entry))
+        fields = {k.lower(): v for k, v in entry.fields.items()}
+        names = {role: fields.pop(role) for role in NAME_FIELDS if role in fields}
+        kind = ALIASES.get(kind, kind)
+        entries.append(BibEntry(key, kind, fields, names, name, line, entry))
     return entries
+
+
+# biber's inheritance: what a child of each type takes from its parent's title fields.
+_BOOKLIKE = {"book", "mvbook", "collection", "mvcollection", "proceedings", "mvproceedings",
+             "reference", "mvreference", "periodical"}
+_IN_TYPES = {"inbook", "bookinbook", "suppbook", "incollection", "suppcollection", "inproceedings",
+             "inreference", "conference", "article", "suppperiodical"}
+_NOT_INHERITED = {"ids", "crossref", "xref", "xdata", "entryset", "entrysubtype", "execute", "label",
+                  "options", "presort", "related", "relatedoptions", "relatedstring", "relatedtype",
+                  "shorthand", "shorthandintro", "sortkey"}
+
+
+def _parent_field(name: str, parent_type: str, child_type: str) -> str:
+    """The child's name for a parent's field (biber's default `\\DeclareDataInheritance`)."""
+    if child_type in _IN_TYPES and parent_type in _BOOKLIKE:
+        if parent_type == "periodical" and name in ("title", "subtitle"):
+            return {"title": "journaltitle", "subtitle": "journalsubtitle"}[name]
+        if parent_type.startswith("mv") and name in ("title", "subtitle", "titleaddon"):
+            return "main" + name
+        if name in ("title", "subtitle", "titleaddon"):
+            return "book" + name
+        if name == "author" and child_type in ("inbook", "bookinbook", "suppbook"):
+            return "bookauthor"
+        if name in ("shorttitle", "sorttitle", "indextitle", "indexsorttitle"):
+            return ""
+    return name
+
+
+def _copy(entry: BibEntry) -> BibEntry:
+    raw = Entry(entry.raw.type, fields=dict(entry.raw.fields))
+    raw.key = entry.raw.key
+    return BibEntry(entry.key, entry.type, dict(entry.fields), dict(entry.names), entry.file, entry.line, raw)
+
+
+def resolve_inheritance(bib: Bibliography) -> None:
+    """Fill each entry's missing fields from its `crossref` parent (as biber does: a book's title
+    becomes an incollection's `booktitle`, ...; plain BibTeX fields are copied as BibTeX does) and
+    from its `xdata` entries (copied as they are). A parent that is missing is a problem."""
+    done: set[str] = set()
+
+    def resolve(entry: BibEntry, chain: tuple[str, ...]) -> None:
+        if entry.key in done:
+            return
+        done.add(entry.key)
+        if "xdata" not in entry.fields and "crossref" not in entry.fields:
+            return
+        # Parsed entries are shared with the disk cache: the resolved one is a copy.
+        entry = bib.entries[entry.key] = _copy(entry)
+        sources: list[tuple[BibEntry, bool]] = []
+        for field_name, mapped in (("xdata", False), ("crossref", True)):
+            for parent_key in filter(None, (k.strip() for k in entry.fields.get(field_name, "").split(","))):
+                parent = bib.entries.get(parent_key) or next((e for k, e in bib.entries.items() if k.lower() == parent_key.lower()), None)
+                if parent is None:
+                    bib.problems.append(Problem(entry.file, entry.line, f"entry '{entry.key}': {field_name} '{parent_key}' is not in any bib file"))
+                    continue
+                if parent.key in chain:
+                    bib.problems.append(Problem(entry.file, entry.line, f"entry '{entry.key}': {field_name} '{parent_key}' refers back to it"))
+                    continue
+                resolve(parent, chain + (entry.key,))
+                sources.append((bib.entries[parent.key], mapped))
+        for parent, mapped in sources:
+            for name, value in list(parent.fields.items()) + list(parent.names.items()):
+                target = _parent_field(name, parent.type, entry.type) if mapped else name
+                if target and name not in _NOT_INHERITED and target not in entry.fields and target not in entry.names:
+                    if target in NAME_FIELDS:
+                        entry.names[target] = value
+                    else:
+                        entry.fields[target] = value
+                    entry.raw.fields[target] = value
+
+    for entry in list(bib.entries.values()):
+        resolve(entry, ())
 
 
 _FIELD_START = re.compile(r"^\s*([A-Za-z][\w-]*)\s*=")
@@ -259,15 +448,15 @@ class FormatStore(DiskCache):
     ~2 ms an entry, the bulk of our build time on a large bib, and an entry rarely changes."""
 
     def __init__(self, path: Path):
-        super().__init__(path, code_version([], ["mkdocs-bibtex", "pybtex"]))
+        super().__init__(path, code_version([sys.modules[__name__]], ["pybtex"]))
 
     @staticmethod
     def digest(entry: BibEntry) -> str:
-        return digest(json.dumps([entry.type, sorted(entry.fields.items()), sorted(entry.persons.items())], ensure_ascii=False))
+        return digest(json.dumps([entry.type, sorted(entry.fields.items()), sorted(entry.names.items())], ensure_ascii=False))
 
 
 class EntryFormatter:
-    """Formats entries once per bibliography (not once per page) with mkdocs-bibtex's formatter,
+    """Formats entries once per bibliography (not once per page) with pybtex's plain style,
     and, with a FormatStore, once per change of the entry across builds."""
 
     def __init__(self, bib: Bibliography, format_entry: Callable[[Entry], str] | None = None,
@@ -288,7 +477,7 @@ class EntryFormatter:
             if text is None:
                 self.calls += 1
                 if self._format is None:
-                    self._format = mkdocs_bibtex_formatter()
+                    self._format = plain_formatter()
                 try:
                     text = self._format(entry.pybtex)
                     if self.store:
@@ -301,23 +490,23 @@ class EntryFormatter:
         return text
 
 
-def mkdocs_bibtex_formatter() -> Callable[[Entry], str]:
-    """mkdocs-bibtex's own formatting (pybtex plain style, Markdown backend), without its parser.
-
-    We call the method of its SimpleRegistry on an instance that never reads files: the registry's
-    constructor would parse the bib files again, without our error reporting.
-    """
-    from mkdocs_bibtex.citation import Citation
-    from mkdocs_bibtex.registry import SimpleRegistry
+def plain_formatter() -> Callable[[Entry], str]:
+    """pybtex's plain style with its Markdown backend: the text mkdocs-bibtex's formatter made
+    (its SimpleRegistry's `reference_text`, same clean-up), called on pybtex directly so that
+    formatting never imports mkdocs. Types plain does not know are formatted as misc."""
     from pybtex.backends.markdown import Backend
     from pybtex.style.formatting.plain import Style
 
-    registry = SimpleRegistry.__new__(SimpleRegistry)
-    registry.style = Style()
-    registry.backend = Backend()
+    style, backend = Style(), Backend()
 
     def format_entry(entry: Entry) -> str:
-        registry.bib_data = BibliographyData(entries={entry.key: entry})
-        return registry.reference_text(Citation(key=entry.key))
+        if entry.type.lower() in FORMAT_AS_MISC:
+            entry = Entry("misc", fields=entry.fields, persons=entry.persons)
+        text = style.format_entry("", entry).text.render(backend).replace("\n", " ")
+        return text.replace("\\(", "(").replace("\\)", ")").replace("\\.", ".")
 
     return format_entry
+
+
+# The name the plugin used when this went through mkdocs-bibtex.
+mkdocs_bibtex_formatter = plain_formatter

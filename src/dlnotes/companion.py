@@ -108,7 +108,7 @@ def references_html(
 
     out = []
     for key in keys:
-        facts = [f'<code class="ref-key">{_html(key)}</code>']
+        facts: list[str] = []  # no BibTeX key: a reader cites nothing by it (the id keeps it for links)
         note = notes.by_key.get(key)
         if note is not None:
             facts.append(f"笔记: {link(note.path)}")

@@ -18,6 +18,7 @@ from mkdocs.plugins import BasePlugin, event_priority
 from .assets import copy_mathjax
 from .problems import Problem
 from .site import NotesSite, Settings, SourcePage
+from .bibconfig import OPTIONS
 from .siteconfig import PLUGIN_DEFAULTS
 
 log = logging.getLogger("mkdocs.plugins.dlnotes")
@@ -26,10 +27,9 @@ log = logging.getLogger("mkdocs.plugins.dlnotes")
 _D = PLUGIN_DEFAULTS
 
 
-class NotesConfig(base.Config):
+class _Options(base.Config):
     """The plugin's options, typed; what each means and its default: dlnotes.siteconfig."""
 
-    bib_dir = config_options.Type(str, default=_D["bib_dir"])
     reading_lists = config_options.ListOfItems(config_options.Type(str), default=_D["reading_lists"])
     mathjax_dir = config_options.Optional(config_options.Type(str))
     mathjax_dest = config_options.Type(str, default=_D["mathjax_dest"])
@@ -39,6 +39,14 @@ class NotesConfig(base.Config):
     roadmap_bib = config_options.Type(str, default=_D["roadmap_bib"])
     references_page = config_options.Type(str, default=_D["references_page"])
     roadmap_page = config_options.Type(str, default=_D["roadmap_page"])
+
+
+# The bibliography's options: mkdocs-bibtex's keys (a site written for it switches by renaming the
+# plugin) and ours, `bib` and `style` (dlnotes.bibconfig says what each means).
+NotesConfig = type("NotesConfig", (_Options,), {
+    name: config_options.Optional(config_options.Type(kind)) if default is None else config_options.Type(kind, default=default)
+    for name, (kind, default) in OPTIONS.items()
+})
 
 
 def report(problems: list[Problem]) -> None:
@@ -59,7 +67,7 @@ class NotesPlugin(BasePlugin[NotesConfig]):
         if self.site is None or self.site.settings != settings:
             self.site = NotesSite(settings)
         config.markdown_extensions.extend(self.site.markdown_extensions())
-        config.watch.append(str(settings.bib_dir))  # editing a bib file rebuilds the site
+        config.watch.extend(str(p) for p in settings.bib_paths)  # editing a bib file rebuilds the site
         return config
 
     def on_pre_build(self, config: Any) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html as html_module
 import sys
+from typing import Any
 
 import markdown
 
@@ -70,4 +71,22 @@ class ReferenceHTML:
                 if store and key not in self.format_entry.failed:  # a failure is reported every build
                     store.put(digest, html)
             self._cache[key] = html
+        return html
+
+
+class StyledReferenceHTML:
+    """key -> the entry as the site's style writes it (a `dlnotes.csl` formatter: CSL or
+    pybtex's plain), then the pdf and code links. Same call as ReferenceHTML, so the footnotes,
+    hover previews and the References page take it unchanged."""
+
+    def __init__(self, formatter: Any):
+        self.formatter = formatter  # dlnotes.csl.CslFormatter | PlainFormatter
+        self._cache: dict[str, str] = {}
+
+    def __call__(self, key: str) -> str:
+        html = self._cache.get(key)
+        if html is None:
+            entry = self.formatter.bib.entries[key]
+            links = " ".join(f'<a href="{html_module.escape(url)}">{label}</a>' for label, url in entry_links(entry))
+            html = self._cache[key] = f"{self.formatter.reference_html(key)} {links}".strip()
         return html

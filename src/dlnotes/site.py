@@ -29,7 +29,8 @@ from typing import Any
 
 from markdown import Extension
 
-from . import pagecontext
+from . import bibconfig, csl, pagecontext
+from .bibconfig import DEFAULT_STYLE
 from .backlinks import BacklinkIndex, backlinks_html, mentions
 from .bibliography import Bibliography, EntryFormatter, FormatStore, load_bibliography, parse_cache
 from .cards import build_card, card_html, insert_after_title_html, roadmap_places, short_citation
@@ -56,7 +57,7 @@ from .markers import replace_markers
 from .mdtext import key_anchor
 from .notes import Note, parse_note
 from .problems import Problem, display_path
-from .references import ReferenceHTML, text_html
+from .references import ReferenceHTML, StyledReferenceHTML, text_html
 from .roadmap import Roadmap, load_roadmap
 from .searchindex import exclude_footnote_markers, listing_pages, note_papers, tune_index_file
 from .siteconfig import PLUGIN_DEFAULTS
@@ -70,11 +71,13 @@ HTML_SLOT = "<!-- dlnotes:generated-html -->"
 class Settings:
     root: Path  # the project folder (mkdocs.yml's)
     docs_dir: Path
-    bib_dir: Path
+    bib_paths: tuple[Path, ...]  # bib files and folders (every *.bib below a folder, any depth)
+    style: str = DEFAULT_STYLE  # a shipped CSL style's name, a .csl path, or "pybtex-plain"
     cache_dir: Path | None = None  # what builds keep for the next one; None: nothing kept
     reading_lists: tuple[str, ...] = ("roadmap.bib",)  # bib files whose entries may go uncited
     roadmap_yaml: str = "roadmap.yaml"  # in bib_dir
     roadmap_bib: str = "roadmap.bib"  # in bib_dir
+    problems: tuple[Problem, ...] = ()  # options that could not be used (reported every build)
     references_page: str = "references.md"  # in docs_dir
     roadmap_page: str = "roadmap.md"
 
@@ -82,10 +85,13 @@ class Settings:
     def from_options(cls, root: Path, docs_dir: Path, options: Mapping[str, Any]) -> Settings:
         """From the plugin's options in mkdocs.yml (names and defaults: siteconfig.PLUGIN_DEFAULTS)."""
         o = {**PLUGIN_DEFAULTS, **options}
+        bib, problems = bibconfig.settings_from(options, root / "mkdocs.yml")
         return cls(
             root=root,
             docs_dir=docs_dir,
-            bib_dir=root / o["bib_dir"],
+            bib_paths=bib.bib_paths,
+            style=bib.style,
+            problems=tuple(problems),
             cache_dir=root / o["cache_dir"] if o["cache"] else None,
             reading_lists=tuple(o["reading_lists"]),
             roadmap_yaml=o["roadmap_yaml"],
@@ -93,6 +99,11 @@ class Settings:
             references_page=o["references_page"],
             roadmap_page=o["roadmap_page"],
         )
+
+    @property
+    def bib_dir(self) -> Path:
+        """The first bib folder: where the roadmap's files are."""
+        return next((p for p in self.bib_paths if p.is_dir()), self.root / "bib")
 
 
 @dataclass(frozen=True)
@@ -129,11 +140,14 @@ class NotesSite:
             self.caches = {
                 "bib": parse_cache(folder / "bib.pickle"),
                 "formatted": FormatStore(folder / "formatted.pickle"),
+                "csl": csl.format_store(folder / "csl.pickle"),
             }
         self.problems: list[Problem] = []  # the current build's, for drivers that collect them
         self._told = 0  # how many of them new_problems() has handed out
         self._bib_stamp: tuple | None = None
-        self.entry_html: ReferenceHTML | None = None
+        self.entry_html: ReferenceHTML | StyledReferenceHTML | None = None
+        self.styled: csl.CslFormatter | csl.PlainFormatter | None = None
+        self._style_problem: Problem | None = None
         self._read: dict[str, _Read] = {}  # kept across builds of one process (preview)
         self._pages: dict[str, SourcePage] = {}
         self._titles: dict[str, tuple[str, str]] = {}  # uri -> (text it was read from, title)
@@ -180,14 +194,27 @@ class NotesSite:
     def load_bibliography(self) -> list[Problem]:
         """Start of a build: the bib files, read and parsed only when one of them changed."""
         self.problems, self._told = [], 0
-        files = sorted(self.settings.bib_dir.rglob("*.bib"))
+        s = self.settings
+        files = sorted(f for p in s.bib_paths for f in (p.rglob("*.bib") if p.is_dir() else [p]) if f.is_file())
         stamp = tuple((str(f), f.stat().st_mtime_ns, f.stat().st_size) for f in files)
+        problems: list[Problem] = list(s.problems)
         if stamp != self._bib_stamp:
-            self.bib = load_bibliography([self.settings.bib_dir], self.settings.root, cache=self.caches.get("bib"))
-            store = self.caches.get("formatted")
-            self.entry_html = ReferenceHTML(EntryFormatter(self.bib, store=store if isinstance(store, FormatStore) else None))
+            self.bib = load_bibliography(list(s.bib_paths), s.root, cache=self.caches.get("bib"))
+            self._style_problem = None
+            plain = s.style == bibconfig.PLAIN
+            try:  # the whole bib formatted in one go (one node process), kept in the disk cache
+                self.styled = csl.make_formatter(self.bib, s.style, s.root, self.caches.get("formatted" if plain else "csl"))
+                self.styled.reference_html_many(list(self.bib.entries))
+                self.entry_html = StyledReferenceHTML(self.styled)
+            except csl.CslError as err:
+                self._style_problem = Problem("mkdocs.yml", None, f"plugin dlnotes, style: {err}")
+                self.styled = None
+                store = self.caches.get("formatted")
+                self.entry_html = ReferenceHTML(EntryFormatter(self.bib, store=store if isinstance(store, FormatStore) else None))
             self._bib_stamp = stamp
-        return self._report(self.bib.problems)
+        if self._style_problem is not None:
+            problems.append(self._style_problem)
+        return self._report(problems + self.bib.problems)
 
     # --- reading pages --------------------------------------------------------------------
 
@@ -356,6 +383,8 @@ class NotesSite:
         reading_lists = set(self.settings.reading_lists)
         keys = reference_keys(self.bib.entries, lambda e: Path(e.file).name in reading_lists,
                               self.cited_in, self.note_index.by_key)
+        if self.styled is not None:  # sorted as the style sorts
+            keys = [k for k, _ in self.styled.references(keys)]
         intro = f"<p>{escape(REFERENCES_INTRO.format(count=len(keys)))}</p>\n"
         generated = intro + references_html(keys, self.entry_html, self.cited_in, self.note_index, self.titles,
                                             lambda doc, anchor: self.doc_url(uri, doc, anchor))

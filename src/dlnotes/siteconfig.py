@@ -18,14 +18,14 @@ from typing import Any
 import yaml
 
 # The dlnotes plugin's options and their defaults (the MkDocs layer's typed config reads them here).
+# The bibliography's options (mkdocs-bibtex's keys, `bib` and `style`) are dlnotes.bibconfig.OPTIONS.
 PLUGIN_DEFAULTS: dict[str, Any] = {
-    "bib_dir": "bib",  # every *.bib below it, any depth
     "reading_lists": ["roadmap.bib"],  # bib files whose entries may go uncited
     "mathjax_dir": None,  # MathJax's files, copied into the site; None: a site without math
     "mathjax_dest": "assets/mathjax",  # where they go in the site
     "cache": True,  # keep parsed bib files, formatted entries, citations for the next build
     "cache_dir": ".cache/dlnotes",
-    "roadmap_yaml": "roadmap.yaml",  # the reading roadmap, in bib_dir
+    "roadmap_yaml": "roadmap.yaml",  # the reading roadmap, in the (first) bib folder
     "roadmap_bib": "roadmap.bib",
     "references_page": "references.md",  # generated pages, in docs/
     "roadmap_page": "roadmap.md",

@@ -1,0 +1,143 @@
+"""The bibliography settings of the plugin, accepting mkdocs-bibtex's configuration keys.
+
+A site written for mkdocs-bibtex (4.x, and the older `cite_inline`) switches to dlnotes by
+renaming the plugin in mkdocs.yml: `bib_file`, `bib_dir`, `csl_file`, `csl_file_encoding`,
+`bib_command`, `full_bib_command`, `bib_by_default`, `footnote_format`,
+`enable_inline_citations`/`cite_inline` mean what they mean there. Our own keys: `bib` (files
+or folders, default `bib`), `style` (a shipped CSL style by name, a `.csl` file, or
+`pybtex-plain`). Which style when none is named: GB/T 7714-2015 numeric, except for a
+mkdocs-bibtex configuration (`bib_file`/`bib_dir` given) without `csl_file`, which keeps the
+look mkdocs-bibtex gave it, pybtex's plain style.
+
+Plain module (no mkdocs import): the MkDocs layer declares `OPTIONS` as its config options and
+passes the values to `settings_from`; `replace_commands` puts the bibliographies where the
+commands stand in a rendered page.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .problems import Problem
+
+PLAIN = "pybtex-plain"
+DEFAULT_STYLE = "china-national-standard-gb-t-7714-2015-numeric"
+
+# name -> (type, default); mkdocs-bibtex's keys and ours.
+OPTIONS: dict[str, tuple[type, Any]] = {
+    "bib": (list, None),  # ours: files or folders of bib files, relative to mkdocs.yml (default ["bib"])
+    "style": (str, None),  # ours: CSL style name or .csl file, or "pybtex-plain"
+    "bib_file": (str, None),
+    "bib_dir": (str, None),
+    "csl_file": (str, None),
+    "csl_file_encoding": (str, None),
+    "bib_command": (str, "\\bibliography"),
+    "full_bib_command": (str, "\\full_bibliography"),
+    "bib_by_default": (bool, True),
+    "footnote_format": (str, "{key}"),
+    "enable_inline_citations": (bool, True),
+    "cite_inline": (bool, None),  # mkdocs-bibtex before 2.x; same meaning as enable_inline_citations
+}
+
+
+@dataclass(frozen=True)
+class BibSettings:
+    bib_paths: tuple[Path, ...]
+    style: str  # a shipped style's name, a .csl path (absolute), or PLAIN
+    csl_file_encoding: str
+    bib_command: str
+    full_bib_command: str
+    bib_by_default: bool
+    footnote_format: str
+    inline_citations: bool
+
+
+def _is_url(value: str) -> bool:
+    return bool(re.match(r"^[a-z][a-z0-9+.-]*://", value, re.IGNORECASE))
+
+
+def settings_from(options: Mapping[str, Any], config_file: Path) -> tuple[BibSettings, list[Problem]]:
+    """The settings from the plugin's options (missing keys take their defaults); every value
+    that cannot be used is a Problem on mkdocs.yml, and a usable default is taken instead."""
+    where = config_file.name
+    base = config_file.parent
+    problems: list[Problem] = []
+    value = {name: options.get(name, default) for name, (_, default) in OPTIONS.items()}
+    for name, (kind, _) in OPTIONS.items():
+        if value[name] is not None and not isinstance(value[name], kind):
+            problems.append(Problem(where, None, f"bibliography option '{name}' must be a {kind.__name__}, not {value[name]!r}"))
+            value[name] = OPTIONS[name][1]
+    paths: list[Path] = []
+    for name in ("bib_file", "bib_dir"):
+        given = value[name]
+        if given and _is_url(given):
+            problems.append(Problem(where, None, f"'{name}: {given}': the site is built offline; download the file into the site's folder and name it here"))
+        elif given:
+            paths.append(base / given)
+    for given in value["bib"] or []:
+        paths.append(base / str(given))
+    mkdocs_bibtex_style = bool(value["bib_file"] or value["bib_dir"])
+    if not paths:
+        paths.append(base / "bib")
+    style = value["style"]
+    csl_file = value["csl_file"]
+    if csl_file and _is_url(csl_file):
+        problems.append(Problem(where, None, f"'csl_file: {csl_file}': the site is built offline; save the .csl file next to mkdocs.yml and name it here"))
+        csl_file = None
+    if style and csl_file and style != csl_file:
+        problems.append(Problem(where, None, f"both 'style: {style}' and 'csl_file: {csl_file}' are set; keep one (using 'style')"))
+    chosen = style or (str(base / csl_file) if csl_file else None) or (PLAIN if mkdocs_bibtex_style else DEFAULT_STYLE)
+    if chosen.endswith(".csl") and not Path(chosen).is_absolute():
+        chosen = str(base / chosen)
+    footnote_format = value["footnote_format"]
+    if "{key}" not in footnote_format and "{number}" not in footnote_format:
+        problems.append(Problem(where, None, f"'footnote_format: {footnote_format}' names neither {{key}} nor {{number}}; using '{{key}}'"))
+        footnote_format = "{key}"
+    inline = value["enable_inline_citations"] if value["cite_inline"] is None else value["cite_inline"]
+    return BibSettings(
+        bib_paths=tuple(paths),
+        style=chosen,
+        csl_file_encoding=value["csl_file_encoding"] or "utf-8",
+        bib_command=value["bib_command"],
+        full_bib_command=value["full_bib_command"],
+        bib_by_default=value["bib_by_default"],
+        footnote_format=footnote_format,
+        inline_citations=bool(inline),
+    ), problems
+
+
+def footnote_label(settings: BibSettings, key: str, number: int) -> str:
+    """The footnote's label as mkdocs-bibtex's `footnote_format` makes it."""
+    return settings.footnote_format.format(key=key, number=number)
+
+
+def _command_paragraph(command: str) -> re.Pattern[str]:
+    # The command counts where Markdown made it a paragraph of its own: not in code, not in a
+    # sentence (Python-Markdown's parse decides, the HTML is what it decided).
+    return re.compile(r"<p>\s*" + re.escape(command) + r"\s*</p>")
+
+
+def has_command(html: str, command: str) -> bool:
+    return bool(_command_paragraph(command).search(html))
+
+
+def replace_commands(html: str, settings: BibSettings, page_bibliography: str, full_bibliography: str) -> tuple[str, bool]:
+    """The page's HTML with `\\bibliography` replaced by the page's bibliography and
+    `\\full_bibliography` by the site's; returns whether the page's bibliography was placed
+    (if not and `bib_by_default`, the layer appends it, as mkdocs-bibtex does)."""
+    placed = False
+
+    def page(_: re.Match[str]) -> str:
+        nonlocal placed
+        if placed:
+            return ""
+        placed = True
+        return page_bibliography
+
+    html = _command_paragraph(settings.bib_command).sub(page, html)
+    html = _command_paragraph(settings.full_bib_command).sub(lambda _: full_bibliography, html)
+    return html, placed

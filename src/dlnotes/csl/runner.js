@@ -1,0 +1,127 @@
+// citeproc-js (Zotero's CSL processor, npm "citeproc") behind a line protocol for dlnotes.csl.
+//
+// One JSON request per line on stdin, one JSON answer per line on stdout. The Python side keeps
+// this process for a whole build, so node and citeproc-js start once.
+//   {"op": "style", "id": S, "xml": "...", "lang": "zh-CN"}          -> {"ok": true}
+//   {"op": "items", "items": [CSL-JSON, ...]}                          -> {"ok": true}
+//   {"op": "locale", "lang": "zh-CN", "xml": "..."}                    -> {"ok": true}
+//   {"op": "page", "style": S, "citations": [[item, ...], ...], "intext": [{id, ...}]}
+//      -> {"citations": [html, ...], "bibliography": [[id, html], ...], "intext": [html, ...]}
+//   {"op": "bibliography", "style": S, "ids": [...]}                    -> {"bibliography": [[id, html], ...]}
+"use strict";
+const path = require("path");
+const readline = require("readline");
+
+const CSL = require(process.env.DLNOTES_CITEPROC || path.join(process.cwd(), "node_modules", "citeproc"));
+
+const items = new Map();
+const locales = new Map();
+const engines = new Map();
+
+const sys = {
+  retrieveLocale: (lang) => locales.get(lang) || locales.get(lang.split("-")[0]) || null,
+  retrieveItem: (id) => items.get(id),
+};
+
+function engine(styleId) {
+  const e = engines.get(styleId);
+  if (!e) throw new Error(`unknown style ${styleId}`);
+  return e;
+}
+
+function bibliography(eng) {
+  const result = eng.makeBibliography();
+  if (!result) return [];
+  const [params, entries] = result;
+  return params.entry_ids.map((ids, i) => [ids[0], entries[i].trim()]);
+}
+
+function page(req) {
+  const eng = engine(req.style);
+  const clusters = req.citations.map((cites, i) => ({
+    citationID: `c${i}`,
+    citationItems: cites,
+    properties: { noteIndex: 0 },
+  }));
+  const ids = [];
+  for (const cites of req.citations) for (const c of cites) if (!ids.includes(c.id)) ids.push(c.id);
+  eng.updateItems(ids);
+  const out = eng.rebuildProcessorState(clusters, "html", []);
+  const byId = new Map(out.map(([cid, , html]) => [cid, html]));
+  const answer = {
+    citations: clusters.map((c) => byId.get(c.citationID)),
+    bibliography: req.bibliography === false ? [] : bibliography(eng),
+  };
+  // Author names as the style writes them in running text ("Bahdanau 等", "Bahdanau et al."):
+  // the item cited alone with author-only, outside the page's numbering. A numeric style's
+  // citation has no names, so its names come from a one-macro style in the same locale.
+  const named = req.numeric ? authorEngine(req.style) : eng;
+  if (req.numeric && req.intext && req.intext.length) named.updateItems(req.intext.map((i) => i.id));
+  answer.intext = (req.intext || []).map((item) => named.makeCitationCluster([{ ...item, "author-only": !req.numeric }]));
+  return answer;
+}
+
+const authorEngines = new Map();
+
+function authorEngine(styleId) {
+  let e = authorEngines.get(styleId);
+  if (!e) {
+    const lang = engine(styleId).opt["default-locale"][0] || "en-US";
+    const xml = `<?xml version="1.0" encoding="utf-8"?>
+<style xmlns="http://purl.org/net/xbiblio/csl" class="in-text" version="1.0" default-locale="${lang}">
+  <info><title>Author in running text</title><id>dlnotes-author-in-text</id><updated>2026-01-01T00:00:00+00:00</updated></info>
+  <citation et-al-min="3" et-al-use-first="1">
+    <layout><names variable="author"><name form="short" and="text" delimiter=", "/>
+      <substitute><names variable="editor"/><text variable="title" form="short" font-style="italic"/></substitute></names></layout>
+  </citation>
+</style>`;
+    e = new CSL.Engine(sys, xml);
+    e.setOutputFormat("html");
+    authorEngines.set(styleId, e);
+  }
+  return e;
+}
+
+function handle(req) {
+  switch (req.op) {
+    case "locale":
+      locales.set(req.lang, req.xml);
+      return { ok: true };
+    case "items":
+      for (const item of req.items) items.set(item.id, item);
+      return { ok: true };
+    case "style": {
+      const eng = new CSL.Engine(sys, req.xml, req.lang || undefined, req.force_lang || undefined);
+      eng.opt.development_extensions.wrap_url_and_doi = true; // URLs and DOIs as links
+      eng.setOutputFormat("html");
+      engines.set(req.id, eng);
+      return { ok: true };
+    }
+    case "page":
+      return page(req);
+    case "bibliography": {
+      const eng = engine(req.style);
+      eng.updateItems(req.ids);
+      return { bibliography: bibliography(eng) };
+    }
+    case "reset": // items changed (a bib edit while serving): engines cache items, start them anew
+      engines.clear();
+      authorEngines.clear();
+      return { ok: true };
+    case "ping":
+      return { ok: true };
+    default:
+      throw new Error(`unknown op ${req.op}`);
+  }
+}
+
+const rl = readline.createInterface({ input: process.stdin, crlfDelay: Infinity });
+rl.on("line", (line) => {
+  let answer;
+  try {
+    answer = handle(JSON.parse(line));
+  } catch (err) {
+    answer = { error: String(err && err.stack ? err.stack : err) };
+  }
+  process.stdout.write(JSON.stringify(answer) + "\n");
+});
