@@ -61,7 +61,7 @@ def site_config(root: Path, variant: str) -> Path:
     config["validation"] = {"nav": {"omitted_files": "ignore"}}
     plugins = [p for p in config["plugins"] if not (isinstance(p, dict) and "dlnotes" in p)]
     if variant == "dlnotes":
-        plugins.append({"dlnotes": {"bib_dir": "bib", "mathjax_dir": str(ROOT / "node_modules/mathjax/es5")}})
+        plugins.append({"dlnotes": {"bib_dir": "bib"}})
     elif variant == "mkdocs-bibtex":
         plugins.append({"bibtex": {"bib_dir": "bib", "enable_inline_citations": False}})
     config["plugins"] = plugins

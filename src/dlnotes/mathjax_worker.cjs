@@ -50,8 +50,9 @@ function typeset(item) {
     for (const path of adaptor.childNodes(svg.fontCache.getCache())) {
       defs[adaptor.getAttribute(path, "id")] = adaptor.outerHTML(path);
     }
-    // data-mml-node and data-c only serve MathJax's explorer in a browser, which pages do not load.
-    const html = adaptor.outerHTML(node).replace(/ data-(?:mml-node|c)="[^"]*"/g, "");
+    // data-mml-node only serves MathJax's explorer in a browser, which pages do not load
+    // (the site's CSS for table lines does without it).
+    const html = adaptor.outerHTML(node).replace(/ data-mml-node="[^"]*"/g, "");
     return { html, defs };
   } catch (err) {
     // A TeX error leaves MathJax's state as it was: later formulas are unaffected.

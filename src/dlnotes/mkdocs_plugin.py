@@ -7,7 +7,6 @@ one; moving to another site engine means rewriting only this file.
 from __future__ import annotations
 
 import logging
-import shutil
 from pathlib import Path
 
 from mkdocs.config import base, config_options
@@ -22,6 +21,7 @@ from .citedin import CitedIn, index_citations, page_citations
 from .companion import (MARKERS, REFERENCES_INTRO, NotePage, NotesIndex, first_heading, latest_markdown,
                         reference_keys, references_html, roadmap_markdown, timeline_markdown)
 from .doclinks import check_links, html_ids
+from . import mathmd, mathtex
 from .mdtext import key_anchor
 from .notes import Note, parse_note as read_note_text, read_note, split_front_matter
 from .problems import Problem
@@ -33,17 +33,12 @@ log = logging.getLogger("mkdocs.plugins.dlnotes")
 # passes through Markdown untouched.
 _HTML_SLOT = "<!-- dlnotes:generated-html -->"
 
-# The parts of MathJax a page needs (see README "Math"): the combined component, its fonts and
-# the TeX extensions it loads on demand.
-MATHJAX_PARTS = ("tex-mml-chtml.js", "output/chtml/fonts/woff-v2", "input/tex/extensions")
 
 
 class NotesConfig(base.Config):
     bib_dir = config_options.Type(str, default="bib")
     # Bib files that are a reading list, not citations: their entries may go uncited.
     reading_lists = config_options.Type(list, default=["roadmap.bib"])
-    mathjax_dir = config_options.Type(str, default="node_modules/mathjax/es5")
-    mathjax_dest = config_options.Type(str, default="assets/mathjax")
     # What builds keep for the next one (parsed bib files, formatted entries, where each note's
     # citations are); "" to compute everything on every build.
     cache_dir = config_options.Type(str, default=".cache/dlnotes")
@@ -88,6 +83,8 @@ class NotesPlugin(BasePlugin[NotesConfig]):
             self.caches = {"bib": parse_cache(folder / "bib.pickle"),
                            "formatted": FormatStore(folder / "formatted.pickle"),
                            "citations": citation_cache(folder / "citations.pickle")}
+        # hook: math — formulas typeset by MathJax in node, kept between builds in cache_dir
+        mathtex.configure(self.root / self.config.cache_dir / "math.pickle" if self.config.cache_dir else None, self.root)
         # Serving: watch the bib files too, so editing one rebuilds the site.
         config.watch.append(str(self.bib_path))
         return config
@@ -150,6 +147,7 @@ class NotesPlugin(BasePlugin[NotesConfig]):
         source = self.source_text.get(page.file.src_uri, markdown)
         line_offset = max(source.count("\n") - markdown.count("\n"), 0)
         self.links[page.file.src_uri] = (display, markdown, line_offset)
+        mathmd.begin_page(display, line_offset)  # hook: math — where the math extension's problems are
         assert self.format_entry is not None
         result = cite_page(
             markdown,
@@ -165,6 +163,7 @@ class NotesPlugin(BasePlugin[NotesConfig]):
         return self._companion_markdown(result.markdown, page.file.src_uri)
 
     def on_page_content(self, html, page, config, files):
+        self._report(mathmd.end_page())  # hook: math
         cited = self._cited.get(page.file.src_uri)
         if cited is not None:
             html = cited.fill_placeholders(html)
@@ -197,28 +196,12 @@ class NotesPlugin(BasePlugin[NotesConfig]):
         for entry in unused:
             # Reported, but not a failure: an entry may be waiting for its note.
             log.info("%s:%d: (warning only) entry '%s' is not cited by any note", entry.file, entry.line, entry.key)
-        self._copy_mathjax(Path(config.site_dir))
+        log.info("dlnotes: %s", mathtex.finish_build())  # hook: math — saves the formula cache
         for cache in self.caches.values():
             try:
                 cache.save()
             except OSError as err:  # a read-only checkout still builds, only slower next time
                 log.info("dlnotes: not cached (%s): %s", cache.path, err)
-
-    def _copy_mathjax(self, site_dir: Path) -> None:
-        if not self.config.mathjax_dir:  # a site without math
-            return
-        source = self.root / self.config.mathjax_dir
-        if not (source / MATHJAX_PARTS[0]).is_file():
-            log.warning("MathJax not found at %s: run 'make setup' (installs it from package-lock.json)", self.config.mathjax_dir)
-            return
-        dest = site_dir / self.config.mathjax_dest
-        for part in MATHJAX_PARTS:
-            src, dst = source / part, dest / part
-            if src.is_dir():
-                shutil.copytree(src, dst, dirs_exist_ok=True, copy_function=_copy_if_changed)
-            else:
-                dst.parent.mkdir(parents=True, exist_ok=True)
-                _copy_if_changed(str(src), str(dst))
 
     def _display(self, path: Path) -> str:
         """The path as problems name it: relative to the project (resolving is slow: memoized)."""
@@ -381,9 +364,3 @@ class NotesPlugin(BasePlugin[NotesConfig]):
             return timeline_markdown(self.note_index.notes, here, self._describe)
         return latest_markdown(self.note_index.notes, here, self._describe)
 
-
-def _copy_if_changed(src: str, dst: str) -> str:
-    s, d = Path(src), Path(dst)
-    if not d.exists() or d.stat().st_size != s.stat().st_size or d.stat().st_mtime < s.stat().st_mtime:
-        shutil.copy2(s, d)
-    return dst
