@@ -104,9 +104,10 @@ def begin_page(file: str, line_offset: int = 0) -> None:
 
 
 def end_page() -> list[Problem]:
+    """The page's problems, in the order of their lines."""
     global _current
     found, _current = _current.problems, MathPage()
-    return found
+    return sorted(found, key=lambda p: p.line or 0)
 
 
 # --- the preprocessor: display math, and pipes of inline math in table rows -------------------
@@ -412,8 +413,10 @@ class MathOutput(Postprocessor):
 
     def run(self, text: str) -> str:
         formulas = self.ext.formulas
-        if not formulas or self.ext.typeset is None:
+        if not formulas:
             return text
+        if self.ext.typeset is None:  # the TeX in arithmatex's format, for MathJax in a browser
+            return _MARKER.sub(lambda m: m.group(0).replace(f' data-dlmath="{m.group(3)}"', ""), text)
         used = sorted({int(m.group(3)) for m in _MARKER.finditer(text)})
         outputs, after = self.ext.typeset([formulas[i] for i in used], self.ext.page())
         by_index = dict(zip(used, outputs))
