@@ -98,14 +98,9 @@ def test_malformed_citation_is_reported_and_left_as_written() -> None:
     assert result.issues[0].message.startswith("malformed citation '[@a p. 3]'")
 
 
-@pytest.mark.parametrize("text,line,delimiter", [
-    ("ok $x$\n\nopen $x and more\n", 3, "$"),
-    ("a\n$$\nx = 1\n", 2, "$$"),
-    ("see \\(x + y\n", 1, "\\("),
-])
-def test_unclosed_math_is_reported_with_its_line(text: str, line: int, delimiter: str) -> None:
-    result = cite(text)
-    assert [(i.line, i.message.split(":")[0]) for i in result.issues] == [(line, f"unclosed math '{delimiter}'")]
+def test_math_problems_are_left_to_the_math_extension() -> None:
+    # dlnotes.mathmd decides what is math and reports unclosed delimiters (tests/fixtures/math/cases.md).
+    assert cite("ok $x$\n\nopen $x and more\n\na\n$$\nx = 1\n").issues == []
 
 
 def test_dollar_amounts_are_not_math_errors() -> None:

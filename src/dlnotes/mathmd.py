@@ -5,8 +5,9 @@ and Obsidian put `$$` on the line right after the text, so most display equation
 written there reached the page as text, with `_{...}` turned into italics and `(x, y; F)` into a
 link. What counts as math:
 
-- display: `$$...$$` and `\\[...\\]` anywhere in a paragraph (glued to the lines around it or
-  inside a line), and bare `\\begin{equation|align|gather|...}` environments at a line's start,
+- display: `$$...$$` anywhere in a paragraph (glued to the lines around it or inside a line),
+  `\\[...\\]` from a line's start to a line's end (elsewhere `\\[1\\]` is an escaped bracket, as
+  Markdown, Typora and Obsidian read it), and bare `\\begin{equation|align|...}` at a line's start,
   in any container (list item, blockquote, table cell, admonition, footnote). A preprocessor
   takes them out of the text before Python-Markdown reads blocks, so nothing inside (`\\\\`,
   `_`, `*`, `|`, `-` at a line's start, brackets) can become Markdown. It knows fenced and
@@ -235,9 +236,10 @@ class DisplayMath(Preprocessor):
                 continue
             # A backslash: an escape, display math \[...\], inline \(...\) or an environment.
             nxt = text[i + 1: i + 2]
-            if nxt == "[":
+            if nxt == "[" and _starts_line(text, starts[line_at(i)], i):
                 end = _closing(text, i + 2, "\\]")
-                if end is not None:  # without "\]" it is an escaped bracket, as in Markdown
+                # Otherwise an escaped bracket, as Markdown, Typora and Obsidian read "\[1\]".
+                if end is not None and not text[end + 2:].split("\n", 1)[0].strip():
                     found.append((i, end + 2, text[i + 2:end], text[i:end + 2]))
                     i = end + 2
                     continue
@@ -248,8 +250,7 @@ class DisplayMath(Preprocessor):
                     continue
             elif nxt == "b":
                 env = _BEGIN.match(text, i)
-                at_line_start = env is not None and not text[starts[line_at(i)]:i].lstrip(" >").strip()
-                if env is not None and at_line_start:
+                if env is not None and _starts_line(text, starts[line_at(i)], i):
                     end = _environment_end(text, env.end(), env.group(1) + env.group(2))
                     if end is None:
                         self.page().problem(chunk[line_at(i)][0], f"unclosed math environment '\\begin{{{env.group(1)}{env.group(2)}}}': add '\\end{{{env.group(1)}{env.group(2)}}}' (display math ends at a blank line)")
@@ -289,6 +290,12 @@ class DisplayMath(Preprocessor):
                 line = re.compile(f"(?:{_DOLLAR_INLINE})|(?:{_ROUND_INLINE})", re.DOTALL).sub(hide, line)
             out.append(line)
         return out
+
+
+def _starts_line(text: str, line_start: int, i: int) -> bool:
+    """Is offset i the first thing on its line, after a container prefix (quotes, list marker)?"""
+    before = text[line_start:i].lstrip(" >")
+    return not before or _LIST_OR_CONTAINER.fullmatch(before.rstrip() + " ") is not None
 
 
 def _code_spans(text: str) -> list[tuple[int, int]]:
