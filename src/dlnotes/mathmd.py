@@ -420,7 +420,9 @@ class MathOutput(Postprocessor):
 
     def run(self, text: str) -> str:
         formulas = self.ext.formulas
-        if not formulas:
+        # The toc extension runs postprocessors on its own HTML too; the site shows the headings'
+        # text (toc_tokens), so the table of contents' copies are not typeset.
+        if not formulas or text.startswith('<div class="toc">'):
             return text
         if self.ext.typeset is None:  # the TeX in arithmatex's format, for MathJax in a browser
             return _MARKER.sub(lambda m: m.group(0).replace(f' data-dlmath="{m.group(3)}"', ""), text)
