@@ -343,7 +343,8 @@ def bench_weight(work: Path) -> None:
             cdp.on("Network.responseReceived", lambda e: e["response"].get("fromDiskCache") and cached.add(e["requestId"]))
             cdp.on("Network.loadingFinished", lambda e: sizes.__setitem__(e["requestId"], e["encodedDataLength"]))
             page.goto(url, wait_until="load")
-            page.wait_for_function("['none', 'done', 'error'].includes(document.documentElement.getAttribute('data-math'))")
+            # Math is typeset at build time now (no data-math state); benchmarks/math.py measures it.
+            page.wait_for_function("document.readyState === 'complete'")
             page.wait_for_load_state("networkidle")
             state = page.evaluate("document.documentElement.getAttribute('data-math')")
             done = page.evaluate("window.__mathDoneAt || null")
