@@ -22,6 +22,9 @@ const { AllPackages } = require("mathjax-full/js/input/tex/AllPackages.js");
 // not red text on the page; autoload/require load nothing in node (every package is here).
 const PACKAGES = AllPackages.filter((p) => !["noundefined", "noerrors", "autoload", "require"].includes(p));
 
+// Commands notes take from KaTeX or LaTeX that MathJax 3 lacks.
+const MACROS = { textcircled: ["\\enclose{circle}{\\kern.1em{#1}\\kern.1em}", 1] };
+
 const adaptor = liteAdaptor();
 AssistiveMmlHandler(RegisterHTMLHandler(adaptor));
 
@@ -30,7 +33,7 @@ let doc = null;
 let preamble = null;
 
 function fresh(newPreamble) {
-  const tex = new TeX({ packages: PACKAGES, formatError: (jax, err) => { throw err; } });
+  const tex = new TeX({ packages: PACKAGES, macros: MACROS, formatError: (jax, err) => { throw err; } });
   svg = new SVG({ fontCache: "global" });
   doc = mathjax.document("", { InputJax: tex, OutputJax: svg });
   preamble = newPreamble;

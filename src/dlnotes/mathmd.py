@@ -56,7 +56,9 @@ _CODE_SPANS = BacktickInlineProcessor(BACKTICK_RE)
 # Inline math (group "tex"); the other alternatives are even backslash runs before a delimiter,
 # which are escaped backslashes, not escapes of the delimiter (as arithmatex does).
 _DOLLAR_INLINE = (r"(?<!\\)(?P<escapes>(?:\\{2})+)(?=\$)"
-                  r"|(?<![\\$])\$(?![\s$])(?P<tex>(?:\\.|[^\\$\x02\x03])+?)(?<![\s\\])\$(?![$\d])"
+                  r"|(?<![\\$])\$(?![\s$])(?P<tex>(?:\\.|[^\\$\x02\x03])+?)(?<!\s)\$(?![$\d])"
+                  # Typora also reads "$ x $" as math: spaces just inside, but never "$5 and $10".
+                  r"|(?<![\\$])\$[^\S\n]*(?=[^\s$\d\x02\x03])(?P<spaced>(?:\\.|[^\\$\x02\x03])+?)[^\S\n]*\$(?![$\d])"
                   r"|(?<![\\$])\$(?=[^\s$\d\x02\x03])(?P<lone>)")
 _ROUND_INLINE = (r"(?<!\\)(?P<escapes2>(?:\\{2})+?)(?=\\\()"
                  r"|(?<!\\)\\\((?P<tex2>(?:\\[^)]|[^\\\x02\x03])+?)\\\)"
@@ -65,6 +67,8 @@ _INLINE = re.compile(_DOLLAR_INLINE, re.DOTALL)
 _ROUND = re.compile(_ROUND_INLINE, re.DOTALL)
 # A pipe inside inline math in a table row is kept from the table's cell split as this character.
 _PIPE = "\ue01c"
+# A blank line inside a Typora math block, while the block is read as one paragraph.
+_BLANK = "\x1a"
 _TABLE_ROW = re.compile(r"^\s*\|?.*\|")
 _DEFINES = re.compile(r"\\(?:newcommand|renewcommand|def|DeclareMathOperator|let|newenvironment)(?![A-Za-z])")
 _MARKER = re.compile(r'<(span|div) class="arithmatex( arithmatex-display)?" data-dlmath="(\d+)">[^<]*</\1>')
@@ -138,10 +142,14 @@ class DisplayMath(Preprocessor):
         code = False             # inside an indented code block
         container = False        # inside a list item, footnote, admonition: indented text is not code
         blank_before = True
+        math_until = 0           # last line of a "$$" block that holds blank lines (Typora's)
         for number, line in enumerate(lines, 1):
             m = _PREFIX.match(line)
             assert m is not None
             depth, indent, body = m.group(1).count(">"), len(m.group(2)), line[m.end():]
+            if number <= math_until:
+                chunk.append((number, line if body.strip() else _BLANK))
+                continue
             if fence is not None:
                 out.append(line)
                 closing = _FENCE.match(body)
@@ -188,6 +196,8 @@ class DisplayMath(Preprocessor):
             elif blank_before and indent < 4 and depth == 0:
                 container = False
             blank_before = False
+            if body.strip() == "$$" and sum(text.count("$$") for _, text in chunk) % 2 == 0:
+                math_until = _block_end(lines, number)
             chunk.append((number, line))
         flush()
         return out
@@ -197,6 +207,12 @@ class DisplayMath(Preprocessor):
         text = "\n".join(line for _, line in chunk)
         if "$" not in text and "\\" not in text:
             return [line for _, line in chunk]
+        if _BLANK in text:  # blank lines inside a Typora math block: the formula keeps them
+            lines = self._chunk_text(chunk, text)
+            return ["" if line == _BLANK else line for line in lines]
+        return self._chunk_text(chunk, text)
+
+    def _chunk_text(self, chunk: list[tuple[int, str]], text: str) -> list[str]:
         starts = [0]
         for _, line in chunk[:-1]:
             starts.append(starts[-1] + len(line) + 1)
@@ -225,14 +241,14 @@ class DisplayMath(Preprocessor):
                 if text.startswith("$$", i):
                     end = _closing(text, i + 2, "$$")
                     if end is None:
-                        self.page().problem(chunk[line_at(i)][0], "unclosed display math '$$': add '$$' after the formula (display math ends at a blank line)")
+                        self.page().problem(chunk[line_at(i)][0], "unclosed display math '$$': add '$$' after the formula")
                         i += 2
                         continue
                     found.append((i, end + 2, text[i + 2:end], text[i:end + 2]))
                     i = end + 2
                     continue
                 inline = _INLINE.match(text, i)
-                i = inline.end() if inline and inline.group("tex") else i + 1
+                i = inline.end() if inline and (inline.group("tex") or inline.group("spaced")) else i + 1
                 continue
             # A backslash: an escape, display math \[...\], inline \(...\) or an environment.
             nxt = text[i + 1: i + 2]
@@ -266,7 +282,8 @@ class DisplayMath(Preprocessor):
             row = line_at(start)
             first_prefix = _PREFIX.match(chunk[row][1])
             quotes = first_prefix.group(1).count(">") if first_prefix else 0
-            formula = Formula(_strip_prefixes(tex, quotes), True, _strip_prefixes(source, quotes), chunk[row][0])
+            formula = Formula(_strip_prefixes(tex, quotes).replace(_BLANK, ""), True,
+                              _strip_prefixes(source, quotes).replace(_BLANK, ""), chunk[row][0])
             alone = len(found) == 1 and not text[:start].strip(" >\n") and not text[end:].strip()
             pieces.append(text[last:start])
             pieces.append(self.store(formula, alone))
@@ -284,12 +301,30 @@ class DisplayMath(Preprocessor):
                 code = _code_spans(line)
 
                 def hide(m: re.Match[str]) -> str:
-                    if any(s <= m.start() < e for s, e in code) or not (m.group("tex") or m.group("tex2")):
+                    if any(s <= m.start() < e for s, e in code) or not (m.group("tex") or m.group("spaced") or m.group("tex2")):
                         return m.group(0)
                     return m.group(0).replace("|", _PIPE)
                 line = re.compile(f"(?:{_DOLLAR_INLINE})|(?:{_ROUND_INLINE})", re.DOTALL).sub(hide, line)
             out.append(line)
         return out
+
+
+def _block_end(lines: list[str], opener: int) -> int:
+    """Typora's math blocks may hold blank lines: a `$$` line alone opens one, the next line
+    ending in `$$` closes it. Such a block is read only when nothing in it looks like the prose
+    after a forgotten closer (a dollar sign, a heading, a fence); then the line number of its
+    closer, else 0 (display math ends at a blank line, and an unclosed `$$` is reported there)."""
+    blank = False
+    for index in range(opener, len(lines)):
+        body = _PREFIX.sub("", lines[index])
+        stripped = body.strip()
+        if stripped.endswith("$$"):
+            return index + 1 if blank and "$" not in stripped[:-2] else 0
+        if not stripped:
+            blank = True
+        elif "$" in stripped or stripped.startswith("#") or _FENCE.match(stripped):
+            return 0
+    return 0
 
 
 def _starts_line(text: str, line_start: int, i: int) -> bool:
@@ -375,7 +410,7 @@ class InlineMath(InlineProcessor):
         escapes = groups.get("escapes") or groups.get("escapes2")
         if escapes:
             return escapes.replace("\\\\", _ESCAPED_BACKSLASH), m.start(0), m.end(0)
-        tex = groups.get("tex") or groups.get("tex2")
+        tex = groups.get("tex") or groups.get("tex2") or groups.get("spaced")
         source = m.group(0).replace(_PIPE, "|")
         if not tex:
             line = locate(self.md, data[m.start(0): m.start(0) + 40].split("\n")[0].split("\x02")[0])
