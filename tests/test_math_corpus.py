@@ -8,8 +8,8 @@ import re
 import shutil
 from pathlib import Path
 
-from sitebuild import run_mkdocs_build
 from site_text import article_html
+from sitebuild import run_mkdocs_build
 
 CORPUS = Path(__file__).parent / "fixtures" / "corpus"
 KNOWN = ["docs/typora-4-01.md:15: TeX error in '$$ J= \\sum\\limits_{i=1}^N((x_i-\\overline{x})^Tu_1)^2\\\\ s....': Misplaced &"]
@@ -31,7 +31,7 @@ def test_every_display_equation_of_real_notes_is_typeset(tmp_path: Path) -> None
         display += len(re.findall(r'<mjx-container class="MathJax" jax="SVG" display="true"', body))
         errors += body.count('class="math-error"')
         # Code keeps its dollars; a formula MathJax could not read is shown as written (reported above).
-        prose = re.sub(r"<(pre|code)\b.*?</\1>|<span class=\"math-error\"[^>]*>.*?</span>", "", body, flags=re.S)
+        prose = re.sub(r"<(pre|code)\b.*?</\1>|<span class=\"math-error\"[^>]*>.*?</span>", "", body, flags=re.DOTALL)
         text = re.sub(r"<[^>]+>", "", prose)
         assert "$$" not in text and "\\begin{" not in text, f"raw display math left on {note.name}"
     assert errors == len(KNOWN)

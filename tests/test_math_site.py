@@ -10,9 +10,8 @@ import shutil
 from pathlib import Path
 
 import pytest
-
-from sitebuild import run_mkdocs_build
 from site_text import article_html, article_text
+from sitebuild import run_mkdocs_build
 
 SITE = Path(__file__).parent / "fixtures" / "mathsite"
 DISPLAY = 10   # display equations in docs/index.md
@@ -45,7 +44,7 @@ def test_every_formula_is_typeset_in_every_context(built: tuple[Path, str, str])
     assert found.count(False) == INLINE, "inline formulas typeset"
     assert "math-error" not in body
     text = article_text(site / "out" / "index.html")
-    prose = re.sub(r"<(pre|code)\b.*?</\1>", "", body, flags=re.S)
+    prose = re.sub(r"<(pre|code)\b.*?</\1>", "", body, flags=re.DOTALL)
     assert not re.search(r"\$\$|\\\(|\\\[|\\begin\{", re.sub(r"<[^>]+>", "", prose)), "raw TeX left"
     assert "Money: $5 and $10." in text, "dollar amounts are text"
     assert "<code>$x$</code>" in body and "$$ not math $$" in body, "code keeps its dollars"
@@ -55,7 +54,7 @@ def test_every_formula_is_typeset_in_every_context(built: tuple[Path, str, str])
 def test_math_is_accessible_static_and_not_a_tab_stop(built: tuple[Path, str, str]) -> None:
     site, _, _ = built
     page = (site / "out" / "index.html").read_text(encoding="utf-8")
-    assert not re.search(r"<script[^>]*mathjax", page, re.I), "a MathJax script on the page"
+    assert not re.search(r"<script[^>]*mathjax", page, re.IGNORECASE), "a MathJax script on the page"
     assert not (site / "out" / "assets" / "mathjax").exists()
     containers = page.count("<mjx-container")
     assert page.count("<mjx-assistive-mml") == containers == DISPLAY + INLINE
@@ -98,7 +97,7 @@ def test_a_tex_error_names_its_line_fails_strict_and_shows_the_source(tmp_path: 
     lax = run_mkdocs_build(site / "mkdocs.yml", site / "lax", strict=False)
     assert lax.returncode == 0
     body = article_html(site / "lax" / "index.html")
-    error = re.search(r'<span class="math-error" title="[^"]+">(.*?)</span>', body, re.S)
+    error = re.search(r'<span class="math-error" title="[^"]+">(.*?)</span>', body, re.DOTALL)
     assert error and tex.replace("<", "&lt;") in error.group(1), "the formula's source is not shown in place"
 
 

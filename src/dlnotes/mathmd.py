@@ -35,7 +35,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from markdown import Extension, Markdown
-from markdown.inlinepatterns import BACKTICK_RE, BacktickInlineProcessor, InlineProcessor
+from markdown.inlinepatterns import (
+    BACKTICK_RE,
+    BacktickInlineProcessor,
+    InlineProcessor,
+)
 from markdown.postprocessors import Postprocessor
 from markdown.preprocessors import Preprocessor
 
@@ -50,7 +54,7 @@ _BEGIN = re.compile(r"\\begin\{(" + "|".join(ENVIRONMENTS) + r")(\*?)\}")
 _PREFIX = re.compile(r"^((?:[ ]{0,3}>[ ]?)*)([ ]*)")
 _FENCE = re.compile(r"(`{3,}|~{3,})")
 _LIST_OR_CONTAINER = re.compile(r"(?:[*+-]|\d+[.)])(?:[ ]|$)|\[\^[^\]]+\]:|[!?]{3}\+?[ ]|:[ ]")
-_RAW_OPEN = re.compile(r"<(pre|script|style|textarea)[\s>]", re.I)
+_RAW_OPEN = re.compile(r"<(pre|script|style|textarea)[\s>]", re.IGNORECASE)
 _BACKTICK = re.compile(BACKTICK_RE, re.DOTALL)
 _CODE_SPANS = BacktickInlineProcessor(BACKTICK_RE)
 # Inline math (group "tex"); the other alternatives are even backslash runs before a delimiter,
@@ -295,18 +299,21 @@ class DisplayMath(Preprocessor):
     def _protect_table_pipes(lines: list[str]) -> list[str]:
         if not any("|" in line and ("$" in line or "\\(" in line) for line in lines):
             return lines
-        out = []
-        for line in lines:
-            if "|" in line and _TABLE_ROW.match(line):
-                code = _code_spans(line)
+        return [_hide_pipes(line) if "|" in line and _TABLE_ROW.match(line) else line for line in lines]
 
-                def hide(m: re.Match[str]) -> str:
-                    if any(s <= m.start() < e for s, e in code) or not (m.group("tex") or m.group("spaced") or m.group("tex2")):
-                        return m.group(0)
-                    return m.group(0).replace("|", _PIPE)
-                line = re.compile(f"(?:{_DOLLAR_INLINE})|(?:{_ROUND_INLINE})", re.DOTALL).sub(hide, line)
-            out.append(line)
-        return out
+
+_ANY_INLINE = re.compile(f"(?:{_DOLLAR_INLINE})|(?:{_ROUND_INLINE})", re.DOTALL)
+
+
+def _hide_pipes(row: str) -> str:
+    """A table row with the pipes inside its inline math hidden from the table's cell split."""
+    code = _code_spans(row)
+
+    def hide(m: re.Match[str]) -> str:
+        if any(s <= m.start() < e for s, e in code) or not (m.group("tex") or m.group("spaced") or m.group("tex2")):
+            return m.group(0)
+        return m.group(0).replace("|", _PIPE)
+    return _ANY_INLINE.sub(hide, row)
 
 
 def _block_end(lines: list[str], opener: int) -> int:
@@ -434,7 +441,7 @@ def locate(md: Markdown, snippet: str) -> int | None:
     if not snippet:
         return None
     start = getattr(md, "dlmath_cursor", 0)
-    for index in [*range(start, len(lines)), *range(0, start)]:
+    for index in [*range(start, len(lines)), *range(start)]:
         if snippet in lines[index]:
             md.dlmath_cursor = index  # type: ignore[attr-defined]
             return index + 1
@@ -510,5 +517,5 @@ class MathExtension(Extension):
         return self.md.htmlStash.store(f'<{tag} class="arithmatex{display}" data-dlmath="{index}">{wrapped}</{tag}>')
 
 
-def makeExtension(**kwargs: Any) -> MathExtension:  # noqa: N802 - the name Python-Markdown looks for
+def makeExtension(**kwargs: Any) -> MathExtension:
     return MathExtension(**kwargs)

