@@ -208,14 +208,29 @@ markdown_extensions:
 {math}
 {extra}
 """
-HOOKS = '''"""Our formula cache between builds, as the dlnotes plugin's math hooks do."""
+HOOKS = '''"""The dlnotes plugin's math hooks (mkdocs_plugin.py), alone."""
 from pathlib import Path
-from dlnotes import mathtex
+from mkdocs.plugins import event_priority
+from dlnotes import mathmd, mathtex
 
 def on_config(config):
     root = Path(config.config_file_path).parent
     mathtex.configure(root / ".cache" / "math.pickle", Path({root!r}))
     return config
+
+def on_page_markdown(markdown, page, config, files):
+    mathmd.begin_page(page.file.src_uri, 0)
+    return markdown
+
+def on_page_content(html, page, config, files):
+    for problem in mathmd.end_page():
+        print(problem)
+    return html
+
+@event_priority(-100)  # after search has indexed the page
+def on_page_context(context, page, config, nav):
+    page.content = mathmd.place_math(page.content, page.file.src_uri)
+    return context
 
 def on_post_build(config):
     print(mathtex.finish_build(), flush=True)

@@ -49,6 +49,8 @@ def test_every_formula_is_typeset_in_every_context(built: tuple[Path, str, str])
     assert "Money: $5 and $10." in text, "dollar amounts are text"
     assert "<code>$x$</code>" in body and "$$ not math $$" in body, "code keeps its dollars"
     assert "<em>" not in body, "nothing inside math became emphasis"
+    second = article_html(site / "out" / "second" / "index.html")
+    assert len(TYPESET.findall(second)) == 2 and "mjx-glyphs" in second, "the second page lost its math"
 
 
 def test_math_is_accessible_static_and_not_a_tab_stop(built: tuple[Path, str, str]) -> None:

@@ -75,6 +75,7 @@ _PIPE = "\ue01c"
 _BLANK = "\x1a"
 _TABLE_ROW = re.compile(r"^\s*\|?.*\|")
 _DEFINES = re.compile(r"\\(?:newcommand|renewcommand|def|DeclareMathOperator|let|newenvironment)(?![A-Za-z])")
+_GLYPHS = '<svg class="mjx-glyphs" aria-hidden="true" focusable="false" style="display:none"><defs>{}</defs></svg>'
 _MARKER = re.compile(r'<(span|div) class="arithmatex( arithmatex-display)?" data-dlmath="(\d+)">[^<]*</\1>')
 
 
@@ -94,7 +95,12 @@ class MathPage:
     line_offset: int = 0
     formulas: list[Formula] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
-    stats: dict[str, int] = field(default_factory=dict)
+    # Set by begin_page(): typeset math waits in `typeset` (marker number -> HTML) and `glyphs`
+    # until place_math() puts it in the page, after the site's search has indexed the lighter
+    # markers (SVG is most of a page's tags: parsing it for search was most of its build cost).
+    deferred: bool = False
+    typeset: dict[int, str] = field(default_factory=dict)
+    glyphs: dict[str, str] = field(default_factory=dict)
 
     def problem(self, line: int | None, message: str) -> None:
         found = Problem(self.file, line + self.line_offset if line else None, message)
@@ -103,20 +109,43 @@ class MathPage:
 
 
 # The page being converted. The site engine makes the Markdown instance itself, after the hook
-# that knows the file: begin_page() names it, end_page() hands its problems back.
+# that knows the file: begin_page() names it, end_page() hands its problems back, and
+# place_math() puts its typeset math in (MkDocs converts every page before it renders any
+# template, so pages wait in _pages until then).
 _current = MathPage()
+_pages: dict[str, MathPage] = {}
 
 
 def begin_page(file: str, line_offset: int = 0) -> None:
+    """The next conversion is this file's body (its first line is line_offset + 1). Its typeset
+    math is put in place by place_math(html, file)."""
     global _current
-    _current = MathPage(file, line_offset)
+    _current = _pages[file] = MathPage(file, line_offset, deferred=True)
 
 
 def end_page() -> list[Problem]:
-    """The page's problems, in the order of their lines."""
-    global _current
-    found, _current = _current.problems, MathPage()
-    return sorted(found, key=lambda p: p.line or 0)
+    """The problems of the page just converted, in the order of their lines."""
+    return sorted(_current.problems, key=lambda p: p.line or 0)
+
+
+def place_math(html_text: str, file: str) -> str:
+    """The page's HTML with its typeset formulas in place of their markers, and its glyphs."""
+    page = _pages.pop(file, None)
+    if page is None or not page.typeset:
+        return html_text
+
+    def put(m: re.Match[str]) -> str:
+        tag, display, number = m.group(1), m.group(2) or "", int(m.group(3))
+        typeset = page.typeset.get(number)
+        return m.group(0) if typeset is None else f'<{tag} class="arithmatex{display}">{typeset}</{tag}>'
+    return _MARKER.sub(put, html_text) + glyphs_html(page.glyphs)
+
+
+def glyphs_html(glyphs: dict[str, str]) -> str:
+    """One hidden SVG defining every glyph the page's formulas draw."""
+    if not glyphs:
+        return ""
+    return _GLYPHS.format("".join(glyphs[k] for k in sorted(glyphs)))
 
 
 # --- the preprocessor: display math, and pipes of inline math in table rows -------------------
@@ -450,7 +479,7 @@ def locate(md: Markdown, snippet: str) -> int | None:
 
 # --- output -----------------------------------------------------------------------------------
 
-Typeset = Callable[[list[Formula], MathPage], tuple[list[str], str]]
+Typeset = Callable[[list[Formula], MathPage], tuple[list[str], dict[str, str]]]
 
 
 class MathOutput(Postprocessor):
@@ -469,13 +498,18 @@ class MathOutput(Postprocessor):
         if self.ext.typeset is None:  # the TeX in arithmatex's format, for MathJax in a browser
             return _MARKER.sub(lambda m: m.group(0).replace(f' data-dlmath="{m.group(3)}"', ""), text)
         used = sorted({int(m.group(3)) for m in _MARKER.finditer(text)})
-        outputs, after = self.ext.typeset([formulas[i] for i in used], self.ext.page())
+        page = self.ext.page()
+        outputs, glyphs = self.ext.typeset([formulas[i] for i in used], page)
         by_index = dict(zip(used, outputs))
+        if page.deferred:  # the site layer puts them in place (place_math)
+            page.typeset.update(by_index)
+            page.glyphs.update(glyphs)
+            return text
 
         def put(m: re.Match[str]) -> str:
             tag, display = m.group(1), m.group(2) or ""
             return f'<{tag} class="arithmatex{display}">{by_index[int(m.group(3))]}</{tag}>'
-        return _MARKER.sub(put, text) + after
+        return _MARKER.sub(put, text) + glyphs_html(glyphs)
 
 
 class MathExtension(Extension):

@@ -37,7 +37,6 @@ from .mathmd import Formula, MathPage
 
 WORKER = Path(__file__).with_name("mathjax_worker.cjs")
 _DEFINES = re.compile(r"\\(?:newcommand|renewcommand|def|DeclareMathOperator|let|newenvironment)(?![A-Za-z])")
-_TRAILER = '<svg class="mjx-glyphs" aria-hidden="true" focusable="false" style="display:none"><defs>{}</defs></svg>'
 
 
 def _node() -> str | None:
@@ -152,8 +151,8 @@ class Typesetter:
         if self.cache is not None:
             self.cache.put(key, value)
 
-    def typeset(self, formulas: list[Formula], page: MathPage) -> tuple[list[str], str]:
-        """Each formula's HTML, and what the page must end with (its glyphs)."""
+    def typeset(self, formulas: list[Formula], page: MathPage) -> tuple[list[str], dict[str, str]]:
+        """Each formula's HTML, and the glyphs they draw (id -> <path>), for the page's end."""
         ordered = sorted(range(len(formulas)), key=lambda i: (formulas[i].line or 0, i))
         preamble: list[str] = []
         items: list[dict[str, Any]] = [{}] * len(formulas)
@@ -191,8 +190,7 @@ class Typesetter:
             else:
                 outputs.append(result["html"])
                 glyphs.update(result["defs"])
-        trailer = _TRAILER.format("".join(glyphs[k] for k in sorted(glyphs))) if glyphs else ""
-        return outputs, trailer
+        return outputs, glyphs
 
     def stats(self) -> tuple[int, int]:
         """(formulas typeset by node, formulas taken from the cache) so far."""
@@ -226,7 +224,7 @@ def typesetter() -> Typesetter:
     return _typesetter
 
 
-def typeset_page(formulas: list[Formula], page: MathPage) -> tuple[list[str], str]:
+def typeset_page(formulas: list[Formula], page: MathPage) -> tuple[list[str], dict[str, str]]:
     return typesetter().typeset(formulas, page)
 
 
@@ -234,7 +232,10 @@ def finish_build() -> str:
     """Save the cache; a line saying how much was typeset and how much reused."""
     engine = typesetter()
     typeset, cached = engine.stats()
-    engine.save()
+    try:
+        engine.save()
+    except OSError as err:  # a read-only checkout still builds, only slower next time
+        return f"math: {typeset} formula(s) typeset, {cached} from the cache (not saved: {err})"
     if engine.node is not None:
         engine.node.formulas = 0
     engine.cached = 0

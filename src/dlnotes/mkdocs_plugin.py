@@ -34,7 +34,6 @@ log = logging.getLogger("mkdocs.plugins.dlnotes")
 _HTML_SLOT = "<!-- dlnotes:generated-html -->"
 
 
-
 class NotesConfig(base.Config):
     bib_dir = config_options.Type(str, default="bib")
     # Bib files that are a reading list, not citations: their entries may go uncited.
@@ -180,6 +179,8 @@ class NotesPlugin(BasePlugin[NotesConfig]):
         cited = self._cited.pop(page.file.src_uri, None)
         if cited is not None:
             page.content = cited.place_footnotes(page.content)
+        display = f"{self._display(Path(config.docs_dir))}/{page.file.src_uri}"
+        page.content = mathmd.place_math(page.content, display)  # hook: math — typeset formulas, after search indexing
         page.content = self._card_html(page.content, page.file.src_uri)
         return context
 
