@@ -12,18 +12,22 @@ link. What counts as math:
   takes them out of the text before Python-Markdown reads blocks, so nothing inside (`\\\\`,
   `_`, `*`, `|`, `-` at a line's start, brackets) can become Markdown. It knows fenced and
   indented code, code spans (Python-Markdown's own backtick pattern), HTML comments and
-  `<pre>`/`<script>`/`<style>` blocks, which never hold math. Display math ends at a blank line.
+  `<pre>`/`<script>`/`<style>` blocks, which never hold math. Display math ends at a blank line,
+  except in Typora's math blocks (a `$$` line alone ... the next line ending in `$$`) when nothing
+  in between looks like the prose after a forgotten closer (a `$`, a heading, a fence).
 - inline: `\\(...\\)` and `$...$` with pandoc's rule (the opening `$` followed by a non-space,
   the closing `$` preceded by a non-space and not followed by a digit: `$5 and $10` stays text),
-  as inline patterns just below code spans, so code spans win. In table rows the preprocessor
-  hides `|` inside inline math from the table's cell split.
+  and Typora's `$ x $` (spaces just inside, never before a digit), as inline patterns just below
+  code spans, so code spans win. In table rows the preprocessor hides `|` inside inline math
+  from the table's cell split.
 
 Every formula goes to the HTML stash as `<span|div class="arithmatex" data-dlmath="N">` holding
 its TeX (the table of contents reads that text); a postprocessor then puts typeset math in its
 place, a page's formulas in one batch (dlnotes.mathtex: MathJax in node, cached). What cannot
 be read (an opening delimiter without its closer) is a problem naming the opening delimiter's
-line; the text stays as written. Problems go to the page context (begin_page/end_page), which
-the site layer fills with the file name and the line offset of the body.
+line; the text stays as written. The site layer names the page and the line offset of its body
+(begin_page), reads its problems (end_page) and, once its search has indexed the page with the
+markers' TeX, puts the typeset math in (place_math).
 """
 
 from __future__ import annotations
