@@ -80,6 +80,7 @@ _BLANK = "\x1a"
 _TABLE_ROW = re.compile(r"^\s*\|?.*\|")
 _DEFINES = re.compile(r"\\(?:newcommand|renewcommand|def|DeclareMathOperator|let|newenvironment)(?![A-Za-z])")
 _GLYPHS = '<svg class="mjx-glyphs" aria-hidden="true" focusable="false" style="display:none"><defs>{}</defs></svg>'
+_MATHML = re.compile(r"<math\b[^>]*>(.*?)</math>", re.DOTALL)
 _MARKER = re.compile(r'<(span|div) class="arithmatex( arithmatex-display)?" data-dlmath="(\d+)">[^<]*</\1>')
 
 
@@ -508,7 +509,17 @@ class MathOutput(Postprocessor):
         if page.deferred:  # the site layer puts them in place (place_math)
             page.typeset.update(by_index)
             page.glyphs.update(glyphs)
-            return text
+
+            def readable(m: re.Match[str]) -> str:
+                # Meanwhile the marker holds the formula as text ("Lθ"), which the table of
+                # contents and the search index read.
+                words = _MATHML.search(by_index[int(m.group(3))])
+                if words is None:
+                    return m.group(0)
+                tag, display = m.group(1), m.group(2) or ""
+                said = " ".join(re.sub(r"<[^>]+>", " ", words.group(1)).split()).replace(" ", "") or "…"
+                return f'<{tag} class="arithmatex{display}" data-dlmath="{m.group(3)}">{said}</{tag}>'
+            return _MARKER.sub(readable, text)
 
         def put(m: re.Match[str]) -> str:
             tag, display = m.group(1), m.group(2) or ""
