@@ -179,7 +179,7 @@ class NotesPlugin(BasePlugin[NotesConfig]):
         cited = self._cited.pop(page.file.src_uri, None)
         if cited is not None:
             page.content = cited.place_footnotes(page.content)
-        display = f"{self._display(Path(config.docs_dir))}/{page.file.src_uri}"
+        display = f"{self._display(Path(config.docs_dir))}/{page.file.src_uri}"  # hook: math
         page.content = mathmd.place_math(page.content, display)  # hook: math — typeset formulas, after search indexing
         page.content = self._card_html(page.content, page.file.src_uri)
         return context
