@@ -8,6 +8,9 @@ from pathlib import Path
 
 _ARTICLE = re.compile(r"<article[^>]*>(.*?)</article>", re.S)
 _FOOTNOTE_REF = re.compile(r'<sup id="fnref\d*:[^"]*">.*?</sup>', re.S)
+# A typeset formula (dlnotes.mathtex): SVG and MathML, read as one word.
+_MATH = re.compile(r'<(span|div) class="arithmatex[^"]*">(?:(?!</?\1\b).)*</\1>', re.S)
+MATH = "⟨math⟩"
 
 
 def article_html(page: Path) -> str:
@@ -20,6 +23,7 @@ def article_text(page: Path, drop_citation_marks: bool = True) -> str:
     body = article_html(page)
     if drop_citation_marks:
         body = _FOOTNOTE_REF.sub("", body)
+    body = _MATH.sub(MATH, body)
     text = html.unescape(re.sub(r"<[^>]+>", "", body))
     return re.sub(r"\s+", " ", text)
 

@@ -28,7 +28,8 @@ def test_each_variant_changes_only_its_plugins(variant: str, present: list[str],
         assert part in text
     for part in absent:
         assert part not in text
-    assert "markdown_extensions:" in text and "pymdownx.arithmatex" in text  # the rest untouched
+    math = "dlnotes.mathmd" if variant == "ours" else "pymdownx.arithmatex"  # the reference's usual math
+    assert "markdown_extensions:" in text and math in text and "pymdownx.superfences" in text  # the rest untouched
 
 
 def test_a_generated_site_builds_strict_with_and_without_our_plugin(tmp_path: Path) -> None:

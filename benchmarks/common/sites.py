@@ -150,8 +150,11 @@ def derive_config(text: str, variant: str, *, nav: bool) -> str:
         text, _ = _strip_block(text, r"nav:")
     if variant == "ours":
         return text
-    text, n = _strip_block(text, r"\s*- dlnotes\b")
+    text, n = _strip_block(text, r"\s*- dlnotes:")
     assert n == 1, "no dlnotes plugin in mkdocs.yml to remove"
+    # The reference typesets math the usual way: arithmatex marks it, MathJax runs in the browser.
+    text, n = re.subn(r"^  - dlnotes\.mathmd\s*$", "  - pymdownx.arithmatex:\n      generic: true", text, count=1, flags=re.M)
+    assert n == 1, "no dlnotes.mathmd extension in mkdocs.yml to replace"
     if variant == "plain+tags":
         return text
     text, n = _strip_block(text, r"\s*- tags\s*$")

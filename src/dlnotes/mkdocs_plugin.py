@@ -15,7 +15,6 @@ from typing import Any
 from mkdocs.config import base, config_options
 from mkdocs.plugins import BasePlugin, event_priority
 
-from .assets import copy_mathjax
 from .problems import Problem
 from .site import NotesSite, Settings, SourcePage
 from .bibconfig import OPTIONS
@@ -31,8 +30,6 @@ class _Options(base.Config):
     """The plugin's options, typed; what each means and its default: dlnotes.siteconfig."""
 
     reading_lists = config_options.ListOfItems(config_options.Type(str), default=_D["reading_lists"])
-    mathjax_dir = config_options.Optional(config_options.Type(str))
-    mathjax_dest = config_options.Type(str, default=_D["mathjax_dest"])
     cache = config_options.Type(bool, default=_D["cache"])
     cache_dir = config_options.Type(str, default=_D["cache_dir"])
     roadmap_yaml = config_options.Type(str, default=_D["roadmap_yaml"])
@@ -144,6 +141,4 @@ class NotesPlugin(BasePlugin[NotesConfig]):
                              config.site_author or config.site_name, config.site_description)
         self.site.finish()
         report(self.site.new_problems())
-        if self.config.mathjax_dir is not None:
-            report(copy_mathjax(self.site.settings.root / self.config.mathjax_dir,
-                                Path(config.site_dir) / self.config.mathjax_dest))
+        log.info("dlnotes: %s", self.site.math_summary)

@@ -29,7 +29,7 @@ from typing import Any
 
 from markdown import Extension
 
-from . import bibconfig, csl, pagecontext
+from . import bibconfig, csl, mathmd, mathtex, pagecontext
 from .bibconfig import DEFAULT_STYLE
 from .backlinks import BacklinkIndex, backlinks_html, mentions
 from .bibliography import Bibliography, EntryFormatter, FormatStore, load_bibliography, parse_cache
@@ -52,7 +52,6 @@ from .doclinks import check_links, html_ids
 from .feed import FEED_PATH, FeedNote, atom_feed
 from .headmeta import add_to_head, description, page_head
 from .linkmd import LinkRecorderExtension
-from .markdown_spans import unclosed_math_problems
 from .markers import replace_markers
 from .mdtext import key_anchor
 from .notes import Note, parse_note
@@ -135,6 +134,8 @@ class NotesSite:
 
     def __post_init__(self) -> None:
         folder = self.settings.cache_dir
+        # Formulas typeset by MathJax in one node process, kept between builds in the cache folder.
+        mathtex.configure(folder / "math.pickle" if folder is not None else None, self.settings.root)
         self.caches: dict[str, DiskCache] = {}
         if folder is not None:
             self.caches = {
@@ -144,6 +145,7 @@ class NotesSite:
             }
         self.problems: list[Problem] = []  # the current build's, for drivers that collect them
         self._told = 0  # how many of them new_problems() has handed out
+        self.math_summary = ""  # how many formulas the last build typeset and took from the cache
         self._bib_stamp: tuple | None = None
         self.entry_html: ReferenceHTML | StyledReferenceHTML | None = None
         self.styled: csl.CslFormatter | csl.PlainFormatter | None = None
@@ -336,15 +338,16 @@ class NotesSite:
         read = self._read.get(uri)
         line_offset = read.note.body_line - 1 if read is not None and read.note.body == markdown else _offset(read, markdown)
         display = self.page_display(uri)
-        self._report(Problem(display, line + line_offset, message) for line, message in unclosed_math_problems(markdown))
         markdown = replace_markers(markdown, lambda name: self._generated(name, uri))
         pagecontext.begin(uri, display, markdown, line_offset)
+        mathmd.begin_page(display, line_offset)  # the math extension's problems name the file
         return markdown
 
     def page_html(self, uri: str, html: str) -> str:
         """After Markdown: citations' HTML in place, generated HTML in its slot; ids recorded;
         what our extensions found while rendering the page reported."""
         context = pagecontext.end()
+        self._report(mathmd.end_page())
         if context is not None and context.uri == uri:
             self._links[uri] = context
             self._report(Problem(context.display, line + context.line_offset if line else None, message)
@@ -397,6 +400,9 @@ class NotesSite:
         cited = self._cited.pop(uri, None)
         if cited is not None:
             html = cited.place_footnotes(html)
+        display = self.page_display(uri)
+        html = mathmd.place_math(html, display)  # typeset formulas (SVG), not indexed
+        html = mathmd.typeset_html_math(html, display)  # math in reference titles
         return self._card_html(html, uri) + self._backlinks_html(uri)
 
     def _backlinks_html(self, here: str) -> str:
@@ -455,6 +461,7 @@ class NotesSite:
             for k, e in self.bib.entries.items()
             if k not in used and Path(e.file).name not in reading_lists
         ]
+        self.math_summary = mathtex.finish_build()  # saves the formula cache; says what it typeset
         for cache in self.caches.values():
             try:
                 cache.save()

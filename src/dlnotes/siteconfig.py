@@ -21,8 +21,6 @@ import yaml
 # The bibliography's options (mkdocs-bibtex's keys, `bib` and `style`) are dlnotes.bibconfig.OPTIONS.
 PLUGIN_DEFAULTS: dict[str, Any] = {
     "reading_lists": ["roadmap.bib"],  # bib files whose entries may go uncited
-    "mathjax_dir": None,  # MathJax's files, copied into the site; None: a site without math
-    "mathjax_dest": "assets/mathjax",  # where they go in the site
     "cache": True,  # keep parsed bib files, formatted entries, citations for the next build
     "cache_dir": ".cache/dlnotes",
     "roadmap_yaml": "roadmap.yaml",  # the reading roadmap, in the (first) bib folder

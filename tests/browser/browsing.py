@@ -24,27 +24,24 @@ NOTE_PAGES = [
 ALL_PAGES = ["", "papers/", "attention/", "emmmm/", *NOTE_PAGES]
 MATH_PAGES = ["attention/bahdanau2014neural/", "attention/mnih2014recurrent/"]
 
-# State of the math on the current page, as a reader sees it.
+# State of the math on the current page, as a reader sees it. Math is typeset when the site is
+# built (SVG beside assistive MathML), so there is nothing to wait for.
 MATH_STATE_JS = r"""() => {
   const spans = Array.from(document.querySelectorAll("article .arithmatex"));
   const article = document.querySelector("article");
   const text = article ? article.innerText : "";
+  const drawn = s => { const svg = s.querySelector("mjx-container > svg"); const r = svg && svg.getBoundingClientRect(); return !!r && r.width > 0 && r.height > 0; };
   return {
-    state: document.documentElement.getAttribute("data-math"),
     count: spans.length,
-    typeset: spans.filter(s => s.querySelector("mjx-container")).length,
-    errors: document.querySelectorAll("article merror, article mjx-merror").length,
-    raw: (text.match(/\\\(|\\\)|\\\[|\\\]/g) || []).length,  // TeX delimiters left as text
+    typeset: spans.filter(drawn).length,
+    spoken: spans.filter(s => s.querySelector("mjx-assistive-mml > math")).length,
+    errors: document.querySelectorAll("article .math-error").length,
+    raw: (text.match(/\\\(|\\\)|\\\[|\\\]|\$\$/g) || []).length,  // TeX delimiters left as text
     title: (document.querySelector("article h1") || {}).textContent || "",
   };
 }"""
-# True once MathJax has finished with this page (or the page has no math).
-MATH_SETTLED_JS = """() => {
-  const state = document.documentElement.getAttribute("data-math");
-  if (state === "none" || state === "error") return true;
-  if (state !== "done") return false;
-  return Array.from(document.querySelectorAll("article .arithmatex")).every(s => s.querySelector("mjx-container"));
-}"""
+# True once the page is what a reader sees (typeset math needs no script: always).
+MATH_SETTLED_JS = "() => document.readyState === 'complete'"
 
 
 @dataclass

@@ -1,69 +1,92 @@
-"""Math as a reader sees it: typeset by the site's own MathJax, also after instant navigation."""
+"""Math as a reader sees it: typeset when the site was built, so it is there without JavaScript,
+loads no MathJax, is read by screen readers, is no Tab stop, shifts nothing and follows dark mode."""
 
 from __future__ import annotations
 
 import pytest
-from playwright.sync_api import Page
+from tests.browser.browsing import (
+    MATH_PAGES,
+    MATH_STATE_JS,
+    VIEWPORT,
+    Traffic,
+    open_page,
+    switch_to_dark,
+)
+from playwright.sync_api import Browser, Page
 
-from tests.browser.browsing import ALL_PAGES, MATH_PAGES, MATH_SETTLED_JS, MATH_STATE_JS, Traffic, open_page
-
-MATHJAX = "assets/mathjax/tex-mml-chtml.js"
+LAYOUT_SHIFT_JS = """() => new Promise(resolve => {
+  let total = 0;
+  new PerformanceObserver(list => { for (const e of list.getEntries()) if (!e.hadRecentInput) total += e.value; })
+    .observe({type: "layout-shift", buffered: true});
+  setTimeout(() => resolve(total), 500);
+})"""
 
 
 def assert_typeset(page: Page, where: str) -> dict:
     math = page.evaluate(MATH_STATE_JS)
     assert math["count"] > 0, f"{where}: no math on the page"
-    assert math["state"] == "done", f"{where}: data-math is {math['state']!r}"
-    assert math["typeset"] == math["count"], f"{where}: only {math['typeset']} of {math['count']} formulas typeset"
+    assert math["typeset"] == math["count"], f"{where}: only {math['typeset']} of {math['count']} formulas drawn"
+    assert math["spoken"] == math["count"], f"{where}: {math['count'] - math['spoken']} formulas without MathML for screen readers"
     assert math["raw"] == 0, f"{where}: {math['raw']} raw TeX delimiters left in the text"
-    assert math["errors"] == 0, f"{where}: MathJax rendered {math['errors']} errors"
+    assert math["errors"] == 0, f"{where}: {math['errors']} formulas MathJax could not read"
     return math
 
 
 @pytest.mark.parametrize("url", MATH_PAGES)
-def test_every_formula_is_typeset(page: Page, traffic: Traffic, site_url: str, url: str) -> None:
+def test_every_formula_is_typeset_and_no_mathjax_loads(page: Page, traffic: Traffic, site_url: str, url: str) -> None:
     open_page(page, site_url + url)
     assert_typeset(page, url)
-    assert [u for u in traffic.requests if u.endswith(MATHJAX)] == [site_url + MATHJAX]
+    assert not [u for u in traffic.requests if "mathjax" in u.lower()], "a page loaded MathJax"
+    assert page.evaluate("typeof window.MathJax") == "undefined"
 
 
-def test_pages_without_math_load_no_mathjax(page: Page, traffic: Traffic, site_url: str) -> None:
-    for url in [u for u in ALL_PAGES if u not in MATH_PAGES]:
-        open_page(page, site_url + url)
-        assert page.evaluate("document.documentElement.getAttribute('data-math')") == "none", url
-    loaded = [u for u in traffic.requests if "/mathjax/" in u]
-    assert not loaded, f"MathJax loaded on pages without math: {loaded}"
+@pytest.mark.parametrize("url", MATH_PAGES)
+def test_math_is_there_with_javascript_off(browser: Browser, site_url: str, url: str) -> None:
+    context = browser.new_context(viewport=VIEWPORT, java_script_enabled=False)
+    try:
+        page = context.new_page()
+        page.goto(site_url + url, wait_until="load")
+        assert_typeset(page, f"{url} without JavaScript")
+    finally:
+        context.close()
 
 
-def _click_to(page: Page, link: str, title: str) -> None:
-    """Follow a link as a reader does and wait until the new page's math has settled."""
-    page.locator(link).first.click()
-    page.wait_for_function("t => (document.querySelector('article h1') || {}).textContent.startsWith(t)", arg=title)
-    page.wait_for_function(MATH_SETTLED_JS)
+@pytest.mark.parametrize("url", MATH_PAGES)
+def test_formulas_are_not_tab_stops_and_nothing_shifts(page: Page, site_url: str, url: str) -> None:
+    open_page(page, site_url + url)
+    assert page.evaluate(LAYOUT_SHIFT_JS) == 0, "the page shifted while loading"
+    focusable = page.evaluate("""() => Array.from(document.querySelectorAll('article .arithmatex, article .arithmatex *'))
+        .filter(e => e.tabIndex >= 0 && !(e.scrollWidth > e.clientWidth)).length""")
+    assert focusable == 0, f"{focusable} formula elements are Tab stops"
+    for stops in range(1, 81):  # walk the page with Tab, as a keyboard user does
+        page.keyboard.press("Tab")
+        inside = page.evaluate("() => !!(document.activeElement && document.activeElement.closest('mjx-container'))")
+        assert not inside, f"Tab stop number {stops} is inside a formula"
+
+
+def test_math_follows_dark_mode(page: Page, site_url: str) -> None:
+    url = MATH_PAGES[0]
+    open_page(page, site_url + url)
+    colors = """() => {
+      const g = document.querySelector('article mjx-container svg g[fill]');
+      const p = g.closest('p, li, div');
+      return [getComputedStyle(g).fill, getComputedStyle(p).color];
+    }"""
+    light_fill, light_text = page.evaluate(colors)
+    assert light_fill == light_text, "formulas are not drawn in the text colour"
+    switch_to_dark(page)
+    dark_fill, dark_text = page.evaluate(colors)
+    assert dark_fill == dark_text and dark_fill != light_fill, f"dark mode: formulas {dark_fill}, text {dark_text}"
 
 
 def test_math_is_typeset_after_instant_navigation(page: Page, traffic: Traffic, site_url: str) -> None:
-    # Home (no math, so no MathJax yet) -> a note with math -> another note, by clicking links.
-    documents: list[str] = []  # full page loads; instant navigation fetches pages without one
-    page.on("request", lambda r: r.resource_type == "document" and documents.append(r.url))
-    # Material takes over clicks only once it has read sitemap.xml; a reader is never that fast.
+    # Home (no math) -> a note with math, by clicking a link: Material swaps the content in place.
+    target = MATH_PAGES[0]
     with page.expect_response(lambda r: r.url.endswith("/sitemap.xml")):
         open_page(page, site_url)
     page.evaluate("window.__samePage = 'still here'")  # gone if the browser loads a whole new page
-    _click_to(page, "article a[href$='attention/bahdanau2014neural/']",
-              "Neural machine translation by jointly learning to align and translate")
-    assert page.url == site_url + "attention/bahdanau2014neural/"
+    page.locator(f"a[href$='{target}']").first.click()
+    page.wait_for_url(site_url + target)
+    page.wait_for_function("() => document.querySelectorAll('article .arithmatex').length > 0")
     assert page.evaluate("window.__samePage") == "still here", "not an instant navigation: the page was reloaded"
-    first = assert_typeset(page, "bahdanau2014neural after instant navigation from home")
-
-    _click_to(page, "nav.md-nav--primary a.md-nav__link[href$='mnih2014recurrent/']", "Recurrent Models of Visual Attention")
-    assert page.url == site_url + "attention/mnih2014recurrent/"
-    assert page.evaluate("window.__samePage") == "still here", "not an instant navigation: the page was reloaded"
-    second = assert_typeset(page, "mnih2014recurrent after instant navigation")
-    assert second["title"] != first["title"]
-
-    assert documents == [site_url], f"full page loads besides the first: {documents[1:]}"
-    fetched = {u for u in traffic.requests if u.endswith(("bahdanau2014neural/", "mnih2014recurrent/"))}
-    assert len(fetched) == 2, f"the two notes were not fetched by instant navigation: {fetched}"
-    mathjax_loads = [u for u in traffic.requests if u.endswith(MATHJAX)]
-    assert len(mathjax_loads) == 1, f"MathJax should load once and be reused, got {mathjax_loads}"
+    assert_typeset(page, f"{target} after instant navigation")
