@@ -25,7 +25,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT / "tests" / "browser"), str(ROOT / "tests")]
 
-from playwright.sync_api import sync_playwright
+from playwright.sync_api import Page, sync_playwright
 
 from browsing import CHROMIUM_ARGS, chromium_path
 from conftest import serve
@@ -71,6 +71,22 @@ def build(notes: int, where: Path) -> Path:
     return where / "site"
 
 
+def query_times(page: Page, queries: list[str]) -> list[tuple[float, str]]:
+    """Each query typed into the open search box: ms from the key up to its results on screen."""
+    times = []
+    for query in queries:
+        page.locator("input.md-search__input").fill("")
+        page.wait_for_timeout(50)
+        page.keyboard.insert_text(query)
+        started = time.perf_counter()
+        page.keyboard.press("End")
+        page.wait_for_function(
+            "q => { const m = document.querySelector('.md-search-result__meta'); const i = document.querySelector('.md-search__input');"
+            " return i.value === q && m && /结果/.test(m.textContent) }", arg=query, timeout=30_000)
+        times.append(((time.perf_counter() - started) * 1000, query))
+    return times
+
+
 def measure(site: Path) -> None:
     executable = chromium_path()
     if executable is None:
@@ -89,17 +105,7 @@ def measure(site: Path) -> None:
                                timeout=120_000)
         ready = time.perf_counter() - started
         first = {u: n for u, n in sizes.items() if "search" in u or "lunr" in u}
-        times = []
-        for query in QUERIES * 3:
-            page.locator("input.md-search__input").fill("")
-            page.wait_for_timeout(50)
-            page.keyboard.insert_text(query)
-            started = time.perf_counter()
-            page.keyboard.press("End")
-            page.wait_for_function(
-                "q => { const m = document.querySelector('.md-search-result__meta'); const i = document.querySelector('.md-search__input');"
-                " return i.value === q && m && /结果/.test(m.textContent) }", arg=query, timeout=30_000)
-            times.append(((time.perf_counter() - started) * 1000, query))
+        times = query_times(page, QUERIES * 3)
         browser.close()
     total = sum(first.values())
     zipped = total - len(raw) + len(gzip.compress(raw))
