@@ -25,17 +25,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT / "tests" / "browser"), str(ROOT / "tests")]
 
-from playwright.sync_api import Page, sync_playwright
-
 from browsing import CHROMIUM_ARGS, chromium_path
 from conftest import serve
+from playwright.sync_api import Page, sync_playwright
 from sitebuild import run_mkdocs_build
 
-CHINESE = ("注意力 机制 编码器 解码器 表示学习 深度学习 神经网络 强化学习 机器翻译 卷积 池化 正则化 优化 梯度 "
-           "无监督学习 自编码器 流形 稀疏编码 生成模型 对抗 训练 推理 语言模型 图像 分类 检测 分割").split()
-ENGLISH = ("attention encoder decoder representation learning network recurrent convolutional pooling "
-           "gradient descent optimization regularization dropout embedding transformer generative "
-           "adversarial translation alignment glimpse policy reward sequence model training").split()
+CHINESE = ["注意力", "机制", "编码器", "解码器", "表示学习", "深度学习", "神经网络", "强化学习", "机器翻译", "卷积", "池化", "正则化", "优化", "梯度", "无监督学习", "自编码器", "流形", "稀疏编码", "生成模型", "对抗", "训练", "推理", "语言模型", "图像", "分类", "检测", "分割"]
+ENGLISH = ["attention", "encoder", "decoder", "representation", "learning", "network", "recurrent", "convolutional", "pooling", "gradient", "descent", "optimization", "regularization", "dropout", "embedding", "transformer", "generative", "adversarial", "translation", "alignment", "glimpse", "policy", "reward", "sequence", "model", "training"]
 QUERIES = ["学习", "无监督", "双向RNN", "attention机制", "RNN编码器", "glimpses", "attentions", "atention",
            "bahdanu", "Mnih", "alignment model", "表示学习与深度学习的定义", "convolutional networks", "正则化"]
 

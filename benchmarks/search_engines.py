@@ -38,11 +38,10 @@ from urllib.parse import unquote
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT / "benchmarks"), str(ROOT / "tests" / "browser"), str(ROOT / "tests")]
 
-from playwright.sync_api import Page, sync_playwright
-
 import search as material_bench
 from browsing import CHROMIUM_ARGS, chromium_path
 from conftest import serve
+from playwright.sync_api import Page, sync_playwright
 from sitebuild import run_mkdocs_build
 from test_browser_search import search as material_search
 from test_browser_search_queries import FIXTURE, QUERIES, REPORTED, WORKER, _pages

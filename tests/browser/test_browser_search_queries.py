@@ -15,10 +15,9 @@ from pathlib import Path
 from urllib.parse import unquote, urlparse
 
 import pytest
-from playwright.sync_api import Page
-
 from browsing import ROOT
 from conftest import serve
+from playwright.sync_api import Page
 from sitebuild import run_mkdocs_build
 from test_browser_search import RESULTS, search
 

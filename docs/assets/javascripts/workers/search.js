@@ -33,7 +33,7 @@
   var separator = /[\s\u200b]+/g;
   var index = null;         // the lunr index Material builds
   var vocabulary = null;    // the index's Chinese words
-  var latin = null;         // the index's words in Latin letters
+  var latin = null;         // the index's words in Latin letters, by length
   var listings = new Set(); // sections of generated lists
   var pending = null;       // the lunr query for the message being handled
   var words = null;         // clause term -> the reader's word, for that message
@@ -63,15 +63,23 @@
   }
 
   // The index's words one typo away from `word` (lunr's own fuzzy search misses some insertions:
-  // "atention" does not find "attention"), at most 10.
+  // "atention" does not find "attention"), at most 10. The words are kept by length, and only
+  // those one letter shorter, as long or one longer are compared: a third of the vocabulary.
   function near(word) {
     if (latin === null) {
-      latin = [];
-      for (var term in index.invertedIndex) if (/^[a-z]{4,}$/.test(term)) latin.push(term);
+      latin = new Map();
+      for (var term in index.invertedIndex) if (/^[a-z]{4,}$/.test(term)) {
+        var bucket = latin.get(term.length);
+        if (bucket === undefined) latin.set(term.length, bucket = []);
+        bucket.push(term);
+      }
     }
     var found = [];
-    for (var i = 0; i < latin.length && found.length < 10; i++)
-      if (latin[i] !== word && withinOneEdit(latin[i], word)) found.push(latin[i]);
+    for (var n = word.length - 1; n <= word.length + 1; n++) {
+      var candidates = latin.get(n) || [];
+      for (var i = 0; i < candidates.length && found.length < 10; i++)
+        if (candidates[i] !== word && withinOneEdit(candidates[i], word)) found.push(candidates[i]);
+    }
     return found;
   }
 
