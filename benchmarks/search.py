@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import gzip
+import os
 import random
 import shutil
 import statistics
@@ -114,6 +115,7 @@ def measure(site: Path) -> None:
     print(f"query to results on screen ({len(ms)} queries): median {statistics.median(ms):.0f} ms, "
           f"max {max(ms):.0f} ms, mean {statistics.mean(ms):.0f} ms")
     print("slowest: " + ", ".join(f"{q} {t:.0f} ms" for t, q in sorted(times, reverse=True)[:5]))
+    print(f"load average while measuring: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs (times scale with it)")
 
 
 def main() -> None:
