@@ -47,6 +47,9 @@ from sitebuild import run_mkdocs_build
 from test_browser_search import search as material_search
 from test_browser_search_queries import FIXTURE, QUERIES, REPORTED, WORKER, _pages
 
+# The query set's groups, each named by its first query (the test lists them in this order).
+GROUPS = [("Chinese", "注意力"), ("mixed scripts", "双向RNN"), ("English, plurals", "attention"),
+          ("one typo", "atention"), ("authors", "Mnih"), ("titles", "Recurrent Models of Visual Attention")]
 EXCLUDE = ".paper-card-bibtex, .headerlink, .footnote-ref, .footnote, [data-pagefind-ignore]"
 PAGEFIND_VERSION = "1.6.0"
 
@@ -94,10 +97,20 @@ def check(pages: list[str], section: str, expected: list[str], wanted: str | Non
     return all(p in pages[:3] for p in expected) and (wanted is None or section == wanted)
 
 
-def query_set(page: Page, base: str, engine: str) -> list[str]:
-    """The failures of the query set on `engine` ("material" or "pagefind"), one line each."""
+def group_of(query: str) -> str:
+    starts = {first: name for name, first in GROUPS}
+    name = GROUPS[0][0]
+    for q, _, _ in QUERIES:
+        name = starts.get(q, name)
+        if q == query:
+            return name
+    return name
+
+
+def query_set(page: Page, base: str, engine: str) -> dict[str, str]:
+    """The failures of the query set on `engine` ("material" or "pagefind"): query -> what it got."""
     page.goto(base, wait_until="load")
-    failures = []
+    failures = {}
     for query, expected, wanted in QUERIES:
         if engine == "material":
             material_search(page, query)
@@ -108,7 +121,7 @@ def query_set(page: Page, base: str, engine: str) -> list[str]:
             section = _relative(found["section"], base) if "#" in found["section"] else ""
         if not check(pages, section, expected, wanted):
             flag = " [reported]" if query in REPORTED else ""
-            failures.append(f"{query!r}{flag}: got {pages[:3]} {section!r}, wanted {expected} {wanted or ''}")
+            failures[query] = f"{query!r}{flag}: got {pages[:3]} {section!r}, wanted {expected} {wanted or ''}"
     return failures
 
 
@@ -182,11 +195,16 @@ def main() -> None:
         print(f"query set ({len(QUERIES)} queries on tests/fixtures/search; page(s) among the first three):")
         for engine, failed in failures.items():
             passed = len(QUERIES) - len(failed)
-            reported = sum(1 for f in failed if "[reported]" in f)
+            reported = sum(1 for q in failed if q in REPORTED)
             print(f"  {engine:9} {passed}/{len(QUERIES)} pass ({passed / len(QUERIES):.0%}); "
                   f"reported queries failing: {reported}/{len(REPORTED)}")
+        print(f"  {'group':18} {'queries':>7} " + " ".join(f"{engine:>9}" for engine in failures))
+        for name, _ in GROUPS:
+            members = [q for q, _, _ in QUERIES if group_of(q) == name]
+            counts = [sum(1 for q in members if q not in failed) for failed in failures.values()]
+            print(f"  {name:18} {len(members):>7} " + " ".join(f"{n:>9}" for n in counts))
         for engine, failed in failures.items():
-            print(f"{engine} failures:" + "".join(f"\n  {f}" for f in failed))
+            print(f"{engine} failures:" + "".join(f"\n  {f}" for f in failed.values()))
         if args.notes:
             site = material_bench.build(args.notes, Path(tmp) / "bulk")
             seconds = run_pagefind(binary, site)
