@@ -220,6 +220,8 @@ def crowded_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 def test_many_results_counted_and_highlighted(page: Page, crowded_site: str) -> None:
     """A word on more pages than the worker sends on with their text: the count still names
     every page found, and the results shown have their titles and the word highlighted."""
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
     page.goto(crowded_site, wait_until="load")
     search(page, "zymurgy")
     meta = page.locator(".md-search-result__meta").inner_text()
@@ -229,3 +231,4 @@ def test_many_results_counted_and_highlighted(page: Page, crowded_site: str) -> 
     titles = page.eval_on_selector_all(".md-search-result__item h1, .md-search-result__item h2",
                                        "hs => hs.map(h => h.textContent.trim())")
     assert titles and all(titles), f"results without a title: {titles}"
+    assert not errors, errors
