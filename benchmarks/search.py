@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import gzip
+import os
 import random
 import shutil
 import statistics
@@ -21,21 +22,14 @@ import tempfile
 import time
 from pathlib import Path
 
-# The tests' helpers (local server, Chromium flags, build) are imported below, once on the path.
-ROOT = Path(__file__).resolve().parents[1]
-sys.path[:0] = [str(ROOT / "tests" / "browser"), str(ROOT / "tests")]
+from playwright.sync_api import Page, sync_playwright
 
-from playwright.sync_api import sync_playwright
+from tests.support.chromium import CHROMIUM_ARGS, chromium_path
+from tests.support.serving import serve_files as serve
+from tests.support.sitebuild import ROOT, run_mkdocs_build
 
-from browsing import CHROMIUM_ARGS, chromium_path
-from conftest import serve
-from sitebuild import run_mkdocs_build
-
-CHINESE = ("注意力 机制 编码器 解码器 表示学习 深度学习 神经网络 强化学习 机器翻译 卷积 池化 正则化 优化 梯度 "
-           "无监督学习 自编码器 流形 稀疏编码 生成模型 对抗 训练 推理 语言模型 图像 分类 检测 分割").split()
-ENGLISH = ("attention encoder decoder representation learning network recurrent convolutional pooling "
-           "gradient descent optimization regularization dropout embedding transformer generative "
-           "adversarial translation alignment glimpse policy reward sequence model training").split()
+CHINESE = ["注意力", "机制", "编码器", "解码器", "表示学习", "深度学习", "神经网络", "强化学习", "机器翻译", "卷积", "池化", "正则化", "优化", "梯度", "无监督学习", "自编码器", "流形", "稀疏编码", "生成模型", "对抗", "训练", "推理", "语言模型", "图像", "分类", "检测", "分割"]
+ENGLISH = ["attention", "encoder", "decoder", "representation", "learning", "network", "recurrent", "convolutional", "pooling", "gradient", "descent", "optimization", "regularization", "dropout", "embedding", "transformer", "generative", "adversarial", "translation", "alignment", "glimpse", "policy", "reward", "sequence", "model", "training"]
 QUERIES = ["学习", "无监督", "双向RNN", "attention机制", "RNN编码器", "glimpses", "attentions", "atention",
            "bahdanu", "Mnih", "alignment model", "表示学习与深度学习的定义", "convolutional networks", "正则化"]
 
@@ -71,6 +65,22 @@ def build(notes: int, where: Path) -> Path:
     return where / "site"
 
 
+def query_times(page: Page, queries: list[str]) -> list[tuple[float, str]]:
+    """Each query typed into the open search box: ms from the key up to its results on screen."""
+    times = []
+    for query in queries:
+        page.locator("input.md-search__input").fill("")
+        page.wait_for_timeout(50)
+        page.keyboard.insert_text(query)
+        started = time.perf_counter()
+        page.keyboard.press("End")
+        page.wait_for_function(
+            "q => { const m = document.querySelector('.md-search-result__meta'); const i = document.querySelector('.md-search__input');"
+            " return i.value === q && m && /结果/.test(m.textContent) }", arg=query, timeout=30_000)
+        times.append(((time.perf_counter() - started) * 1000, query))
+    return times
+
+
 def measure(site: Path) -> None:
     executable = chromium_path()
     if executable is None:
@@ -89,17 +99,7 @@ def measure(site: Path) -> None:
                                timeout=120_000)
         ready = time.perf_counter() - started
         first = {u: n for u, n in sizes.items() if "search" in u or "lunr" in u}
-        times = []
-        for query in QUERIES * 3:
-            page.locator("input.md-search__input").fill("")
-            page.wait_for_timeout(50)
-            page.keyboard.insert_text(query)
-            started = time.perf_counter()
-            page.keyboard.press("End")
-            page.wait_for_function(
-                "q => { const m = document.querySelector('.md-search-result__meta'); const i = document.querySelector('.md-search__input');"
-                " return i.value === q && m && /结果/.test(m.textContent) }", arg=query, timeout=30_000)
-            times.append(((time.perf_counter() - started) * 1000, query))
+        times = query_times(page, QUERIES * 3)
         browser.close()
     total = sum(first.values())
     zipped = total - len(raw) + len(gzip.compress(raw))
@@ -112,6 +112,7 @@ def measure(site: Path) -> None:
     print(f"query to results on screen ({len(ms)} queries): median {statistics.median(ms):.0f} ms, "
           f"max {max(ms):.0f} ms, mean {statistics.mean(ms):.0f} ms")
     print("slowest: " + ", ".join(f"{q} {t:.0f} ms" for t, q in sorted(times, reverse=True)[:5]))
+    print(f"load average while measuring: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs (times scale with it)")
 
 
 def main() -> None:

@@ -12,9 +12,7 @@ from typing import Protocol
 import pytest
 from click.testing import CliRunner
 
-sys.path.insert(0, str(Path(__file__).parent))
-
-from fake_services import FakeServices, standard_routes
+from tests.addpaper.fake_services import FakeServices, standard_routes
 
 from dlnotes.cli import main
 

@@ -7,7 +7,7 @@ import socket
 import time
 from pathlib import Path
 
-from fake_services import Answer, FakeServices, fixture
+from tests.addpaper.fake_services import Answer, FakeServices, fixture
 
 REFS = Path("bib") / "references.bib"
 ARXIV = "/arxiv/query"

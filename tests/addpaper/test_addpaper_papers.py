@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from fake_services import FIXTURES, FakeServices
+from tests.addpaper.fake_services import FIXTURES, FakeServices
 from pybtex.database import parse_string
 
 from dlnotes.bibliography import load_bibliography

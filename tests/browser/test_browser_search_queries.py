@@ -189,3 +189,46 @@ def test_query_set(page: Page, search_site: str) -> None:
     reported = [f for f in failures if any(f.startswith(repr(q) + ":") for q in REPORTED)]
     assert not reported, "queries readers reported fail:\n" + "\n".join(reported)
     assert passed / len(QUERIES) >= 0.95, f"{passed}/{len(QUERIES)} pass:\n{report}"
+
+
+MANY = 130  # notes that all say the same rare word, in two sections each: more sections than the worker sends on
+
+
+@pytest.fixture(scope="module")
+def crowded_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The fixture site with MANY extra notes that all contain "zymurgy" (built without strict:
+    the notes are listed in the navigation as a folder)."""
+    source = tmp_path_factory.mktemp("search-crowded")
+    shutil.copytree(FIXTURE, source, dirs_exist_ok=True)
+    shutil.copytree(ROOT / "overrides", source / "overrides")
+    (source / WORKER).parent.mkdir(parents=True, exist_ok=True)
+    shutil.copy2(ROOT / WORKER, source / WORKER)
+    crowd = source / "docs" / "crowd"
+    crowd.mkdir()
+    for i in range(MANY):
+        (crowd / f"c{i:03d}.md").write_text(f"# 笔记 {i}\n\nzymurgy 与发酵 {i}。\n\n## 第二节\n\nzymurgy again.\n",
+                                             encoding="utf-8")
+    config = (source / "mkdocs.yml").read_text(encoding="utf-8")
+    (source / "mkdocs.yml").write_text(config.replace("  - 参考文献: references.md\n", "  - 参考文献: references.md\n  - crowd/\n"),
+                                       encoding="utf-8")
+    result = run_mkdocs_build(source / "mkdocs.yml", source / "site", strict=False)
+    assert result.returncode == 0, result.stderr[-4000:]
+    with serve_files(source / "site") as url:
+        yield url
+
+
+def test_many_results_counted_and_highlighted(page: Page, crowded_site: str) -> None:
+    """A word on more pages than the worker sends on with their text: the count still names
+    every page found, and the results shown have their titles and the word highlighted."""
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.goto(crowded_site, wait_until="load")
+    search(page, "zymurgy")
+    meta = page.locator(".md-search-result__meta").inner_text()
+    assert re.search(rf"\b{MANY}\b", meta), f"result count {meta!r}, wanted {MANY} pages"
+    first = page.locator(".md-search-result__item").first
+    assert first.locator("mark").count() > 0, "the first result does not show the word highlighted"
+    titles = page.eval_on_selector_all(".md-search-result__item h1, .md-search-result__item h2",
+                                       "hs => hs.map(h => h.textContent.trim())")
+    assert titles and all(titles), f"results without a title: {titles}"
+    assert not errors, errors

@@ -25,6 +25,7 @@
   var RUNS = /\p{Script=Han}+|[^\p{Script=Han}]+/gu;
   var LUNR_SYNTAX = /["+\-~^:*]/;
   var MAX_WORD = 8;  // longest Chinese word tried when cutting a query
+  var MAX_RESULTS = 100;  // sections Material gets to highlight and send (ten pages of results)
 
   var source = new URL(new URL(self.location.href).searchParams.get("worker") || "", self.location.href);
   if (source.origin !== self.location.origin) throw new Error("search worker: " + source.href + " is not on this site");
@@ -32,11 +33,13 @@
   var separator = /[\s\u200b]+/g;
   var index = null;         // the lunr index Material builds
   var vocabulary = null;    // the index's Chinese words
-  var latin = null;         // the index's words in Latin letters
+  var latin = null;         // the index's words in Latin letters, by length
   var listings = new Set(); // sections of generated lists
   var pending = null;       // the lunr query for the message being handled
   var words = null;         // clause term -> the reader's word, for that message
   var readerWords = null;   // per reader's word: the prefixes and the fuzzy term searched for it
+  var overflow = null;      // pages of the results after the first MAX_RESULTS, for that message
+  var titles = new Map();   // page location -> its title
 
   function chineseWords() {
     if (vocabulary === null) {
@@ -60,15 +63,23 @@
   }
 
   // The index's words one typo away from `word` (lunr's own fuzzy search misses some insertions:
-  // "atention" does not find "attention"), at most 10.
+  // "atention" does not find "attention"), at most 10. The words are kept by length, and only
+  // those one letter shorter, as long or one longer are compared: a third of the vocabulary.
   function near(word) {
     if (latin === null) {
-      latin = [];
-      for (var term in index.invertedIndex) if (/^[a-z]{4,}$/.test(term)) latin.push(term);
+      latin = new Map();
+      for (var term in index.invertedIndex) if (/^[a-z]{4,}$/.test(term)) {
+        var bucket = latin.get(term.length);
+        if (bucket === undefined) latin.set(term.length, bucket = []);
+        bucket.push(term);
+      }
     }
     var found = [];
-    for (var i = 0; i < latin.length && found.length < 10; i++)
-      if (latin[i] !== word && withinOneEdit(latin[i], word)) found.push(latin[i]);
+    for (var n = word.length - 1; n <= word.length + 1; n++) {
+      var candidates = latin.get(n) || [];
+      for (var i = 0; i < candidates.length && found.length < 10; i++)
+        if (candidates[i] !== word && withinOneEdit(candidates[i], word)) found.push(candidates[i]);
+    }
     return found;
   }
 
@@ -111,6 +122,14 @@
   }
 
   function cleanResult(data) {
+    if (overflow !== null && Array.isArray(data.items)) {  // the pages cut off, by title, in rank order
+      var listed = new Set(data.items.map(function (group) { return group[0].location.split("#")[0]; }));
+      overflow.forEach(function (page) {
+        if (listed.has(page) || !titles.has(page)) return;
+        listed.add(page);
+        data.items.push([{ location: page, title: titles.get(page), text: "", score: 0, terms: {} }]);
+      });
+    }
     (data.items || []).forEach(function (group) {
       group.forEach(function (item) {
         item.title = clean(item.title);
@@ -144,16 +163,19 @@
           separator = new RegExp(message.data.config.separator, "g");
         }
         vocabulary = latin = null;
+        titles = new Map(message.data.docs.filter(function (d) { return d.location.indexOf("#") < 0; })
+                                          .map(function (d) { return [d.location, clean(d.title)]; }));
         listings = new Set(message.data.docs.filter(function (d) { return d.listing; }).map(function (d) { return d.location; }));
       } else if (message && message.type === QUERY && typeof message.data === "string"
                  && index !== null && !LUNR_SYNTAX.test(message.data)) {
+        overflow = null;
         var rewritten = rewrite(message.data);
         pending = rewritten && rewritten.query;
         words = rewritten && rewritten.from;
         readerWords = rewritten && rewritten.words;
       }
       try {
-        return handler.call(self, event);  // a query is answered synchronously, before this returns
+        return handler.call(self, event);  // searched synchronously, before this returns (posted after)
       } finally {
         pending = null;
         readerWords = null;
@@ -163,7 +185,7 @@
   var post = self.postMessage.bind(self);
   self.postMessage = function (message, transfer) {
     if (message && message.type === RESULT && message.data) cleanResult(message.data);
-    words = null;
+    words = overflow = null;
     return transfer === undefined ? post(message) : post(message, transfer);
   };
 
@@ -218,7 +240,15 @@
       var rank = 2 * matchedWords(Object.keys(r.matchData.metadata)) + (listings.has(r.ref) ? 0 : 1);
       r.score = Math.pow(1000, rank) * (1 + 100 * r.score / top);
     });
-    return results.sort(function (a, b) { return b.score - a.score; });
+    results.sort(function (a, b) { return b.score - a.score; });
+    // Material highlights and copies every result, and the page receives them all, though it
+    // shows ten at a time: at a thousand notes a common word costs half a second. Only the
+    // first MAX_RESULTS sections go on; the pages of the others are listed by title (below).
+    if (results.length > MAX_RESULTS) {
+      overflow = results.slice(MAX_RESULTS).map(function (r) { return r.ref.split("#")[0]; });
+      results = results.slice(0, MAX_RESULTS);
+    }
+    return results;
   };
 
   var build = lunr.Builder.prototype.build;

@@ -20,10 +20,6 @@ from __future__ import annotations
 import os
 import sys
 
-# This file is named math.py: run as a script, its folder would shadow the standard library's math.
-if sys.path and os.path.abspath(sys.path[0]) == os.path.dirname(os.path.abspath(__file__)):
-    sys.path.pop(0)
-
 import argparse
 import functools
 import gzip
