@@ -46,7 +46,9 @@ def main() -> None:
 
     t_pybtex, data = best(args.runs, pybtex_parse)
     t_ours, bib = best(args.runs, ours)
-    print(f"files: {len(files)}, pybtex entries: {len(data.entries)}, dlnotes entries: {len(bib.entries)}, problems: {len(bib.problems)}")  # type: ignore[union-attr, attr-defined]
+    print(
+        f"files: {len(files)}, pybtex entries: {len(data.entries)}, dlnotes entries: {len(bib.entries)}, problems: {len(bib.problems)}"
+    )  # type: ignore[union-attr, attr-defined]
     print(f"pybtex  parse_files   {t_pybtex:6.3f} s CPU (best of {args.runs})")
     print(f"dlnotes load          {t_ours:6.3f} s CPU (best of {args.runs}, no disk cache)")
     print(f"ratio dlnotes/pybtex  {t_ours / t_pybtex:6.2f} (target <= 1.0)")

@@ -52,7 +52,9 @@ def citeproc_py(style: str, items: list[dict[str, Any]]) -> tuple[float, list[st
         return None
     start = time.perf_counter()
     source = CiteProcJSON([{k: v for k, v in item.items() if k != "language"} | {"id": item["id"].lower()} for item in items])
-    bibliography = CitationStylesBibliography(CitationStylesStyle(str(STYLES / f"{style}.csl"), validate=False), source, formatter.html)
+    bibliography = CitationStylesBibliography(
+        CitationStylesStyle(str(STYLES / f"{style}.csl"), validate=False), source, formatter.html
+    )
     for item in items:
         bibliography.register(Citation([CitationItem(item["id"].lower())]))
     texts = [str(entry) for entry in bibliography.bibliography()]

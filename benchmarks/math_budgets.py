@@ -17,18 +17,17 @@ Not a test. Usage: .venv/bin/python benchmarks/math.py [--notes 1000] [--formula
 
 from __future__ import annotations
 
-import os
-import sys
-
 import argparse
 import functools
 import gzip
 import http.server
+import os
 import re
 import resource
 import shutil
 import statistics
 import subprocess
+import sys
 import tempfile
 import threading
 import time
@@ -38,8 +37,15 @@ from urllib.parse import urlparse
 ROOT = Path(__file__).resolve().parent.parent
 ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "NO_COLOR": "1"}
 MKDOCS = [sys.executable, "-m", "mkdocs"]
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 MATHJAX_ES5 = ROOT / "node_modules" / "mathjax-full" / "es5"
 MATHJAX_PARTS = ("tex-mml-chtml.js", "output/chtml/fonts/woff-v2", "input/tex/extensions")
 COMPRESSIBLE = (".html", ".css", ".js", ".json", ".svg", ".xml", ".txt")
@@ -89,6 +95,7 @@ def cpu_run(args: list[str], cwd: Path) -> tuple[float, float, str]:
 
 # --- the real site: ours and the reference ----------------------------------------------------
 
+
 def real_site_variant(work: Path, reference: bool) -> Path:
     """A copy of the project's site; the reference swaps dlnotes.mathmd for arithmatex + MathJax."""
     where = work / ("reference" if reference else "ours")
@@ -130,7 +137,9 @@ def measure_page(browser, site: Path, url_path: str, reference: bool) -> dict:
     if reference:
         page.wait_for_function("['none', 'done'].includes(document.documentElement.getAttribute('data-math'))", timeout=60_000)
     # Ours: the math is in the HTML, drawn with the first contentful paint; the reference: MathJax done.
-    math_ms = page.evaluate("window.__mathDoneAt || (performance.getEntriesByName('first-contentful-paint')[0] || {}).startTime || 0")
+    math_ms = page.evaluate(
+        "window.__mathDoneAt || (performance.getEntriesByName('first-contentful-paint')[0] || {}).startTime || 0"
+    )
     page.wait_for_load_state("networkidle")
     shift = page.evaluate(LAYOUT_SHIFT_JS)
     context.close()
@@ -152,29 +161,44 @@ def bench_weight(work: Path) -> None:
 
     chromium = os.environ.get("CHROMIUM", "/usr/bin/chromium")
     ours, reference = real_site_variant(work, False), real_site_variant(work, True)
-    notes = sorted({p.parent.relative_to(ours).as_posix() + "/" for p in ours.glob("*/*/index.html")
-                    if 'class="arithmatex' in p.read_text(encoding="utf-8")})
-    print(f"\nA note's first load (cold cache; gzip sizes of every resource it loads; budget <= {WEIGHT_BUDGET_KB} KB, layout shift 0)")
-    print(f"{'note':<42} {'ours KB':>8} {'ref KB':>8} {'ours/ref':>8} {'req':>7} {'shift ours':>10} {'shift ref':>9} {'math ms ours':>12} {'ref':>6}")
+    notes = sorted(
+        {
+            p.parent.relative_to(ours).as_posix() + "/"
+            for p in ours.glob("*/*/index.html")
+            if 'class="arithmatex' in p.read_text(encoding="utf-8")
+        }
+    )
+    print(
+        f"\nA note's first load (cold cache; gzip sizes of every resource it loads; budget <= {WEIGHT_BUDGET_KB} KB, layout shift 0)"
+    )
+    print(
+        f"{'note':<42} {'ours KB':>8} {'ref KB':>8} {'ours/ref':>8} {'req':>7} {'shift ours':>10} {'shift ref':>9} {'math ms ours':>12} {'ref':>6}"
+    )
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
         for note in notes:
             a = measure_page(browser, ours, note, reference=False)
             b = measure_page(browser, reference, note, reference=True)
             verdict = "ok" if a["gzip_kb"] <= WEIGHT_BUDGET_KB and a["shift"] == 0 else "OVER"
-            print(f"{note:<42} {a['gzip_kb']:>8.1f} {b['gzip_kb']:>8.1f} {a['gzip_kb'] / b['gzip_kb']:>8.2f} "
-                  f"{a['requests']:>3}/{b['requests']:<3} {a['shift']:>10.4f} {b['shift']:>9.4f} {a['math_ms']:>12.0f} {b['math_ms']:>6.0f}  {verdict}")
+            print(
+                f"{note:<42} {a['gzip_kb']:>8.1f} {b['gzip_kb']:>8.1f} {a['gzip_kb'] / b['gzip_kb']:>8.2f} "
+                f"{a['requests']:>3}/{b['requests']:<3} {a['shift']:>10.4f} {b['shift']:>9.4f} {a['math_ms']:>12.0f} {b['math_ms']:>6.0f}  {verdict}"
+            )
         browser.close()
 
 
 # --- build time: N notes x F formulas ---------------------------------------------------------
+
 
 def formulas(i: int, count: int) -> list[tuple[str, bool]]:
     """Formulas of note i: a few that many notes share, the rest its own."""
     pool = [
         (r"h_t = \tanh(W_h h_{t-1} + W_x x_t + b)", False),
         (rf"\alpha_{{{i},j}} = \frac{{\exp(e_{{{i}j}})}}{{\sum_{{k=1}}^{{{i % 50 + 2}}} \exp(e_{{{i}k}})}}", True),
-        (rf"\mathcal{{L}}_{{{i}}}(\theta) = -\sum_{{t=1}}^{{T}} \log p_\theta(y_t \mid y_{{<t}}, x) + {i % 7}\lambda \|\theta\|_2^2", True),
+        (
+            rf"\mathcal{{L}}_{{{i}}}(\theta) = -\sum_{{t=1}}^{{T}} \log p_\theta(y_t \mid y_{{<t}}, x) + {i % 7}\lambda \|\theta\|_2^2",
+            True,
+        ),
         (rf"x_{{{i}}} \in \mathbb{{R}}^{{{i % 512 + 1}}}", False),
         (r"\theta", False),
         (rf"\begin{{aligned}} q &= W_q x_{{{i}}} \\ k &= W_k x \end{{aligned}}", True),
@@ -243,7 +267,9 @@ def generate(where: Path, notes: int, count: int, ours: bool) -> Path:
         config = SITE_CONFIG.format(math="  - dlnotes.mathmd", extra="hooks:\n  - math_hooks.py\n")
     else:
         (where / "docs" / "mathjax.js").write_text(LOADER_JS, encoding="utf-8")
-        config = SITE_CONFIG.format(math="  - pymdownx.arithmatex:\n      generic: true", extra="extra_javascript:\n  - mathjax.js\n")
+        config = SITE_CONFIG.format(
+            math="  - pymdownx.arithmatex:\n      generic: true", extra="extra_javascript:\n  - mathjax.js\n"
+        )
     (where / "mkdocs.yml").write_text(config, encoding="utf-8")
     return where
 
@@ -251,7 +277,9 @@ def generate(where: Path, notes: int, count: int, ours: bool) -> Path:
 def bench_build(work: Path, notes: int, count: int, rounds: int) -> None:
     reference = generate(work / "build-reference", notes, count, ours=False)
     ours = generate(work / "build-ours", notes, count, ours=True)
-    print(f"\nBuild: {notes} notes x {count} formulas (CPU s of mkdocs and node; ours' round 1 has an empty cache; budget next builds <= {BUILD_BUDGET}x)")
+    print(
+        f"\nBuild: {notes} notes x {count} formulas (CPU s of mkdocs and node; ours' round 1 has an empty cache; budget next builds <= {BUILD_BUDGET}x)"
+    )
     print(f"{'round':>5} {'reference s':>11} {'ours s':>8} {'ours/ref':>8} {'wall ref':>8} {'wall ours':>9}  typeset")
     ratios = []
     for r in range(1, rounds + 1):
@@ -261,10 +289,14 @@ def bench_build(work: Path, notes: int, count: int, rounds: int) -> None:
         ratio = our_cpu / ref_cpu
         if r > 1:
             ratios.append(ratio)
-        print(f"{r:>5} {ref_cpu:>11.2f} {our_cpu:>8.2f} {ratio:>8.2f} {ref_wall:>8.2f} {our_wall:>9.2f}  {said.group(0) if said else '?'}")
+        print(
+            f"{r:>5} {ref_cpu:>11.2f} {our_cpu:>8.2f} {ratio:>8.2f} {ref_wall:>8.2f} {our_wall:>9.2f}  {said.group(0) if said else '?'}"
+        )
     if ratios:
         median = statistics.median(ratios)
-        print(f"next builds: median ours/reference {median:.2f} ({'within' if median <= BUILD_BUDGET else 'OVER'} the {BUILD_BUDGET}x budget)")
+        print(
+            f"next builds: median ours/reference {median:.2f} ({'within' if median <= BUILD_BUDGET else 'OVER'} the {BUILD_BUDGET}x budget)"
+        )
 
 
 def main() -> None:

@@ -46,8 +46,14 @@ from tests.support.serving import serve_files as serve
 from tests.support.sitebuild import ROOT, run_mkdocs_build
 
 # The query set's groups, each named by its first query (the test lists them in this order).
-GROUPS = [("Chinese", "注意力"), ("mixed scripts", "双向RNN"), ("English, plurals", "attention"),
-          ("one typo", "atention"), ("authors", "Mnih"), ("titles", "Recurrent Models of Visual Attention")]
+GROUPS = [
+    ("Chinese", "注意力"),
+    ("mixed scripts", "双向RNN"),
+    ("English, plurals", "attention"),
+    ("one typo", "atention"),
+    ("authors", "Mnih"),
+    ("titles", "Recurrent Models of Visual Attention"),
+]
 EXCLUDE = ".paper-card-bibtex, .headerlink, .footnote-ref, .footnote, [data-pagefind-ignore]"
 PAGEFIND_VERSION = "1.6.0"
 
@@ -82,8 +88,11 @@ def run_pagefind(binary: Path, site: Path) -> float:
     if PAGEFIND_VERSION not in version:
         print(f"note: {binary} is {version.strip()}, not Pagefind {PAGEFIND_VERSION}")
     started = time.perf_counter()
-    subprocess.run([str(binary), "--site", str(site), "--root-selector", "article",
-                    "--exclude-selectors", EXCLUDE, "--quiet"], check=True, timeout=1200)
+    subprocess.run(
+        [str(binary), "--site", str(site), "--root-selector", "article", "--exclude-selectors", EXCLUDE, "--quiet"],
+        check=True,
+        timeout=1200,
+    )
     return time.perf_counter() - started
 
 
@@ -132,7 +141,8 @@ def pagefind_figures(page: Page, base: str, queries: list[str]) -> dict[str, Any
     page.evaluate(PAGEFIND_QUERY_JS, queries[0])
     first_ms = (time.perf_counter() - started) * 1000
     first = dict(sizes)
-    times = page.evaluate("""async qs => {
+    times = page.evaluate(
+        """async qs => {
       const out = [];
       for (const q of qs) {
         const t = performance.now();
@@ -141,7 +151,9 @@ def pagefind_figures(page: Page, base: str, queries: list[str]) -> dict[str, Any
         out.push([performance.now() - t, q]);
       }
       return out;
-    }""", queries * 3)
+    }""",
+        queries * 3,
+    )
     return {"first": first, "first_ms": first_ms, "times": times, "all": dict(sizes)}
 
 
@@ -194,8 +206,10 @@ def main() -> None:
         for engine, failed in failures.items():
             passed = len(QUERIES) - len(failed)
             reported = sum(1 for q in failed if q in REPORTED)
-            print(f"  {engine:9} {passed}/{len(QUERIES)} pass ({passed / len(QUERIES):.0%}); "
-                  f"reported queries failing: {reported}/{len(REPORTED)}")
+            print(
+                f"  {engine:9} {passed}/{len(QUERIES)} pass ({passed / len(QUERIES):.0%}); "
+                f"reported queries failing: {reported}/{len(REPORTED)}"
+            )
         print(f"  {'group':18} {'queries':>7} " + " ".join(f"{engine:>9}" for engine in failures))
         for name, _ in GROUPS:
             members = [q for q, _, _ in QUERIES if group_of(q) == name]

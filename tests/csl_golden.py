@@ -23,8 +23,7 @@ BIBLATEX = ["kastenholz", "ctan", "geer", "knuth:ct:a"]
 
 
 def golden_bib() -> tuple[Bibliography, list[str]]:
-    bib = load_bibliography([FIXTURES / "bib" / "site", FIXTURES / "bib" / "chinese",
-                             FIXTURES / "bib" / "biblatex"], FIXTURES)
+    bib = load_bibliography([FIXTURES / "bib" / "site", FIXTURES / "bib" / "chinese", FIXTURES / "bib" / "biblatex"], FIXTURES)
     site = sorted(k for k, e in bib.entries.items() if e.file.startswith("bib/site/"))[:50]
     chinese = [k for k, e in bib.entries.items() if e.file.startswith("bib/chinese/")]
     return bib, site + chinese + BIBLATEX

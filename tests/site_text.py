@@ -30,5 +30,8 @@ def article_text(page: Path, drop_citation_marks: bool = True) -> str:
 
 def pages(site: Path) -> dict[str, Path]:
     """URL path ("attention/bahdanau2014neural/") -> built file."""
-    return {p.parent.relative_to(site).as_posix() + "/" if p.parent != site else "": p
-            for p in site.rglob("index.html") if "assets" not in p.parts}
+    return {
+        p.parent.relative_to(site).as_posix() + "/" if p.parent != site else "": p
+        for p in site.rglob("index.html")
+        if "assets" not in p.parts
+    }

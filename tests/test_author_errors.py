@@ -76,7 +76,9 @@ CASES: dict[str, tuple[Breakage, str, list[str]]] = {
         ["index.html", "note/index.html"],
     ),
     "duplicate key across files, differing in case": (
-        lambda s: (s / "bib/more.bib").write_text("@book{Doe2019Book,\n  author = {D, J},\n  title = {B},\n  publisher = {P},\n  year = {2019}\n}\n"),
+        lambda s: (s / "bib/more.bib").write_text(
+            "@book{Doe2019Book,\n  author = {D, J},\n  title = {B},\n  publisher = {P},\n  year = {2019}\n}\n"
+        ),
         r"bib/refs\.bib:9: duplicate key 'doe2019book' \(differs only in case from 'Doe2019Book'\): already defined at bib/more\.bib:1",
         ["index.html", "note/index.html"],
     ),
@@ -157,8 +159,8 @@ def test_author_mistake_gives_one_clear_line_and_fails_strict_build(tmp_path: Pa
     assert result.returncode != 0, f"strict build passed despite: {case}"
     assert "Traceback" not in result.stderr, result.stderr
     warnings = [line for line in result.stderr.splitlines() if line.startswith("WARNING")]
-    ours = [w for w in warnings if "not included in the \"nav\"" not in w]
-    assert len(ours) == 1, f"expected one line, got:\n" + "\n".join(ours)
+    ours = [w for w in warnings if 'not included in the "nav"' not in w]
+    assert len(ours) == 1, "expected one line, got:\n" + "\n".join(ours)
     assert re.fullmatch(r"WARNING -  " + pattern, ours[0]), ours[0]
     # `dlnotes check` finds the same problem, in the same words, with no engine.
     checked = run_check(site)

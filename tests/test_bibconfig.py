@@ -41,9 +41,16 @@ def test_the_readme_setup_keeps_mkdocs_bibtex_defaults(tmp_path: Path) -> None:
 
 
 def test_every_option_of_the_readme(tmp_path: Path) -> None:
-    options = {"bib_dir": "refs", "csl_file": "styles/apa.csl", "csl_file_encoding": "utf-8",
-               "bib_command": "\\refs", "full_bib_command": "\\allrefs", "bib_by_default": False,
-               "footnote_format": "ref{number}", "enable_inline_citations": False}
+    options = {
+        "bib_dir": "refs",
+        "csl_file": "styles/apa.csl",
+        "csl_file_encoding": "utf-8",
+        "bib_command": "\\refs",
+        "full_bib_command": "\\allrefs",
+        "bib_by_default": False,
+        "footnote_format": "ref{number}",
+        "enable_inline_citations": False,
+    }
     settings, problems = settings_from(options, tmp_path / "mkdocs.yml")
     assert problems == []
     assert settings.bib_paths == (tmp_path / "refs",) and settings.style == str(tmp_path / "styles/apa.csl")
@@ -61,8 +68,12 @@ def test_our_defaults_and_style_names(tmp_path: Path) -> None:
 
 
 def test_urls_and_bad_values_are_problems_not_downloads(tmp_path: Path) -> None:
-    options = {"bib_file": "https://api.zotero.org/x/items?format=bibtex", "csl_file": "https://example.org/apa.csl",
-               "footnote_format": "ref", "bib_by_default": "yes"}
+    options = {
+        "bib_file": "https://api.zotero.org/x/items?format=bibtex",
+        "csl_file": "https://example.org/apa.csl",
+        "footnote_format": "ref",
+        "bib_by_default": "yes",
+    }
     settings, problems = settings_from(options, tmp_path / "mkdocs.yml")
     text = [str(p) for p in problems]
     assert len(text) == 4 and all(t.startswith("mkdocs.yml: ") for t in text)

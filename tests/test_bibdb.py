@@ -42,11 +42,14 @@ def test_a_research_groups_split_bib_loads_every_entry() -> None:
 
 
 def test_macros_from_any_file_whatever_the_names_and_in_nested_folders(tmp_path: Path) -> None:
-    write(tmp_path, **{
-        "a-articles.bib": "@article{x2020,\n author = alice # { and Bob Brown},\n title = {T},\n journal = jml,\n year = 2020\n}\n",
-        "z/deep/strings.bib": '@string{jml = "Journal of " # ml}\n',
-        "m-base.bib": '@string{ml = "Machine Learning"}\n@string{alice = "Alice Smith"}\n',
-    })
+    write(
+        tmp_path,
+        **{
+            "a-articles.bib": "@article{x2020,\n author = alice # { and Bob Brown},\n title = {T},\n journal = jml,\n year = 2020\n}\n",
+            "z/deep/strings.bib": '@string{jml = "Journal of " # ml}\n',
+            "m-base.bib": '@string{ml = "Machine Learning"}\n@string{alice = "Alice Smith"}\n',
+        },
+    )
     bib = load_bibliography([tmp_path], tmp_path)
     assert messages(bib) == []
     assert bib.entries["x2020"].fields["journal"] == "Journal of Machine Learning"
@@ -61,7 +64,10 @@ def test_an_undefined_macro_is_one_problem_with_its_line(tmp_path: Path) -> None
 
 
 def test_crossref_is_inherited_as_biber_does(tmp_path: Path) -> None:
-    write(tmp_path, **{"refs.bib": """@inproceedings{child2020,
+    write(
+        tmp_path,
+        **{
+            "refs.bib": """@inproceedings{child2020,
   author = {Ann Child},
   title = {A Paper},
   crossref = {proc2020},
@@ -85,7 +91,9 @@ def test_crossref_is_inherited_as_biber_does(tmp_path: Path) -> None:
   date = {2021-05},
   publisher = {Springer}
 }
-"""})
+"""
+        },
+    )
     bib = load_bibliography([tmp_path], tmp_path)
     assert messages(bib) == []  # no "lacks required field(s)": booktitle and year come from the parent
     child = bib.entries["child2020"]
@@ -100,8 +108,13 @@ def test_crossref_is_inherited_as_biber_does(tmp_path: Path) -> None:
 
 
 def test_crossref_resolution_survives_the_disk_cache(tmp_path: Path) -> None:
-    write(tmp_path / "bib", **{"a.bib": "@inproceedings{c,\n author = {A B},\n title = {T},\n crossref = {p}\n}\n",
-                               "b.bib": "@proceedings{p,\n title = {Proc},\n year = 2020\n}\n"})
+    write(
+        tmp_path / "bib",
+        **{
+            "a.bib": "@inproceedings{c,\n author = {A B},\n title = {T},\n crossref = {p}\n}\n",
+            "b.bib": "@proceedings{p,\n title = {Proc},\n year = 2020\n}\n",
+        },
+    )
     cache = parse_cache(tmp_path / "cache.pickle")
     load_bibliography([tmp_path / "bib"], tmp_path, cache)
     cache.save()
@@ -111,14 +124,24 @@ def test_crossref_resolution_survives_the_disk_cache(tmp_path: Path) -> None:
 
 
 def test_xdata_fields_are_copied(tmp_path: Path) -> None:
-    write(tmp_path, **{"a.bib": "@xdata{pub,\n publisher = {MIT Press},\n location = {Cambridge}\n}\n"
-                               "@book{b,\n author = {A B},\n title = {T},\n year = 2000,\n xdata = {pub}\n}\n"})
+    write(
+        tmp_path,
+        **{
+            "a.bib": "@xdata{pub,\n publisher = {MIT Press},\n location = {Cambridge}\n}\n"
+            "@book{b,\n author = {A B},\n title = {T},\n year = 2000,\n xdata = {pub}\n}\n"
+        },
+    )
     bib = load_bibliography([tmp_path], tmp_path)
     assert messages(bib) == [] and bib.entries["b"].fields["publisher"] == "MIT Press"
 
 
 def test_a_missing_crossref_parent_is_a_problem(tmp_path: Path) -> None:
-    write(tmp_path, **{"a.bib": "@inproceedings{c,\n author = {A B},\n title = {T},\n booktitle = {B},\n year = 2000,\n crossref = {nosuch}\n}\n"})
+    write(
+        tmp_path,
+        **{
+            "a.bib": "@inproceedings{c,\n author = {A B},\n title = {T},\n booktitle = {B},\n year = 2000,\n crossref = {nosuch}\n}\n"
+        },
+    )
     assert messages(load_bibliography([tmp_path], tmp_path)) == ["a.bib:1: entry 'c': crossref 'nosuch' is not in any bib file"]
 
 
@@ -143,35 +166,46 @@ def test_biblatex_examples_all_load_and_map() -> None:
     assert messages(bib) == []
     assert sorted(bib.entries) == sorted(key for kind, key in written if kind.lower() != "string")
     items = {k: to_csl_json(e) for k, e in bib.entries.items()}
-    assert items["kastenholz"]["type"] == "article-journal" and items["kastenholz"]["container-title"] == "J.\u00a0Chem. Phys."  # ~ is a tie
+    assert (
+        items["kastenholz"]["type"] == "article-journal" and items["kastenholz"]["container-title"] == "J.\u00a0Chem. Phys."
+    )  # ~ is a tie
     assert items["ctan"]["type"] == "webpage" and items["ctan"]["accessed"] == {"date-parts": [[2006, 10, 1]]}
     assert items["geer"]["type"] == "thesis" and items["geer"]["publisher"]
     assert items["chiu"]["type"] == "report"
 
 
-@pytest.mark.parametrize(("latex", "csl"), [
-    (r"Mart\'{\i}nez", "Martínez"),
-    (r"\url{https://x.org/a_b}", "https://x.org/a_b"),
-    (r"{\em Deep} learning -- a~survey", "<i>Deep</i> learning \u2013 a\u00a0survey"),
-    (r"\emph{Deep} \textbf{nets}", "<i>Deep</i> <b>nets</b>"),
-    (r"{OGA-UCT} search", '<span class="nocase">OGA-UCT</span> search'),
-    (r"M\"{u}ller's {\"O}l and {\ss}", "Müller's Öl and ß"),
-    (r"50\% of \& pages 3---4", "50% of & pages 3\u20144"),
-])
+@pytest.mark.parametrize(
+    ("latex", "csl"),
+    [
+        (r"Mart\'{\i}nez", "Martínez"),
+        (r"\url{https://x.org/a_b}", "https://x.org/a_b"),
+        (r"{\em Deep} learning -- a~survey", "<i>Deep</i> learning \u2013 a\u00a0survey"),
+        (r"\emph{Deep} \textbf{nets}", "<i>Deep</i> <b>nets</b>"),
+        (r"{OGA-UCT} search", '<span class="nocase">OGA-UCT</span> search'),
+        (r"M\"{u}ller's {\"O}l and {\ss}", "Müller's Öl and ß"),
+        (r"50\% of \& pages 3---4", "50% of & pages 3\u20144"),
+    ],
+)
 def test_latex_becomes_unicode_and_csl_markup(latex: str, csl: str) -> None:
     assert to_csl(latex) == csl
 
 
 def test_math_in_titles_stays_math_for_the_page_renderer() -> None:
     html = math_to_html(to_csl(r"$\beta$-VAE: learning with $h^+ < 1$"))
-    assert html == ('<span class="arithmatex">\\(\\beta\\)</span>-VAE: learning with '
-                    '<span class="arithmatex">\\(h^+ &lt; 1\\)</span>')
+    assert html == (
+        '<span class="arithmatex">\\(\\beta\\)</span>-VAE: learning with <span class="arithmatex">\\(h^+ &lt; 1\\)</span>'
+    )
     assert to_text(r"$\beta$-VAE") == r"$\beta$-VAE"
 
 
 def test_language_from_field_or_cjk(tmp_path: Path) -> None:
-    write(tmp_path, **{"a.bib": "@misc{zh,\n title = {深度学习},\n author = {张三 and others}\n}\n"
-                               "@misc{de,\n title = {T},\n langid = {ngerman}\n}\n@misc{en,\n title = {T},\n author = {A B and others}\n}\n"})
+    write(
+        tmp_path,
+        **{
+            "a.bib": "@misc{zh,\n title = {深度学习},\n author = {张三 and others}\n}\n"
+            "@misc{de,\n title = {T},\n langid = {ngerman}\n}\n@misc{en,\n title = {T},\n author = {A B and others}\n}\n"
+        },
+    )
     bib = load_bibliography([tmp_path], tmp_path)
     assert [language(bib.entries[k]) for k in ("zh", "de", "en")] == ["zh-CN", "de-DE", "en-US"]
     zh, en = to_csl_json(bib.entries["zh"]), to_csl_json(bib.entries["en"])

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
-
 from dlnotes.bibliography import EntryFormatter, load_bibliography
 
 GOOD = """@article{good2020,
@@ -44,8 +42,9 @@ def test_unbalanced_brace_names_the_entry_and_line_and_keeps_the_others(tmp_path
 
 def test_missing_comma_between_fields(tmp_path: Path) -> None:
     bib = load(tmp_path, refs="\n@article{x2020,\n  title = {T}\n  year = {2020}\n}\n")
-    assert messages(bib) == ["refs.bib:3: entry 'x2020': syntax error: '}' expected"] or \
-        (len(bib.problems) == 1 and bib.problems[0].line in (3, 4) and "x2020" in bib.problems[0].message)
+    assert messages(bib) == ["refs.bib:3: entry 'x2020': syntax error: '}' expected"] or (
+        len(bib.problems) == 1 and bib.problems[0].line in (3, 4) and "x2020" in bib.problems[0].message
+    )
 
 
 def test_unknown_entry_type_suggests_the_right_one(tmp_path: Path) -> None:
@@ -98,8 +97,16 @@ def test_the_project_bib_is_clean() -> None:
     root = Path(__file__).resolve().parent.parent
     bib = load_bibliography([root / "bib"], root)
     assert messages(bib) == []
-    for key in ["lecun2015deep", "bahdanau2014neural", "mnih2014recurrent", "sawant2020understanding",
-                "nielsen2015neural", "weng2018attention", "yin2018pytorch", "zakka2017recurrent"]:
+    for key in [
+        "lecun2015deep",
+        "bahdanau2014neural",
+        "mnih2014recurrent",
+        "sawant2020understanding",
+        "nielsen2015neural",
+        "weng2018attention",
+        "yin2018pytorch",
+        "zakka2017recurrent",
+    ]:
         assert key in bib.entries
     for key in ["lecun2015deep", "bahdanau2014neural", "mnih2014recurrent", "sawant2020understanding"]:
         assert bib.entries[key].get("pdf"), key
@@ -155,7 +162,8 @@ def test_parsed_files_are_kept_between_builds_and_their_problems_reported_every_
     edited, cache = build()
     assert len(cache.values) == 2  # the old refs.bib is gone from the cache
     assert edited.entries["Good2020"].fields["title"] == "Fine" and messages(edited) == [
-        "bib/refs.bib:1: duplicate key 'good2020' (differs only in case from 'Good2020'): already defined at bib/other.bib:1"]
+        "bib/refs.bib:1: duplicate key 'good2020' (differs only in case from 'Good2020'): already defined at bib/other.bib:1"
+    ]
     (bibdir / "other.bib").unlink()
     cache_path.write_bytes(b"not a pickle")  # a damaged cache is ignored, not fatal
     alone, _ = build()

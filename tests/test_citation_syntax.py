@@ -13,9 +13,24 @@ from dlnotes.citemodel import Citation
 
 FIXTURES = Path(__file__).parent / "fixtures" / "citations"
 # As mkdocs.yml has them (the ones that decide where Markdown is rendered).
-SITE_EXTENSIONS = ["abbr", "admonition", "attr_list", "md_in_html", "footnotes", "tables", "def_list", "toc",
-                   "pymdownx.arithmatex", "pymdownx.betterem", "pymdownx.caret", "pymdownx.details",
-                   "pymdownx.superfences", "pymdownx.tilde", "pymdownx.tabbed", "pymdownx.inlinehilite"]
+SITE_EXTENSIONS = [
+    "abbr",
+    "admonition",
+    "attr_list",
+    "md_in_html",
+    "footnotes",
+    "tables",
+    "def_list",
+    "toc",
+    "pymdownx.arithmatex",
+    "pymdownx.betterem",
+    "pymdownx.caret",
+    "pymdownx.details",
+    "pymdownx.superfences",
+    "pymdownx.tilde",
+    "pymdownx.tabbed",
+    "pymdownx.inlinehilite",
+]
 
 
 def read_cases(path: Path) -> list[tuple[str, str, list[str]]]:
@@ -29,7 +44,7 @@ def read_cases(path: Path) -> list[tuple[str, str, list[str]]]:
         assert lines[i + 1] == "."
         j = lines.index(".", i + 2)
         k = lines.index(".", j + 1)
-        cases.append((title, "\n".join(lines[i + 2:j]) + "\n", lines[j + 1:k]))
+        cases.append((title, "\n".join(lines[i + 2 : j]) + "\n", lines[j + 1 : k]))
         i = k + 1
     return cases
 
@@ -67,7 +82,9 @@ CASES = read_cases(FIXTURES / "pandoc_cases.txt")
 
 
 @pytest.mark.parametrize("title,source,expected", CASES, ids=[c[0] for c in CASES])
-def test_pandoc_citations_are_found_with_the_same_modes_prefixes_locators_and_suffixes(title: str, source: str, expected: list[str]) -> None:
+def test_pandoc_citations_are_found_with_the_same_modes_prefixes_locators_and_suffixes(
+    title: str, source: str, expected: list[str]
+) -> None:
     # pandoc cites unknown keys too; here in-text "@key" needs a known key (see citemd), so the
     # fixture's keys are the bibliography.
     known = {part.split(" | ")[0].split()[1] for line in expected for part in line.split(" ; ")}
@@ -76,11 +93,18 @@ def test_pandoc_citations_are_found_with_the_same_modes_prefixes_locators_and_su
     assert [shown(c) for c in page.citations] == [" ; ".join(expected_item(p) for p in line.split(" ; ")) for line in expected]
 
 
-@pytest.mark.parametrize("suffix,locator", [
-    (", p. 33", ("33", "page", "")), (" chap. 3", ("3", "chapter", "")), (", 33", ("33", "page", "")),
-    (", {pp. iv, vi-xi}", ("iv, vi-xi", "page", "")), (" and nowhere else", (None, None, "and nowhere else")),
-    (", sec. 2.3 more", ("2.3", "section", "more")), ("，第 3 页", (None, None, "，第 3 页")),
-])
+@pytest.mark.parametrize(
+    "suffix,locator",
+    [
+        (", p. 33", ("33", "page", "")),
+        (" chap. 3", ("3", "chapter", "")),
+        (", 33", ("33", "page", "")),
+        (", {pp. iv, vi-xi}", ("iv, vi-xi", "page", "")),
+        (" and nowhere else", (None, None, "and nowhere else")),
+        (", sec. 2.3 more", ("2.3", "section", "more")),
+        ("，第 3 页", (None, None, "，第 3 页")),
+    ],
+)
 def test_locators_are_read_as_citeproc_reads_them(suffix: str, locator: tuple) -> None:
     assert parse_locator(suffix) == locator
 
@@ -88,9 +112,9 @@ def test_locators_are_read_as_citeproc_reads_them(suffix: str, locator: tuple) -
 CONTEXTS = {
     "admonition after a blank line": "!!! note\n\n    Text [@a].\n",
     "admonition without a blank line": "!!! note\n    Text [@a].\n",
-    "details": "??? note \"More\"\n\n    Text [@a].\n",
+    "details": '??? note "More"\n\n    Text [@a].\n',
     "details open, no blank line": "???+ note\n    Text [@a].\n",
-    "content tabs": "=== \"One\"\n\n    Text [@a].\n\n=== \"Two\"\n\n    Other.\n",
+    "content tabs": '=== "One"\n\n    Text [@a].\n\n=== "Two"\n\n    Other.\n',
     "footnote, second paragraph": "Note.[^1]\n\n[^1]: First.\n\n    Second [@a].\n",
     "list continuation": "- item\n\n    continued [@a].\n",
     "nested list": "- item\n    - nested [@a]\n",
@@ -98,8 +122,8 @@ CONTEXTS = {
     "table": "| h |\n|---|\n| [@a] |\n",
     "blockquote": "> quoted\n>\n> more [@a]\n",
     "heading": "## Title [@a]\n",
-    "html markdown=1": "<div markdown=\"1\">\nText [@a].\n</div>\n",
-    "figure caption markdown=span": "<figure markdown=\"1\">\n  ![x](x.png)\n  <figcaption markdown=\"span\">After [@a].</figcaption>\n</figure>\n",
+    "html markdown=1": '<div markdown="1">\nText [@a].\n</div>\n',
+    "figure caption markdown=span": '<figure markdown="1">\n  ![x](x.png)\n  <figcaption markdown="span">After [@a].</figcaption>\n</figure>\n',
     "in-text in an admonition": "!!! note\n\n    As @a says.\n",
 }
 
@@ -118,7 +142,7 @@ NEVER = {
     "inline math": "$[@a] @a$ and \\([@a]\\)\n",
     "display math": "$$\n[@a] @a\n$$\n",
     "raw html block": "<div>\n[@a] @a\n</div>\n",
-    "inline html": "<span title=\"[@a] @a\">x</span>\n",
+    "inline html": '<span title="[@a] @a">x</span>\n',
     "link text and url": "[see [@a] @a](https://x.org/@a)\n",
     "autolink": "<https://x.org/@a> and <me@a.org>\n",
     "escaped bracket": "\\[@a] and \\[@a\\]\n",
@@ -132,17 +156,20 @@ def test_never_a_citation_in_code_math_html_links_or_escapes(name: str) -> None:
     assert page.citations == [] and page.problems == []
 
 
-@pytest.mark.parametrize("text,line,message", [
-    ("One.\n\nTwo [@zz] here.\n", 3, "unknown citation key 'zz'"),
-    ("One.\n\n!!! note\n\n    In [see @a; more].\n", 5, "malformed citation '[see @a; more]'"),
-    ("Text.[^1]\n\n[^1]: First.\n\n    Second [@zz].\n", 5, "unknown citation key 'zz'"),
-    ("Braced @{zz} unknown.\n", 1, "unknown citation key 'zz'"),
-    ("One.\n\n[@zz]\n", 3, "unknown citation key 'zz'"),
-    ("Unknown @zz [p. 3; @a].\n", 1, "malformed citation '[p. 3; @a]'"),
-    ("$$\n[@zz]\n$$\n\nReal [@zz].\n", 5, "unknown citation key 'zz'"),
-    ("```\nsee [@zz]\n```\n\n> Quoted\n> and see [@zz] too.\n", 6, "unknown citation key 'zz'"),
-    ("| h | i |\n|---|---|\n| x | y [@zz] |\n", 3, "unknown citation key 'zz'"),
-])
+@pytest.mark.parametrize(
+    "text,line,message",
+    [
+        ("One.\n\nTwo [@zz] here.\n", 3, "unknown citation key 'zz'"),
+        ("One.\n\n!!! note\n\n    In [see @a; more].\n", 5, "malformed citation '[see @a; more]'"),
+        ("Text.[^1]\n\n[^1]: First.\n\n    Second [@zz].\n", 5, "unknown citation key 'zz'"),
+        ("Braced @{zz} unknown.\n", 1, "unknown citation key 'zz'"),
+        ("One.\n\n[@zz]\n", 3, "unknown citation key 'zz'"),
+        ("Unknown @zz [p. 3; @a].\n", 1, "malformed citation '[p. 3; @a]'"),
+        ("$$\n[@zz]\n$$\n\nReal [@zz].\n", 5, "unknown citation key 'zz'"),
+        ("```\nsee [@zz]\n```\n\n> Quoted\n> and see [@zz] too.\n", 6, "unknown citation key 'zz'"),
+        ("| h | i |\n|---|---|\n| x | y [@zz] |\n", 3, "unknown citation key 'zz'"),
+    ],
+)
 def test_what_cannot_be_read_is_one_problem_with_its_line_and_stays_as_written(text: str, line: int, message: str) -> None:
     html, page = convert(text, {"a"})
     assert len(page.problems) == 1 and page.problems[0][0] == line and page.problems[0][1].startswith(message)

@@ -17,6 +17,7 @@ KNOWN = {"a", "b", "smith2020", "smith2020deep", "ns:key.v2/x+y", "doe-2019", "h
 def site_footnotes_config() -> dict:
     """The footnotes extension's options in the site's mkdocs.yml."""
     from mkdocs.utils.yaml import yaml_load
+
     from tests.support.sitebuild import ROOT
 
     config = yaml_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))
@@ -26,37 +27,45 @@ def site_footnotes_config() -> dict:
 EXTENSIONS = ["footnotes", "attr_list", "toc", "tables", "md_in_html", "pymdownx.arithmatex", "pymdownx.superfences"]
 
 
-def convert(text: str, reference=lambda k: f"REF({k})", extensions=EXTENSIONS) -> tuple[str, PageCitations, markdown_lib.Markdown]:
+def convert(
+    text: str, reference=lambda k: f"REF({k})", extensions=EXTENSIONS
+) -> tuple[str, PageCitations, markdown_lib.Markdown]:
     ext = CitationExtension(known=KNOWN.__contains__, suggest=lambda k: "smith2020deep" if k.startswith("smith") else None)
-    md = markdown_lib.Markdown(extensions=[*extensions, ext], extension_configs={"footnotes": site_footnotes_config(),
-                                                                                 "pymdownx.arithmatex": {"generic": True}})
+    md = markdown_lib.Markdown(
+        extensions=[*extensions, ext],
+        extension_configs={"footnotes": site_footnotes_config(), "pymdownx.arithmatex": {"generic": True}},
+    )
     html = md.convert(text)
     page = ext.last
     return page.place_footnotes(page.finish(html, reference)), page, md
 
 
 def plain(text: str) -> str:
-    return markdown_lib.Markdown(extensions=EXTENSIONS, extension_configs={"footnotes": site_footnotes_config(),
-                                                                          "pymdownx.arithmatex": {"generic": True}}).convert(text)
+    return markdown_lib.Markdown(
+        extensions=EXTENSIONS, extension_configs={"footnotes": site_footnotes_config(), "pymdownx.arithmatex": {"generic": True}}
+    ).convert(text)
 
 
-@pytest.mark.parametrize("text", [
-    "```\nsee [@a] in code\n```\n",
-    "~~~python\nx = '[@a]'\n~~~\n",
-    "Para.\n\n    indented [@a] code\n",
-    "Inline `[@a]` and ``x [@a] ` y``.\n",
-    "Math $[@a]$ and \\([@a]\\) inline.\n",
-    "$$\n[@a]\n$$\n",
-    "\\[\n[@a]\n\\]\n",
-    "A [link with @a](https://example.org/@a) here.\n",
-    "A [ref link @a][r] here.\n\n[r]: https://example.org\n",
-    "Write to [me@example.org] or <me@example.org>, or see [team @ work].\n",
-    '<div>\n[@a] inside an HTML block\n</div>\n',
-    "Raw <span title=\"[@a] @a\">html</span>.\n",
-    "Escaped \\[@a] stays.\n",
-    "![figure @a](img.png) and [^a] footnote.\n\n[^a]: a footnote.\n",
-    "Key-like words [in brackets] and emails a@b.c and @user handles, @decorator.\n",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "```\nsee [@a] in code\n```\n",
+        "~~~python\nx = '[@a]'\n~~~\n",
+        "Para.\n\n    indented [@a] code\n",
+        "Inline `[@a]` and ``x [@a] ` y``.\n",
+        "Math $[@a]$ and \\([@a]\\) inline.\n",
+        "$$\n[@a]\n$$\n",
+        "\\[\n[@a]\n\\]\n",
+        "A [link with @a](https://example.org/@a) here.\n",
+        "A [ref link @a][r] here.\n\n[r]: https://example.org\n",
+        "Write to [me@example.org] or <me@example.org>, or see [team @ work].\n",
+        "<div>\n[@a] inside an HTML block\n</div>\n",
+        'Raw <span title="[@a] @a">html</span>.\n',
+        "Escaped \\[@a] stays.\n",
+        "![figure @a](img.png) and [^a] footnote.\n\n[^a]: a footnote.\n",
+        "Key-like words [in brackets] and emails a@b.c and @user handles, @decorator.\n",
+    ],
+)
 def test_text_that_is_not_a_citation_renders_as_without_the_extension(text: str) -> None:
     html, page, _ = convert(text)
     assert html == plain(text)
@@ -126,7 +135,7 @@ def test_the_site_gives_python_markdown_our_back_link_text() -> None:
 
 
 PAGE = "Intro [@b] then [see @a, p. 2].\n\nMore [@b; @a].\n\nEnd [@b].\n"
-REFERENCE = {"a": "Author A. <em>Title A</em>. <a href=\"https://example.org/a.pdf\">pdf</a>", "b": "Author B. Title B, 2020."}
+REFERENCE = {"a": 'Author A. <em>Title A</em>. <a href="https://example.org/a.pdf">pdf</a>', "b": "Author B. Title B, 2020."}
 
 
 def test_footnotes_written_directly_are_what_python_markdown_writes() -> None:
@@ -135,16 +144,29 @@ def test_footnotes_written_directly_are_what_python_markdown_writes() -> None:
     ours, _, _ = convert(PAGE, REFERENCE.__getitem__)
     theirs = markdown_lib.Markdown(extensions=["footnotes"], extension_configs={"footnotes": site_footnotes_config()}).convert(
         PAGE.replace("[see @a, p. 2]", "(see [^a], p. 2)").replace("[@b; @a]", "[^b][^a]").replace("[@b]", "[^b]")
-        + "\n[^a]: " + REFERENCE["a"] + "\n\n[^b]: " + REFERENCE["b"] + "\n")
+        + "\n[^a]: "
+        + REFERENCE["a"]
+        + "\n\n[^b]: "
+        + REFERENCE["b"]
+        + "\n"
+    )
     assert ours.split('<div class="footnote">')[1] == theirs.split('<div class="footnote">')[1]
     assert ours.count('class="footnote-backref"') == 5 and 'href="#fnref3:b"' in ours
     assert 'title="回到正文第 2 个脚注处"' in ours
 
 
 def test_author_footnotes_and_citations_share_one_list_numbered_in_reading_order() -> None:
-    html, _, _ = convert("A citation [@a], own notes[^x][^y], again [@b].\n\n[^y]: Second [@a].\n\n[^x]: The author's footnote.\n")
+    html, _, _ = convert(
+        "A citation [@a], own notes[^x][^y], again [@b].\n\n[^y]: Second [@a].\n\n[^x]: The author's footnote.\n"
+    )
     assert html.count('<div class="footnote">') == 1
-    assert re.findall(r'<a class="footnote-ref" href="#fn:([^"]+)">(\d+)</a>', html) == [("a", "1"), ("x", "2"), ("y", "3"), ("b", "4"), ("a", "1")]
+    assert re.findall(r'<a class="footnote-ref" href="#fn:([^"]+)">(\d+)</a>', html) == [
+        ("a", "1"),
+        ("x", "2"),
+        ("y", "3"),
+        ("b", "4"),
+        ("a", "1"),
+    ]
     assert re.findall(r'<li id="fn:([^"]+)">', html) == ["a", "x", "y", "b"]
     assert '<li id="fn:a">\n<p>REF(a)&#160;' in html and "dlnotesref" not in html
     assert 'title="回到正文第 4 个脚注处"' in html

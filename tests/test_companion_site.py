@@ -17,7 +17,7 @@ from dlnotes.cards import entry_title
 from dlnotes.mdtext import key_anchor
 from dlnotes.notes import parse_note
 from dlnotes.roadmap import load_roadmap
-from tests.site_text import article_html, article_text, pages
+from tests.site_text import article_html, pages
 from tests.support.sitebuild import ROOT
 
 
@@ -51,7 +51,9 @@ def text_of(fragment: str) -> str:
 def test_card_of_the_bahdanau_note(built_site: Path) -> None:
     body = article_html(pages(built_site)["attention/bahdanau2014neural/"])
     h1_end = body.index("</h1>")
-    card = re.search(r'<div class="admonition abstract paper-card" data-search-exclude(?:="")?>(.*?)</details>\s*</div>', body, re.S)
+    card = re.search(
+        r'<div class="admonition abstract paper-card" data-search-exclude(?:="")?>(.*?)</details>\s*</div>', body, re.S
+    )
     assert card and card.start() > h1_end, "no card right after the title"
     assert card.start() - h1_end < 10
     inner = card.group(1)
@@ -112,7 +114,9 @@ def _citations_in_site(site: Path) -> dict[str, list[str]]:
     return found
 
 
-def test_references_page_lists_every_entry_with_its_anchor_and_citing_notes(built_site: Path, bib: Bibliography, notes: dict) -> None:
+def test_references_page_lists_every_entry_with_its_anchor_and_citing_notes(
+    built_site: Path, bib: Bibliography, notes: dict
+) -> None:
     body = article_html(pages(built_site)["references/"])
     cited = _citations_in_site(built_site)
     expected = [k for k, e in bib.entries.items() if Path(e.file).name == "references.bib" or k in cited or k in notes]
@@ -241,5 +245,3 @@ def test_a_note_does_not_link_to_itself_in_its_citation_preview(built_site: Path
         body = article_html(pages(built_site)[url_of(note.path)])
         own = re.search(rf'<li id="fn:{re.escape(key)}">(.*?)</li>', body, re.S)
         assert own is None or "我们的笔记" not in own.group(1), key
-
-

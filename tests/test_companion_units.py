@@ -98,7 +98,9 @@ def test_card_of_bahdanau_from_bib_front_matter_and_roadmap(bib: Bibliography, r
     assert [(p.section_id, p.section_title) for p in card.roadmap] == [("2.4", "RNN / Sequence-to-Sequence Model")]
     assert card.stars == 4 and card.date is None and card.status == "read"
     links = {"roadmap.md": "../../roadmap/", "references.md": "../../references/"}
-    html_ = card_html(card, lambda doc, anchor: links[doc] + "#" + (anchor or ""), "roadmap.md", "references.md", key_anchor(card.key))
+    html_ = card_html(
+        card, lambda doc, anchor: links[doc] + "#" + (anchor or ""), "roadmap.md", "references.md", key_anchor(card.key)
+    )
     assert html_.startswith('<div class="admonition abstract paper-card" data-search-exclude>')
     assert '<a href="../../roadmap/#roadmap-2-4">2.4 RNN / Sequence-to-Sequence Model</a>' in html_
     assert "★★★★☆" in html_ and 'href="../../references/#ref-bahdanau2014neural"' in html_
@@ -172,7 +174,9 @@ def test_cited_in_lists_pages_in_given_order_once_and_skips_code_and_unknown_key
 
 NOTES = [
     NotePage("papers/index.md", "综述"),
-    NotePage("papers/lecun2015deep.md", "Deep learning", "lecun2015deep", dt.date(2021, 1, 28), "read", ("综述",), "Representations."),
+    NotePage(
+        "papers/lecun2015deep.md", "Deep learning", "lecun2015deep", dt.date(2021, 1, 28), "read", ("综述",), "Representations."
+    ),
     NotePage("attention/bahdanau2014neural.md", "NMT", "bahdanau2014neural", None, "read", (), "最早的 Attention。"),
     NotePage("attention/sawant2020understanding.md", "Understanding attention", "sawant2020understanding", None, "read"),
     NotePage("attention/new.md", "New one", "hinton2006fast", dt.date(2021, 3, 2), "reading"),
@@ -202,8 +206,10 @@ def test_latest_notes_by_date_then_nav_order() -> None:
 
 
 def test_references_page_has_an_anchor_per_entry_and_links_to_first_citations(bib: Bibliography) -> None:
-    cited = scan_citations([("attention/x.md", "[@cho2014learning] [@weng2018attention] [@cho2014learning]"),
-                            ("y.md", "[@cho2014learning]")], bib.__contains__)
+    cited = scan_citations(
+        [("attention/x.md", "[@cho2014learning] [@weng2018attention] [@cho2014learning]"), ("y.md", "[@cho2014learning]")],
+        bib.__contains__,
+    )
     index = NotesIndex.of(NOTES)
     keys = reference_keys(bib.entries, lambda e: Path(e.file).name == "roadmap.bib", cited, index.by_key)
     references = {k for k, e in bib.entries.items() if Path(e.file).name == "references.bib"}
@@ -236,9 +242,12 @@ def test_roadmap_page_counts_status_and_next_up(bib: Bibliography, roadmap) -> N
     assert "在读 · [笔记](attention/new.md)" in text
     next_up = text.split("## 接下来读")[1].split("\n## ")[0]
     assert [m for m in re.findall(r"^\d+\. \[([^\]]+)\]", next_up, re.M)] == [
-        "Deep learning", "A fast learning algorithm for deep belief nets",
-        "Reducing the dimensionality of data with neural networks", "Imagenet classification with deep convolutional neural networks",
-        "Very deep convolutional networks for large-scale image recognition"]
+        "Deep learning",
+        "A fast learning algorithm for deep belief nets",
+        "Reducing the dimensionality of data with neural networks",
+        "Imagenet classification with deep convolutional neural networks",
+        "Very deep convolutional networks for large-scale image recognition",
+    ]
 
 
 def test_first_heading() -> None:
@@ -251,5 +260,6 @@ def test_card_goes_after_the_first_rendered_h1() -> None:
 
     html = '<h1 id="t">Title<a class="headerlink" href="#t">¶</a></h1>\n<p>Body</p><h1>Second</h1>'
     assert insert_after_title_html(html, "<div>CARD</div>") == (
-        '<h1 id="t">Title<a class="headerlink" href="#t">¶</a></h1>\n<div>CARD</div>\n\n<p>Body</p><h1>Second</h1>')
+        '<h1 id="t">Title<a class="headerlink" href="#t">¶</a></h1>\n<div>CARD</div>\n\n<p>Body</p><h1>Second</h1>'
+    )
     assert insert_after_title_html("<p>No title</p>", "<div>CARD</div>") == "\n<div>CARD</div>\n<p>No title</p>"

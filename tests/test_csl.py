@@ -49,23 +49,33 @@ def test_sixty_real_entries_read_as_stored(style: str) -> None:
 
 def test_gbt_follows_each_entrys_language(bib) -> None:
     formatter = CslFormatter(bib, GBT)
-    assert formatter.reference_html("jiao2016nn70") == "焦李成, 杨淑媛, 刘芳, 等. 神经网络七十年：回顾与展望[J]. 计算机学报, 2016, 39(8): 1697-1716."
+    assert (
+        formatter.reference_html("jiao2016nn70")
+        == "焦李成, 杨淑媛, 刘芳, 等. 神经网络七十年：回顾与展望[J]. 计算机学报, 2016, 39(8): 1697-1716."
+    )
     english = formatter.reference_html("mnih2014recurrent")
     assert english.startswith("MNIH V, HEESS N, GRAVES A, et al. Recurrent Models of Visual Attention[C/OL]")
     assert formatter.reference_html("zhou2016ml") == "周志华. 机器学习[M]. 北京: 清华大学出版社, 2016."
 
 
-@pytest.mark.parametrize(("style", "intext", "group", "suppressed"), [
-    (GBT, "Bahdanau 等<sup>[1]</sup>", "<sup>[1–4]</sup>", "<sup>[5]</sup>"),
-    ("china-national-standard-gb-t-7714-2015-author-date", "Bahdanau et al. (2014)", None, "(2015)"),
-    ("apa", "Bahdanau et al. (2014)", None, "(2015)"),
-    ("ieee", "Bahdanau et al. [1]", "[1], [2], [3], [4]", "[5]"),
-    ("chicago-author-date", "Bahdanau et al. (2014)", None, "(2015)"),  # Chicago 17: et al. from three authors
-])
+@pytest.mark.parametrize(
+    ("style", "intext", "group", "suppressed"),
+    [
+        (GBT, "Bahdanau 等<sup>[1]</sup>", "<sup>[1–4]</sup>", "<sup>[5]</sup>"),
+        ("china-national-standard-gb-t-7714-2015-author-date", "Bahdanau et al. (2014)", None, "(2015)"),
+        ("apa", "Bahdanau et al. (2014)", None, "(2015)"),
+        ("ieee", "Bahdanau et al. [1]", "[1], [2], [3], [4]", "[5]"),
+        ("chicago-author-date", "Bahdanau et al. (2014)", None, "(2015)"),  # Chicago 17: et al. from three authors
+    ],
+)
 def test_in_text_groups_and_suppressed_author_follow_the_style(bib, style, intext, group, suppressed) -> None:
-    html, _ = page_html(bib, style, cite("bahdanau2014neural", mode=Mode.AUTHOR_IN_TEXT),
-                        cite("bahdanau2014neural", "zhou2016ml", "li2012tongji", "qiu2020nndl"),
-                        cite("lecun2015deep", mode=Mode.SUPPRESS_AUTHOR))
+    html, _ = page_html(
+        bib,
+        style,
+        cite("bahdanau2014neural", mode=Mode.AUTHOR_IN_TEXT),
+        cite("bahdanau2014neural", "zhou2016ml", "li2012tongji", "qiu2020nndl"),
+        cite("lecun2015deep", mode=Mode.SUPPRESS_AUTHOR),
+    )
     assert html[0] == intext
     if group:
         assert html[1] == group
@@ -78,11 +88,26 @@ def test_in_text_chinese_author(bib) -> None:
 
 
 def test_groups_collapse_as_groups(bib) -> None:
-    html, _ = page_html(bib, GBT, cite("zhou2016ml"), cite("li2012tongji"), cite("qiu2020nndl"), cite("jiao2016nn70"),
-                        cite("zhou2017cnn"), cite("zhou2016ml", "li2012tongji", "qiu2020nndl", "zhou2017cnn"))
+    html, _ = page_html(
+        bib,
+        GBT,
+        cite("zhou2016ml"),
+        cite("li2012tongji"),
+        cite("qiu2020nndl"),
+        cite("jiao2016nn70"),
+        cite("zhou2017cnn"),
+        cite("zhou2016ml", "li2012tongji", "qiu2020nndl", "zhou2017cnn"),
+    )
     assert html[-1] == "<sup>[1,2,3,5]</sup>" or html[-1] == "<sup>[1–3,5]</sup>"
-    html, _ = page_html(bib, "ieee", cite("zhou2016ml"), cite("li2012tongji"), cite("qiu2020nndl"), cite("jiao2016nn70"),
-                        cite("zhou2016ml", "qiu2020nndl", "jiao2016nn70", "li2012tongji"))
+    html, _ = page_html(
+        bib,
+        "ieee",
+        cite("zhou2016ml"),
+        cite("li2012tongji"),
+        cite("qiu2020nndl"),
+        cite("jiao2016nn70"),
+        cite("zhou2016ml", "qiu2020nndl", "jiao2016nn70", "li2012tongji"),
+    )
     assert html[-1] == "[1], [2], [3], [4]"  # sorted; this IEEE style does not collapse ranges
 
 
@@ -102,7 +127,11 @@ def test_numbering_is_per_page_in_reading_order(bib) -> None:
     first.add(cite("lecun2015deep"))
     first.add(cite("bahdanau2014neural"))
     second.add(cite("bahdanau2014neural"))
-    assert [first.citation_html(0), first.citation_html(1), second.citation_html(0)] == ["<sup>[1]</sup>", "<sup>[2]</sup>", "<sup>[1]</sup>"]
+    assert [first.citation_html(0), first.citation_html(1), second.citation_html(0)] == [
+        "<sup>[1]</sup>",
+        "<sup>[2]</sup>",
+        "<sup>[1]</sup>",
+    ]
     assert [k for k, _ in first.bibliography()] == ["lecun2015deep", "bahdanau2014neural"]
     assert [k for k, _ in second.bibliography()] == ["bahdanau2014neural"]
     assert first.bibliography()[0][1].startswith("LECUN Y, BENGIO Y, HINTON G. Deep learning[J/OL]. Nature, 2015")
@@ -135,8 +164,11 @@ def test_biblatex_examples_every_entry_has_its_authors_and_year() -> None:
 
 
 def test_math_in_a_title_is_typeset_by_the_page(tmp_path: Path) -> None:
-    (tmp_path / "m.bib").write_text("@article{h2017beta,\n author = {Irina Higgins},\n title = {$\\beta$-{VAE}: Learning with $h^+$},\n"
-                                    " journal = {ICLR},\n year = {2017}\n}\n", encoding="utf-8")
+    (tmp_path / "m.bib").write_text(
+        "@article{h2017beta,\n author = {Irina Higgins},\n title = {$\\beta$-{VAE}: Learning with $h^+$},\n"
+        " journal = {ICLR},\n year = {2017}\n}\n",
+        encoding="utf-8",
+    )
     bib = load_bibliography([tmp_path], tmp_path)
     html = CslFormatter(bib, "apa").reference_html("h2017beta")
     assert '<span class="arithmatex">\\(\\beta\\)</span>-VAE: Learning with <span class="arithmatex">\\(h^+\\)</span>' in html
@@ -159,7 +191,11 @@ def test_formatted_output_is_kept_between_builds(tmp_path: Path, bib) -> None:
     page = again.page()
     for c in page_citations:
         page.add(c)
-    assert ([page.citation_html(i) for i in range(2)], page.bibliography(), again.references(["zhou2016ml", "lecun2015deep"])) == expected
+    assert (
+        [page.citation_html(i) for i in range(2)],
+        page.bibliography(),
+        again.references(["zhou2016ml", "lecun2015deep"]),
+    ) == expected
     assert again_engine.requests == 0  # node was not even started
 
 
@@ -194,7 +230,9 @@ def test_an_entry_citeproc_cannot_take_is_a_problem_with_its_line_and_the_others
     texts = dict(formatter.references(["li2012tongji", "zhou2016ml", "qiu2020nndl"]))
     assert texts["li2012tongji"].startswith("李航. (2012)") and texts["zhou2016ml"] == "机器学习"
     problems = [str(p) for p in bib.problems if "zhou2016ml" in p.message]
-    assert problems == ["chinese/zh.bib:2: entry 'zhou2016ml' cannot be formatted in style 'apa': TypeError: cannot read properties of undefined"]
+    assert problems == [
+        "chinese/zh.bib:2: entry 'zhou2016ml' cannot be formatted in style 'apa': TypeError: cannot read properties of undefined"
+    ]
     bib.problems[:] = [p for p in bib.problems if "zhou2016ml" not in p.message]
 
 

@@ -33,7 +33,9 @@ def test_the_renderer_s_links_are_checked_with_their_line() -> None:
 
 def test_paths_with_spaces_and_percent_encoding_are_what_python_markdown_renders() -> None:
     assert problems("![ok](img/fig one.png) ![ok too](img/fig%20one.png)\n") == []
-    assert problems("![bad](img/fig two.png)\n") == ["docs/a.md:4: image to 'img/fig two.png': no file 'img/fig two.png' in docs/"]
+    assert problems("![bad](img/fig two.png)\n") == [
+        "docs/a.md:4: image to 'img/fig two.png': no file 'img/fig two.png' in docs/"
+    ]
 
 
 def test_raw_html_targets_are_checked_like_markdown_ones() -> None:

@@ -20,8 +20,14 @@ _GENERATOR = re.compile(rb'<meta name="generator" content="[^"]*">')
 def test_properdocs_builds_every_page_as_mkdocs_does(built_site: Path, tmp_path: Path) -> None:
     out = tmp_path / "properdocs"
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "NO_COLOR": "1"}
-    result = subprocess.run([sys.executable, "-m", "properdocs", "build", "--strict", "--site-dir", str(out)],
-                            capture_output=True, text=True, env=env, cwd=ROOT, timeout=600)
+    result = subprocess.run(
+        [sys.executable, "-m", "properdocs", "build", "--strict", "--site-dir", str(out)],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=ROOT,
+        timeout=600,
+    )
     assert result.returncode == 0, result.stderr[-3000:]
     ours = sorted(p.relative_to(built_site) for p in built_site.rglob("*") if p.is_file())
     theirs = sorted(p.relative_to(out) for p in out.rglob("*") if p.is_file())

@@ -10,13 +10,16 @@ import shutil
 from pathlib import Path
 
 import pytest
+
 from tests.site_text import article_html, article_text
 from tests.support.sitebuild import run_mkdocs_build
 
 SITE = Path(__file__).parent / "fixtures" / "mathsite"
-DISPLAY = 10   # display equations in docs/index.md
-INLINE = 8     # inline formulas
-TYPESET = re.compile(r'<(span|div) class="arithmatex( arithmatex-display)?"><mjx-container class="MathJax" jax="SVG"( display="true")?')
+DISPLAY = 10  # display equations in docs/index.md
+INLINE = 8  # inline formulas
+TYPESET = re.compile(
+    r'<(span|div) class="arithmatex( arithmatex-display)?"><mjx-container class="MathJax" jax="SVG"( display="true")?'
+)
 
 
 def build(tmp_path: Path, name: str = "site") -> tuple[Path, str]:
@@ -60,7 +63,7 @@ def test_math_is_accessible_static_and_not_a_tab_stop(built: tuple[Path, str, st
     assert not (site / "out" / "assets" / "mathjax").exists()
     containers = page.count("<mjx-container")
     assert page.count("<mjx-assistive-mml") == containers == DISPLAY + INLINE
-    assert "tabindex" not in page.split('<article', 1)[1].split('</article>', 1)[0]
+    assert "tabindex" not in page.split("<article", 1)[1].split("</article>", 1)[0]
     # Glyphs are drawn in currentColor (light and dark scheme alike), each defined once on the page.
     assert 'fill="currentColor"' in page
     ids = re.findall(r'<path id="(MJX-[^"]+)"', page)
@@ -82,10 +85,13 @@ def test_an_edit_typesets_only_the_changed_formula(tmp_path: Path) -> None:
     assert re.search(r"math: 1 formula\(s\) typeset, [1-9]\d* from the cache", log), log
 
 
-@pytest.mark.parametrize("tex,message", [
-    (r"\foo{x}", r"Undefined control sequence \\foo"),
-    (r"\frac{a}{b", r"Missing close brace|Extra open brace or missing close brace"),
-])
+@pytest.mark.parametrize(
+    "tex,message",
+    [
+        (r"\foo{x}", r"Undefined control sequence \\foo"),
+        (r"\frac{a}{b", r"Missing close brace|Extra open brace or missing close brace"),
+    ],
+)
 def test_a_tex_error_names_its_line_fails_strict_and_shows_the_source(tmp_path: Path, tex: str, message: str) -> None:
     site = tmp_path / "site"
     shutil.copytree(SITE, site)
@@ -94,7 +100,9 @@ def test_a_tex_error_names_its_line_fails_strict_and_shows_the_source(tmp_path: 
     line = note.read_text(encoding="utf-8").count("\n") - 2  # the opening $$
     result = run_mkdocs_build(site / "mkdocs.yml", site / "out")
     assert result.returncode != 0, "strict build passed with a TeX error"
-    assert re.search(rf"docs/index\.md:{line}: TeX error in '\$\$ {re.escape(tex)} \$\$': ({message})", result.stderr), result.stderr
+    assert re.search(rf"docs/index\.md:{line}: TeX error in '\$\$ {re.escape(tex)} \$\$': ({message})", result.stderr), (
+        result.stderr
+    )
     assert "Traceback" not in result.stderr
     lax = run_mkdocs_build(site / "mkdocs.yml", site / "lax", strict=False)
     assert lax.returncode == 0
@@ -109,7 +117,7 @@ def test_unclosed_math_names_the_opening_delimiter(tmp_path: Path) -> None:
     note = site / "docs" / "index.md"
     text = note.read_text(encoding="utf-8")
     note.write_text(text.replace("and goes on, with inline $x_t$", "and goes on, with inline $x_t"), encoding="utf-8")
-    line = text[:text.index("and goes on")].count("\n") + 1
+    line = text[: text.index("and goes on")].count("\n") + 1
     result = run_mkdocs_build(site / "mkdocs.yml", site / "out")
     assert result.returncode != 0
     problems = [l for l in result.stderr.splitlines() if l.startswith("WARNING")]

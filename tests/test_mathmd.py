@@ -20,9 +20,22 @@ from dlnotes import mathmd
 
 CASES = Path(__file__).parent / "fixtures" / "math" / "cases.md"
 # The site's extensions (mkdocs.yml) that meet math: containers, tables, code, emphasis.
-EXTENSIONS = ["abbr", "admonition", "attr_list", "md_in_html", "footnotes", "tables", "def_list",
-              "pymdownx.betterem", "pymdownx.caret", "pymdownx.tilde", "pymdownx.details",
-              "pymdownx.superfences", "pymdownx.inlinehilite", "pymdownx.highlight"]
+EXTENSIONS = [
+    "abbr",
+    "admonition",
+    "attr_list",
+    "md_in_html",
+    "footnotes",
+    "tables",
+    "def_list",
+    "pymdownx.betterem",
+    "pymdownx.caret",
+    "pymdownx.tilde",
+    "pymdownx.details",
+    "pymdownx.superfences",
+    "pymdownx.inlinehilite",
+    "pymdownx.highlight",
+]
 
 
 def render(text: str) -> str:
@@ -33,7 +46,9 @@ def render(text: str) -> str:
     return html + "".join(f"\n<!-- {p} -->" for p in problems) + "\n"
 
 
-@pytest.mark.parametrize("line,title,text,expected", read_fixture_file(CASES), ids=lambda v: v if isinstance(v, str) and "\n" not in v else None)
+@pytest.mark.parametrize(
+    "line,title,text,expected", read_fixture_file(CASES), ids=lambda v: v if isinstance(v, str) and "\n" not in v else None
+)
 def test_case(line: int, title: str, text: str, expected: str) -> None:
     assert render(text) == expected, f"{CASES.name}:{line}: {title}"
 
@@ -55,7 +70,7 @@ def read_fixture_file_pairs(path: Path) -> list[tuple[int, str, str]]:
                 cases.append([i, lines[i - 1].strip()])
                 section = 1
             else:
-                cases[-1].append("".join(lines[start + 1:i]))
+                cases[-1].append("".join(lines[start + 1 : i]))
                 section = 0
             start = i
     return [tuple(c) for c in cases]  # type: ignore[misc]

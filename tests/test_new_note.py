@@ -30,8 +30,9 @@ def project(tmp_path: Path) -> Path:
 
 
 def new_note(project: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "dlnotes.cli", "note", *args, "--root", str(project)],
-                          capture_output=True, text=True, timeout=60)
+    return subprocess.run(
+        [sys.executable, "-m", "dlnotes.cli", "note", *args, "--root", str(project)], capture_output=True, text=True, timeout=60
+    )
 
 
 def unnoted_key(project: Path, attention: bool) -> str:
@@ -39,8 +40,11 @@ def unnoted_key(project: Path, attention: bool) -> str:
     notes the author has not written, whatever notes the author adds."""
     bib = load_bibliography([project / "bib" / "roadmap.bib"], project)
     noted = {n.key for p in (project / "docs").rglob("*.md") if (n := parse_note(p.read_text(encoding="utf-8"), p.name)[0]).key}
-    return next(k for k, e in bib.entries.items()
-                if k not in noted and ("attention" in entry_title(e).lower()) == attention and safe_filename(k) == f"{k}.md")
+    return next(
+        k
+        for k, e in bib.entries.items()
+        if k not in noted and ("attention" in entry_title(e).lower()) == attention and safe_filename(k) == f"{k}.md"
+    )
 
 
 def nav_entries(config: str, section: str) -> list[str]:
@@ -88,8 +92,9 @@ def test_refuses_an_unknown_key_with_the_closest_one(project: Path) -> None:
 
 def test_never_overwrites_an_existing_note(project: Path) -> None:
     # A note of the author's: one whose file name is its key (as `make note` names them).
-    note = next(p for p in sorted((project / "docs").rglob("*.md"))
-                if parse_note(p.read_text(encoding="utf-8"), p.name)[0].key == p.stem)
+    note = next(
+        p for p in sorted((project / "docs").rglob("*.md")) if parse_note(p.read_text(encoding="utf-8"), p.name)[0].key == p.stem
+    )
     section, other = note.parent.name, "papers" if note.parent.name != "papers" else "attention"
     original = note.read_bytes()
     config = (project / "mkdocs.yml").read_bytes()
@@ -133,7 +138,9 @@ def test_safe_file_names() -> None:
 
 def test_nav_editing_is_textual_and_refuses_when_it_cannot_place_the_note() -> None:
     config = "site_name: x\n# keep me\nnav:\n  - Home: index.md  # home\n  - A:\n    - 'a/one.md'\n    - Two: a/two.md\n  - B: b.md\nplugins: []\n"
-    assert add_to_nav(config, "a", "a/three.md") == config.replace("    - Two: a/two.md\n", "    - Two: a/two.md\n    - a/three.md\n")
+    assert add_to_nav(config, "a", "a/three.md") == config.replace(
+        "    - Two: a/two.md\n", "    - Two: a/two.md\n    - a/three.md\n"
+    )
     assert add_to_nav("site_name: x\n", "a", "a/x.md") is None  # no explicit nav: nothing to do
     with pytest.raises(NewNoteError, match="cannot find where to add c/x.md"):
         add_to_nav(config, "c", "c/x.md")

@@ -106,5 +106,5 @@ def test_reader_pages_carry_no_build_jargon(built_site: Path) -> None:
 def test_404_page_is_chinese_with_links(built_site: Path) -> None:
     text = (built_site / "404.html").read_text(encoding="utf-8")
     assert "找不到" in text and "404 - Not found" not in text
-    body = text.split('<article', 1)[1]
+    body = text.split("<article", 1)[1]
     assert len(re.findall(r"<a href=", body)) >= 3

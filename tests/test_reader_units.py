@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import tempfile
 from pathlib import Path
 
-import datetime as dt
-
 import feedparser
-from pybtex.database import parse_string
 
 from dlnotes.backlinks import BacklinkIndex, backlinks_html, mentions, resolve
 from dlnotes.bibliography import BibEntry, load_bibliography
@@ -71,7 +69,13 @@ def test_backlinks_html_escapes_and_links() -> None:
     out = backlinks_html(found, lambda doc: "../a/", {"attention/a.md": "A & <b>"})
     assert '<a href="../a/" data-preview>A &amp; &lt;b&gt;</a>' in out and "<q>x &lt;y&gt; B</q>" in out
     assert backlinks_html([], lambda doc: None, {}) == ""
-    two = mentions("attention/a.md", "attention/a/", '<p>One <a href="../b/">B</a>.</p><p>Two <a href="../b/">B</a>.</p>', DOC_AT, NOTE_OF_KEY)
+    two = mentions(
+        "attention/a.md",
+        "attention/a/",
+        '<p>One <a href="../b/">B</a>.</p><p>Two <a href="../b/">B</a>.</p>',
+        DOC_AT,
+        NOTE_OF_KEY,
+    )
     out = backlinks_html(two, lambda doc: "../a/", {})
     assert out.count("<li>") == 1 and out.count("<q>") == 2  # one item per note, each sentence quoted
 
@@ -143,7 +147,7 @@ def test_citation_tags_of_a_proceedings_paper_escape_and_decode() -> None:
 def test_description_is_plain_text_and_head_block_goes_before_head_end() -> None:
     assert description("看 [论文](x.md) 的 *要点*  和 `code`") == "看 论文 的 要点 和 code"
     assert description(None, "站点") == "站点" and description(None) is None
-    block = page_head("T", "https://e.org/a/", "S", "摘 \"要\"", None, _entry(ARXIV), "../feed.xml")
+    block = page_head("T", "https://e.org/a/", "S", '摘 "要"', None, _entry(ARXIV), "../feed.xml")
     assert '<meta property="og:description" content="摘 &quot;要&quot;">' in block
     assert '<link rel="alternate" type="application/atom+xml"' in block and 'href="../feed.xml"' in block
     page = add_to_head("<html><head><title>x</title></head><body></body></html>", block)

@@ -2,8 +2,16 @@
 
 from __future__ import annotations
 
-from dlnotes.searchindex import (LISTING_FLAG, PAPER_FIELD, ZWSP, exclude_footnote_markers, paper_text, refine,
-                                 subwords, tune_index)
+from dlnotes.searchindex import (
+    LISTING_FLAG,
+    PAPER_FIELD,
+    ZWSP,
+    exclude_footnote_markers,
+    paper_text,
+    refine,
+    subwords,
+    tune_index,
+)
 
 WORDS = {"深度", "学习", "深度学习", "表示", "表示学习", "编码", "编码器"}.__contains__
 
@@ -20,12 +28,15 @@ def test_refine_cuts_only_han_words_between_the_index_breaks() -> None:
 
 
 def test_tune_index_adds_paper_fields_and_flags_listings() -> None:
-    data = {"config": {"fields": {"title": {"boost": 1000.0}}},
-            "docs": [{"location": "a/", "title": "深度学习", "text": "x", "tags": ["表示学习"]},
-                     {"location": "a/#s", "title": "s", "text": "y"},
-                     {"location": "references/#x", "title": "r", "text": "z"}]}
-    tuned = tune_index(data, {"a/": paper_text("Deep learning", ["Yann LeCun", "et al."], "2015")},
-                       {"references/"}, WORDS)
+    data = {
+        "config": {"fields": {"title": {"boost": 1000.0}}},
+        "docs": [
+            {"location": "a/", "title": "深度学习", "text": "x", "tags": ["表示学习"]},
+            {"location": "a/#s", "title": "s", "text": "y"},
+            {"location": "references/#x", "title": "r", "text": "z"},
+        ],
+    }
+    tuned = tune_index(data, {"a/": paper_text("Deep learning", ["Yann LeCun", "et al."], "2015")}, {"references/"}, WORDS)
     assert tuned["config"]["fields"][PAPER_FIELD] == {"boost": 1000.0}
     first, section, listing = tuned["docs"]
     assert first[PAPER_FIELD] == "Deep learning Yann LeCun 2015"

@@ -43,7 +43,10 @@ def test_every_paragraph_of_the_seed_page_is_on_some_page(built_site: Path) -> N
 
 def test_the_three_figures_have_alt_text_and_a_caption_naming_the_paper_figure(built_site: Path) -> None:
     expected = {
-        "attention/bahdanau2014neural/": [("encoder-decoder.svg", "Cho et al. 2014 的 Figure 1"), ("rnnsearch.svg", "Bahdanau et al. 2014 的 Figure 1")],
+        "attention/bahdanau2014neural/": [
+            ("encoder-decoder.svg", "Cho et al. 2014 的 Figure 1"),
+            ("rnnsearch.svg", "Bahdanau et al. 2014 的 Figure 1"),
+        ],
         "attention/mnih2014recurrent/": [("ram.svg", "Mnih et al. 2014 的 Figure 1")],
     }
     built = pages(built_site)
@@ -73,7 +76,9 @@ def test_no_citation_is_left_raw_and_code_links_are_links(built_site: Path) -> N
         assert not re.search(r"\[@[\w:./+-]+", re.sub(r"<[^>]+>", "", prose)), f"raw citation left on {url}"
     built = pages(built_site)
     assert 'href="https://github.com/pcyin/pytorch_basic_nmt"' in article_html(built["attention/bahdanau2014neural/"])
-    assert 'href="https://github.com/kevinzakka/recurrent-visual-attention"' in article_html(built["attention/mnih2014recurrent/"])
+    assert 'href="https://github.com/kevinzakka/recurrent-visual-attention"' in article_html(
+        built["attention/mnih2014recurrent/"]
+    )
 
 
 def test_every_formula_is_typeset_at_build_time(built_site: Path) -> None:
@@ -108,7 +113,9 @@ def test_no_page_loads_anything_from_another_host(built_site: Path) -> None:
         if path.suffix == ".html":
             # Links a reader clicks are fine; what the page itself loads is not.
             for tag in re.findall(r"<(?:script|link|img|iframe|source|video|audio)\b[^>]*>", text, re.I):
-                if re.search(r'<link\b', tag, re.I) and not re.search(r'rel="(?:stylesheet|preload|preconnect|icon|modulepreload|dns-prefetch)', tag):
+                if re.search(r"<link\b", tag, re.I) and not re.search(
+                    r'rel="(?:stylesheet|preload|preconnect|icon|modulepreload|dns-prefetch)', tag
+                ):
                     continue
                 offenders += [(path.name, url) for url in _EXTERNAL_REF.findall(tag)]
         offenders += [(path.name, url) for url in _CSS_URL.findall(text) + _IMPORT.findall(text)]
@@ -146,8 +153,9 @@ def test_search_index_finds_notes_by_chinese_and_english_words(built_site: Path,
     # The search worker cuts a Chinese query into the index's words (表示学习 -> 表示, 学习) and
     # queries each with a trailing wildcard: a page whose tokens start with every part is a hit.
     parts = subwords(word) if re.search(r"[\u4e00-\u9fff]", word) else [word]
-    hits = {d["location"].split("#")[0] for d in docs
-            if all(any(t.startswith(part) for t in _tokens(config, d)) for part in parts)}
+    hits = {
+        d["location"].split("#")[0] for d in docs if all(any(t.startswith(part) for t in _tokens(config, d)) for part in parts)
+    }
     if page is None:
         assert not hits  # no note mentions it: the index is not matching everything
     else:

@@ -33,10 +33,10 @@ MAX_CONTEXT = 160
 class Mention:
     """One place where page `source` points at page `target`."""
 
-    source: str       # doc path of the citing/linking page ("attention/x.md")
-    target: str       # doc path of the note pointed at
-    context: str      # the sentence around the link, plain text
-    kind: str         # "link" or "citation"
+    source: str  # doc path of the citing/linking page ("attention/x.md")
+    target: str  # doc path of the note pointed at
+    context: str  # the sentence around the link, plain text
+    kind: str  # "link" or "citation"
 
 
 @dataclass
@@ -125,8 +125,9 @@ def resolve(page_url: str, href: str) -> str | None:
     return path if path.endswith("/") or path == "" or "." in posixpath.basename(path) else path + "/"
 
 
-def mentions(source: str, page_url: str, page_html: str,
-             doc_at: Mapping[str, str], note_of_key: Mapping[str, str]) -> list[Mention]:
+def mentions(
+    source: str, page_url: str, page_html: str, doc_at: Mapping[str, str], note_of_key: Mapping[str, str]
+) -> list[Mention]:
     """Every link from `source` (rendered at `page_url`) to another doc of the site, and every
     citation of a paper that has a note. `doc_at`: site path -> doc; `note_of_key`: key -> doc.
     A page that points at the same target twice gives one mention per place."""
@@ -194,6 +195,8 @@ def backlinks_html(found: list[Mention], link: Callable[[str], str | None], titl
         how = "引用了本文" if kinds == {"citation"} else "链接到本页" if kinds == {"link"} else "链接并引用了本文"
         quotes = "".join(f"<br><q>{htmlmod.escape(m.context, quote=False)}</q>" for m in said if m.context)
         items.append(f'<li>{name}<span class="backlink-kind">（{how}）</span>{quotes}</li>')
-    return ('<section class="backlinks" data-search-exclude aria-labelledby="backlinks">\n'
-            '<h2 id="backlinks">提到本篇的笔记</h2>\n'
-            f'<ul>\n{chr(10).join(items)}\n</ul>\n</section>\n')
+    return (
+        '<section class="backlinks" data-search-exclude aria-labelledby="backlinks">\n'
+        '<h2 id="backlinks">提到本篇的笔记</h2>\n'
+        f"<ul>\n{chr(10).join(items)}\n</ul>\n</section>\n"
+    )

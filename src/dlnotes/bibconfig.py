@@ -75,7 +75,13 @@ def settings_from(options: Mapping[str, Any], config_file: Path) -> tuple[BibSet
     for name in ("bib_file", "bib_dir"):
         given = value[name]
         if given and _is_url(given):
-            problems.append(Problem(where, None, f"'{name}: {given}': the site is built offline; download the file into the site's folder and name it here"))
+            problems.append(
+                Problem(
+                    where,
+                    None,
+                    f"'{name}: {given}': the site is built offline; download the file into the site's folder and name it here",
+                )
+            )
         elif given:
             paths.append(base / given)
     for given in value["bib"] or []:
@@ -86,16 +92,26 @@ def settings_from(options: Mapping[str, Any], config_file: Path) -> tuple[BibSet
     style = value["style"]
     csl_file = value["csl_file"]
     if csl_file and _is_url(csl_file):
-        problems.append(Problem(where, None, f"'csl_file: {csl_file}': the site is built offline; save the .csl file next to mkdocs.yml and name it here"))
+        problems.append(
+            Problem(
+                where,
+                None,
+                f"'csl_file: {csl_file}': the site is built offline; save the .csl file next to mkdocs.yml and name it here",
+            )
+        )
         csl_file = None
     if style and csl_file and style != csl_file:
-        problems.append(Problem(where, None, f"both 'style: {style}' and 'csl_file: {csl_file}' are set; keep one (using 'style')"))
+        problems.append(
+            Problem(where, None, f"both 'style: {style}' and 'csl_file: {csl_file}' are set; keep one (using 'style')")
+        )
     chosen = style or (str(base / csl_file) if csl_file else None) or (PLAIN if mkdocs_bibtex_style else DEFAULT_STYLE)
     if chosen.endswith(".csl") and not Path(chosen).is_absolute():
         chosen = str(base / chosen)
     footnote_format = value["footnote_format"]
     if "{key}" not in footnote_format and "{number}" not in footnote_format:
-        problems.append(Problem(where, None, f"'footnote_format: {footnote_format}' names neither {{key}} nor {{number}}; using '{{key}}'"))
+        problems.append(
+            Problem(where, None, f"'footnote_format: {footnote_format}' names neither {{key}} nor {{number}}; using '{{key}}'")
+        )
         footnote_format = "{key}"
     inline = value["enable_inline_citations"] if value["cite_inline"] is None else value["cite_inline"]
     return BibSettings(

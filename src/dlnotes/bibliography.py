@@ -28,16 +28,63 @@ from .problems import Problem
 
 # Entry types BibTeX's standard styles know, and biblatex's (its manual, 2.1).
 BIBTEX_TYPES = {
-    "article", "book", "booklet", "inbook", "incollection", "inproceedings", "conference",
-    "manual", "mastersthesis", "misc", "phdthesis", "proceedings", "techreport", "unpublished",
+    "article",
+    "book",
+    "booklet",
+    "inbook",
+    "incollection",
+    "inproceedings",
+    "conference",
+    "manual",
+    "mastersthesis",
+    "misc",
+    "phdthesis",
+    "proceedings",
+    "techreport",
+    "unpublished",
 }
 BIBLATEX_TYPES = {
-    "mvbook", "bookinbook", "suppbook", "collection", "mvcollection", "suppcollection", "dataset",
-    "online", "patent", "periodical", "suppperiodical", "mvproceedings", "reference",
-    "mvreference", "inreference", "report", "set", "software", "thesis", "xdata", "artwork",
-    "audio", "bibnote", "commentary", "image", "jurisdiction", "legislation", "legal", "letter",
-    "movie", "music", "performance", "review", "standard", "video", "customa", "customb",
-    "customc", "customd", "custome", "customf",
+    "mvbook",
+    "bookinbook",
+    "suppbook",
+    "collection",
+    "mvcollection",
+    "suppcollection",
+    "dataset",
+    "online",
+    "patent",
+    "periodical",
+    "suppperiodical",
+    "mvproceedings",
+    "reference",
+    "mvreference",
+    "inreference",
+    "report",
+    "set",
+    "software",
+    "thesis",
+    "xdata",
+    "artwork",
+    "audio",
+    "bibnote",
+    "commentary",
+    "image",
+    "jurisdiction",
+    "legislation",
+    "legal",
+    "letter",
+    "movie",
+    "music",
+    "performance",
+    "review",
+    "standard",
+    "video",
+    "customa",
+    "customb",
+    "customc",
+    "customd",
+    "custome",
+    "customf",
 }
 # biblatex's aliases, read as the type they stand for.
 ALIASES = {"electronic": "online", "www": "online"}
@@ -181,10 +228,13 @@ def load_bibliography(paths: Iterable[Path], root: Path | None = None, cache: Di
             other = folded.get(entry.key.lower())
             if other is not None:
                 same = "" if other.key == entry.key else f" (differs only in case from '{other.key}')"
-                bib.problems.append(Problem(
-                    name, entry.line,
-                    f"duplicate key '{entry.key}'{same}: already defined at {other.file}:{other.line}",
-                ))
+                bib.problems.append(
+                    Problem(
+                        name,
+                        entry.line,
+                        f"duplicate key '{entry.key}'{same}: already defined at {other.file}:{other.line}",
+                    )
+                )
                 continue
             folded[entry.key.lower()] = entry
             bib.entries[entry.key] = entry
@@ -192,7 +242,14 @@ def load_bibliography(paths: Iterable[Path], root: Path | None = None, cache: Di
     for entry in bib.entries.values():
         missing = missing_fields(entry)
         if missing:
-            bib.problems.append(Problem(entry.file, entry.line, f"entry '{entry.key}' (@{entry.type}) lacks required field(s): " + ", ".join(m.replace("|", " or ") for m in missing)))
+            bib.problems.append(
+                Problem(
+                    entry.file,
+                    entry.line,
+                    f"entry '{entry.key}' (@{entry.type}) lacks required field(s): "
+                    + ", ".join(m.replace("|", " or ") for m in missing),
+                )
+            )
     return bib
 
 
@@ -206,8 +263,7 @@ def missing_fields(entry: BibEntry) -> list[str]:
         have.add("journal")
     if "institution" in have:
         have.add("school")
-    return [need for need in REQUIRED_FIELDS.get(entry.type, DEFAULT_REQUIRED)
-            if not any(alt in have for alt in need.split("|"))]
+    return [need for need in REQUIRED_FIELDS.get(entry.type, DEFAULT_REQUIRED) if not any(alt in have for alt in need.split("|"))]
 
 
 def _display(path: Path, root: Path | None) -> str:
@@ -231,14 +287,15 @@ def _chunks(text: str) -> list[tuple[int, str, str]]:
     return chunks
 
 
-def _all_macros(texts: list[tuple[str, str]], problems: list[Problem],
-                chunked: dict[str, list[tuple[int, str, str]]] | None = None) -> dict[str, str]:
+def _all_macros(
+    texts: list[tuple[str, str]], problems: list[Problem], chunked: dict[str, list[tuple[int, str, str]]] | None = None
+) -> dict[str, str]:
     """Every `@string` of every file. A macro may use one defined in any file: those that fail
     for an undefined string are tried again once the others are known."""
     parser = Parser(macros=month_names)
     pending: list[tuple[str, int, str]] = []
     for name, text in texts:
-        for line, kind, chunk in (chunked[name] if chunked is not None else _chunks(text)):
+        for line, kind, chunk in chunked[name] if chunked is not None else _chunks(text):
             if kind == "string":
                 pending.append((name, line, chunk[: _entry_end(chunk)]))
     while pending:
@@ -277,11 +334,17 @@ def _entry_end(chunk: str) -> int:
     return len(chunk)
 
 
-def _parse_file(text: str, name: str, problems: list[Problem], broken: set[str],
-                macros: dict[str, str] | None = None, chunks: list[tuple[int, str, str]] | None = None) -> list[BibEntry]:
+def _parse_file(
+    text: str,
+    name: str,
+    problems: list[Problem],
+    broken: set[str],
+    macros: dict[str, str] | None = None,
+    chunks: list[tuple[int, str, str]] | None = None,
+) -> list[BibEntry]:
     parser = Parser(macros=macros if macros is not None else month_names, person_fields=())
     entries: list[BibEntry] = []
-    for line, kind, whole in (chunks if chunks is not None else _chunks(text)):
+    for line, kind, whole in chunks if chunks is not None else _chunks(text):
         if kind in ("comment", "preamble", "string"):
             continue
         end = _entry_end(whole)
@@ -289,10 +352,14 @@ def _parse_file(text: str, name: str, problems: list[Problem], broken: set[str],
         key = _KEY_AFTER_BRACE.match(chunk, chunk.index(_opening(chunk)) + 1).group(1)  # type: ignore[union-attr]  # the pattern matches the empty string
         if end < len(whole) and "}" in tail:
             stray = line + whole.count("\n", 0, end + tail.index("}"))
-            problems.append(Problem(name, stray, f"stray '}}' after entry '{key}' (ignored, as BibTeX does): delete it", "warning"))
+            problems.append(
+                Problem(name, stray, f"stray '}}' after entry '{key}' (ignored, as BibTeX does): delete it", "warning")
+            )
         if kind not in KNOWN_TYPES:
             hint = closest_key(kind, KNOWN_TYPES)
-            problems.append(Problem(name, line, f"unknown entry type '@{kind}'" + (f" (did you mean '@{hint}'?)" if hint else "")))
+            problems.append(
+                Problem(name, line, f"unknown entry type '@{kind}'" + (f" (did you mean '@{hint}'?)" if hint else ""))
+            )
             broken.add(key)
             continue
         if not key:
@@ -324,13 +391,48 @@ def _parse_file(text: str, name: str, problems: list[Problem], broken: set[str],
 
 
 # biber's inheritance: what a child of each type takes from its parent's title fields.
-_BOOKLIKE = {"book", "mvbook", "collection", "mvcollection", "proceedings", "mvproceedings",
-             "reference", "mvreference", "periodical"}
-_IN_TYPES = {"inbook", "bookinbook", "suppbook", "incollection", "suppcollection", "inproceedings",
-             "inreference", "conference", "article", "suppperiodical"}
-_NOT_INHERITED = {"ids", "crossref", "xref", "xdata", "entryset", "entrysubtype", "execute", "label",
-                  "options", "presort", "related", "relatedoptions", "relatedstring", "relatedtype",
-                  "shorthand", "shorthandintro", "sortkey"}
+_BOOKLIKE = {
+    "book",
+    "mvbook",
+    "collection",
+    "mvcollection",
+    "proceedings",
+    "mvproceedings",
+    "reference",
+    "mvreference",
+    "periodical",
+}
+_IN_TYPES = {
+    "inbook",
+    "bookinbook",
+    "suppbook",
+    "incollection",
+    "suppcollection",
+    "inproceedings",
+    "inreference",
+    "conference",
+    "article",
+    "suppperiodical",
+}
+_NOT_INHERITED = {
+    "ids",
+    "crossref",
+    "xref",
+    "xdata",
+    "entryset",
+    "entrysubtype",
+    "execute",
+    "label",
+    "options",
+    "presort",
+    "related",
+    "relatedoptions",
+    "relatedstring",
+    "relatedtype",
+    "shorthand",
+    "shorthandintro",
+    "sortkey",
+}
 
 
 def _parent_field(name: str, parent_type: str, child_type: str) -> str:
@@ -372,12 +474,20 @@ def resolve_inheritance(bib: Bibliography) -> None:
         sources: list[tuple[BibEntry, bool]] = []
         for field_name, mapped in (("xdata", False), ("crossref", True)):
             for parent_key in filter(None, (k.strip() for k in entry.fields.get(field_name, "").split(","))):
-                parent = bib.entries.get(parent_key) or next((e for k, e in bib.entries.items() if k.lower() == parent_key.lower()), None)
+                parent = bib.entries.get(parent_key) or next(
+                    (e for k, e in bib.entries.items() if k.lower() == parent_key.lower()), None
+                )
                 if parent is None:
-                    bib.problems.append(Problem(entry.file, entry.line, f"entry '{entry.key}': {field_name} '{parent_key}' is not in any bib file"))
+                    bib.problems.append(
+                        Problem(
+                            entry.file, entry.line, f"entry '{entry.key}': {field_name} '{parent_key}' is not in any bib file"
+                        )
+                    )
                     continue
                 if parent.key in chain:
-                    bib.problems.append(Problem(entry.file, entry.line, f"entry '{entry.key}': {field_name} '{parent_key}' refers back to it"))
+                    bib.problems.append(
+                        Problem(entry.file, entry.line, f"entry '{entry.key}': {field_name} '{parent_key}' refers back to it")
+                    )
                     continue
                 resolve(parent, chain + (entry.key,))
                 sources.append((bib.entries[parent.key], mapped))
@@ -459,8 +569,7 @@ class EntryFormatter:
     """Formats entries once per bibliography (not once per page) with pybtex's plain style,
     and, with a FormatStore, once per change of the entry across builds."""
 
-    def __init__(self, bib: Bibliography, format_entry: Callable[[Entry], str] | None = None,
-                 store: FormatStore | None = None):
+    def __init__(self, bib: Bibliography, format_entry: Callable[[Entry], str] | None = None, store: FormatStore | None = None):
         self.bib = bib
         self._format = format_entry  # made on first use: importing mkdocs-bibtex takes ~40 ms
         self._cache: dict[str, str] = {}

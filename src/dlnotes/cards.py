@@ -134,7 +134,7 @@ def bibtex_text(entry: BibEntry, drop: Iterable[str] = INTERNAL_FIELDS) -> str:
 
 
 def short_citation(entry: BibEntry) -> str:
-    """"LeCun, Bengio, Hinton, Nature 2015": surnames (first + "et al." beyond three), a short
+    """ "LeCun, Bengio, Hinton, Nature 2015": surnames (first + "et al." beyond three), a short
     venue when there is one (long proceedings names and arXiv ids are left out), the year."""
     surnames = entry_surnames(entry)
     people = entry.pybtex.persons.get("author") or entry.pybtex.persons.get("editor") or []

@@ -98,7 +98,9 @@ _UNIT = r"(?:[0-9][\w.:\-–—/]*|(?=[ivxlcdmIVXLCDM]+\b)[ivxlcdmIVXLCDM]+(?:[\
 _LOCATOR = re.compile(
     r"\s*[,，]?\s*(?:\{\s*(?:(?P<blabel>" + _TERM + r")\s*)?(?P<braced>[^{}]*)\}"
     r"|(?:(?P<label>" + _TERM + r")\s*(?P<loc>" + _UNIT + r"(?:\s*(?:[,，&]|and)\s*" + _UNIT + r")*)"
-    r"|(?P<page>[0-9][\w.:\-–—/]*(?:\s*[,，&]\s*[0-9][\w.:\-–—/]*)*))(?![\w{]))", re.IGNORECASE)
+    r"|(?P<page>[0-9][\w.:\-–—/]*(?:\s*[,，&]\s*[0-9][\w.:\-–—/]*)*))(?![\w{]))",
+    re.IGNORECASE,
+)
 
 
 def parse_locator(suffix: str) -> tuple[str | None, str | None, str]:
@@ -107,7 +109,7 @@ def parse_locator(suffix: str) -> tuple[str | None, str | None, str]:
     m = _LOCATOR.match(suffix)
     if m is None:
         return None, None, suffix.strip()
-    rest = suffix[m.end():].strip()
+    rest = suffix[m.end() :].strip()
     if m.group("braced") is not None:
         if not m.group("braced").strip() and not m.group("blabel"):  # "{}": no locator
             return None, None, rest
@@ -157,7 +159,7 @@ def parse_cluster(content: str, known: Callable[[str], bool]) -> list[RawItem] |
         if found is None:
             return None
         key, end, braced = found
-        items.append(RawItem(" ".join(part[:m.start()].split()), key, braced, m.group(1) == "-", part[end:]))
+        items.append(RawItem(" ".join(part[: m.start()].split()), key, braced, m.group(1) == "-", part[end:]))
     return items
 
 
@@ -253,7 +255,9 @@ class _State:
 
         raw = util.INLINE_PLACEHOLDER_RE.sub(unstash, raw)
         blocks = self.md.htmlStash.rawHtmlBlocks  # code spans of pymdownx.inlinehilite
-        raw = re.sub(util.HTML_PLACEHOLDER % r"(\d+)", lambda m: html.unescape(re.sub(r"<[^>]*>", "", str(blocks[int(m.group(1))]))), raw)
+        raw = re.sub(
+            util.HTML_PLACEHOLDER % r"(\d+)", lambda m: html.unescape(re.sub(r"<[^>]*>", "", str(blocks[int(m.group(1))]))), raw
+        )
         return _ESCAPED.sub(lambda m: "\\" + chr(int(m.group(1))), raw)
 
     def unknown(self, items: list[RawItem]) -> str | None:
@@ -276,7 +280,7 @@ class _State:
         return el, start, end
 
     def escaped_bracket_before(self, data: str, pos: int) -> bool:
-        head = data[max(pos - 20, 0):pos]
+        head = data[max(pos - 20, 0) : pos]
         m = re.search(util.INLINE_PLACEHOLDER_RE.pattern + "$", head)
         return m is not None and self.stash().get(m.group(1)) == _ESCAPED_BRACKET
 
@@ -360,7 +364,7 @@ class _BracketProcessor(InlineProcessor):
         if close is None:
             return None, None, None
         end = close + 1
-        content = data[start + 1:close]
+        content = data[start + 1 : close]
         if not looks_like_citation(content):
             return None, None, None
         state = self.state
@@ -371,9 +375,16 @@ class _BracketProcessor(InlineProcessor):
                 return None, None, None
             if "[" in content:  # "[text [@a] more]": the inner bracket may be the citation
                 return None, None, None
-            return state.raw(data, start, end, (
-                f"malformed citation '{state.text(data[start:end])}': write [@key], [@a; @b], [see @key, p. 3]"
-                f" or [-@key]; a key with other characters goes in braces, @{{key}} ({KEY_RULE})"), [])
+            return state.raw(
+                data,
+                start,
+                end,
+                (
+                    f"malformed citation '{state.text(data[start:end])}': write [@key], [@a; @b], [see @key, p. 3]"
+                    f" or [-@key]; a key with other characters goes in braces, @{{key}} ({KEY_RULE})"
+                ),
+                [],
+            )
         problem = state.unknown(items)
         if problem is not None:
             return state.raw(data, start, end, problem, items)
@@ -418,21 +429,21 @@ class _InTextProcessor(InlineProcessor):
                 cluster = state.clusters[int(node.get("data-i", "0"))]
                 cluster.items[:0] = [first]
                 cluster.intext = True
-                cluster.raw = state.text(data[m.start():placeholder.end()])
+                cluster.raw = state.text(data[m.start() : placeholder.end()])
                 cluster.written = _written(data, m.start())
                 state.fill(node, cluster)
                 return node, m.start(), placeholder.end()
         elif data.startswith("[", j) and not data.startswith("[^", j):
             close = _closing(data, j)
             if close is not None and not data.startswith(("[", "(", "{"), close + 1):
-                content = data[j + 1:close]
+                content = data[j + 1 : close]
                 cut = min((content.find(c) for c in _SEMICOLONS if c in content), default=-1)
-                head, tail = (content, None) if cut < 0 else (content[:cut], content[cut + 1:])
+                head, tail = (content, None) if cut < 0 else (content[:cut], content[cut + 1 :])
                 rest = parse_cluster(tail, state.ext.known) if tail is not None else []
                 if rest is not None and not looks_like_citation(head) and state.unknown(rest) is None:
                     items = [RawItem("", key, braced, first.suppress, head)] + rest
                     stop = close + 1
-        index = state.add(_Cluster(items, True, state.text(data[m.start():stop]), written=_written(data, m.start())))
+        index = state.add(_Cluster(items, True, state.text(data[m.start() : stop]), written=_written(data, m.start())))
         return state.element(index), m.start(), stop
 
 
@@ -540,7 +551,7 @@ class _CitationTreeprocessor(Treeprocessor):
             a = sup.find("a")
             if a is None or a.get("class") != "footnote-ref":
                 continue
-            key = sup.attrib.pop("data-key", None) or a.get("href", "")[len(prefix):]
+            key = sup.attrib.pop("data-key", None) or a.get("href", "")[len(prefix) :]
             refs.append((sup, a, key))
         fx.footnote_order, fx.used_refs, fx.found_refs = [], set(), {}
         for _sup, _a, key in refs:
@@ -581,8 +592,15 @@ class _CitationTreeprocessor(Treeprocessor):
             li = etree.SubElement(ol, "li", {"id": fx.makeFootnoteId(key)})
             p = etree.SubElement(li, "p")
             p.text = page.placeholder(key) + NBSP_PLACEHOLDER
-            back = etree.SubElement(p, "a", {"href": "#" + fx.makeFootnoteRefId(key), "class": "footnote-backref",
-                                             "title": fx.getConfig("BACKLINK_TITLE").format(len(ol))})
+            back = etree.SubElement(
+                p,
+                "a",
+                {
+                    "href": "#" + fx.makeFootnoteRefId(key),
+                    "class": "footnote-backref",
+                    "title": fx.getConfig("BACKLINK_TITLE").format(len(ol)),
+                },
+            )
             back.text = FN_BACKLINK_TEXT
         if not state.marker_found and len(root) and root[-1] is div:
             root.insert(len(root) - 1, heading)
@@ -622,9 +640,9 @@ def _append_text(parent: etree.Element, index: int, text: str) -> None:
 def _written(data: str, start: int) -> str:
     """The text of its block around a citation's start, as the source has it: from up to 24
     characters before it to up to 40 after, within its line and between placeholders."""
-    before = data[max(start - 24, 0):start]
+    before = data[max(start - 24, 0) : start]
     before = re.split(r"[\n\x02\x03]", before)[-1]
-    after = re.split(r"[\n\x02]", data[start:start + 40])[0]
+    after = re.split(r"[\n\x02]", data[start : start + 40])[0]
     return before + after
 
 
@@ -673,8 +691,9 @@ def footnotes_html(footnotes: list[tuple[str, str, int]]) -> str:
     for number, (key, text, refs) in enumerate(footnotes, start=1):
         key = html.escape(key)
         title = html.escape(BACKLINK_TITLE.format(number))
-        backlinks = "".join(f'<a class="footnote-backref" href="#{_ref_id(key, n)}" title="{title}">&#8617;</a>'
-                            for n in range(1, refs + 1))
+        backlinks = "".join(
+            f'<a class="footnote-backref" href="#{_ref_id(key, n)}" title="{title}">&#8617;</a>' for n in range(1, refs + 1)
+        )
         items.append(f'<li id="fn:{key}">\n<p>{text}&#160;{backlinks}</p>\n</li>')
     return '<div class="footnote">\n<hr />\n<ol>\n' + "\n".join(items) + "\n</ol>\n</div>"
 
@@ -683,9 +702,13 @@ class CitationExtension(Extension):
     """Register with `Markdown(extensions=[CitationExtension(known=...)])`; after each
     conversion `ext.last` is that page's PageCitations."""
 
-    def __init__(self, known: Callable[[str], bool] = lambda key: False,
-                 suggest: Callable[[str], str | None] = lambda key: None,
-                 reported: Callable[[str], bool] = lambda key: False, **kwargs: object) -> None:
+    def __init__(
+        self,
+        known: Callable[[str], bool] = lambda key: False,
+        suggest: Callable[[str], str | None] = lambda key: None,
+        reported: Callable[[str], bool] = lambda key: False,
+        **kwargs: object,
+    ) -> None:
         super().__init__(**kwargs)
         self.known, self.suggest, self.reported = known, suggest, reported
         self.last = PageCitations()

@@ -91,8 +91,14 @@ def bench(name: str | None, args: tuple[str, ...], root: Path, list_only: bool) 
 
 
 @main.command()
-@click.option("--config-file", "-f", type=click.Path(dir_okay=False, path_type=Path), default=Path("mkdocs.yml"),
-              show_default=True, help="the site's mkdocs.yml")
+@click.option(
+    "--config-file",
+    "-f",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=Path("mkdocs.yml"),
+    show_default=True,
+    help="the site's mkdocs.yml",
+)
 @click.option("--warnings/--no-warnings", default=True, show_default=True, help="also list warnings (never a failure)")
 def check(config_file: Path, warnings: bool) -> None:
     """Report every problem of the notes and bib files, as the build does, without building.

@@ -28,7 +28,7 @@ _ATX_H1 = re.compile(r"^#[ \t]+(.+?)(?:[ \t]+#+)?[ \t]*(?:\{[^}]*\})?[ \t]*$", r
 class NotePage:
     """What the generated pages need to know about one note."""
 
-    path: str                      # relative to docs/, with "/"
+    path: str  # relative to docs/, with "/"
     title: str
     key: str | None = None
     date: dt.date | None = None
@@ -75,7 +75,9 @@ class NotesIndex:
 # --- references page ------------------------------------------------------------------------
 
 
-def reference_keys(entries: Mapping[str, BibEntry], is_reading_list: Callable[[BibEntry], bool], cited: CitedIn, noted: Iterable[str]) -> list[str]:
+def reference_keys(
+    entries: Mapping[str, BibEntry], is_reading_list: Callable[[BibEntry], bool], cited: CitedIn, noted: Iterable[str]
+) -> list[str]:
     """Every entry of the reference files, and the reading-list entries that are cited or have a
     note; sorted by key (keys start with the first author's surname, so this reads as by author)."""
     wanted = set(cited.pages) | set(noted)
@@ -158,8 +160,10 @@ def roadmap_markdown(
     if not upcoming:
         out.append("路线图上的论文都读完了。")
     for i, paper in enumerate(upcoming, start=1):
-        out.append(f"{i}. {_paper_label(paper.key, paper.title, paper.links, entries, notes, here)}"
-                   f" — {md_escape(paper.section_ids[0] if paper.section_ids else '')} {stars_html(paper.stars, 'roadmap-stars') if paper.stars else ''}".rstrip())
+        out.append(
+            f"{i}. {_paper_label(paper.key, paper.title, paper.links, entries, notes, here)}"
+            f" — {md_escape(paper.section_ids[0] if paper.section_ids else '')} {stars_html(paper.stars, 'roadmap-stars') if paper.stars else ''}".rstrip()
+        )
     for section in roadmap.sections:
         row = next(s for s in done.sections if s.id == section.id)
         out += ["", f"## {md_escape(section.id + ' ' + section.title)} {{#{roadmap_anchor(section.id)}}}", ""]
@@ -173,7 +177,9 @@ def roadmap_markdown(
     return "\n".join(out)
 
 
-def _paper_label(key: str, title: str, links: Sequence[str], entries: Mapping[str, BibEntry], notes: NotesIndex, here: str) -> str:
+def _paper_label(
+    key: str, title: str, links: Sequence[str], entries: Mapping[str, BibEntry], notes: NotesIndex, here: str
+) -> str:
     entry = entries.get(key)
     shown = md_escape(entry_title(entry) if entry else title)
     note = notes.by_key.get(key)
@@ -225,7 +231,9 @@ def timeline_markdown(notes: Sequence[NotePage], here: str, describe: Callable[[
     return "\n".join(out).strip("\n") + "\n"
 
 
-def latest_markdown(notes: Sequence[NotePage], here: str, describe: Callable[[NotePage], str | None] | None = None, n: int = 5) -> str:
+def latest_markdown(
+    notes: Sequence[NotePage], here: str, describe: Callable[[NotePage], str | None] | None = None, n: int = 5
+) -> str:
     """The latest `n` notes: by reading date, newest first, then undated ones in nav order."""
     chosen = _by_date(notes)[:n]
     return "\n".join(_note_line(note, here, describe) for note in chosen) + "\n" if chosen else "还没有笔记。\n"

@@ -23,34 +23,110 @@ from .bibliography import BibEntry
 from .latex import to_csl, to_text
 
 TYPES = {
-    "article": "article-journal", "book": "book", "mvbook": "book", "bookinbook": "chapter",
-    "suppbook": "chapter", "booklet": "pamphlet", "collection": "book", "mvcollection": "book",
-    "suppcollection": "chapter", "inbook": "chapter", "incollection": "chapter",
-    "inproceedings": "paper-conference", "conference": "paper-conference", "proceedings": "book",
-    "mvproceedings": "book", "manual": "report", "mastersthesis": "thesis", "phdthesis": "thesis",
-    "thesis": "thesis", "techreport": "report", "report": "report", "misc": "document",
-    "online": "webpage", "software": "software", "dataset": "dataset", "patent": "patent",
-    "periodical": "periodical", "suppperiodical": "article-journal", "reference": "book",
-    "mvreference": "book", "inreference": "entry-encyclopedia", "unpublished": "manuscript",
-    "standard": "standard", "artwork": "graphic", "audio": "song", "image": "graphic",
-    "jurisdiction": "legal_case", "legislation": "legislation", "legal": "treaty",
-    "letter": "personal_communication", "movie": "motion_picture", "music": "song",
-    "performance": "performance", "review": "review", "video": "motion_picture",
+    "article": "article-journal",
+    "book": "book",
+    "mvbook": "book",
+    "bookinbook": "chapter",
+    "suppbook": "chapter",
+    "booklet": "pamphlet",
+    "collection": "book",
+    "mvcollection": "book",
+    "suppcollection": "chapter",
+    "inbook": "chapter",
+    "incollection": "chapter",
+    "inproceedings": "paper-conference",
+    "conference": "paper-conference",
+    "proceedings": "book",
+    "mvproceedings": "book",
+    "manual": "report",
+    "mastersthesis": "thesis",
+    "phdthesis": "thesis",
+    "thesis": "thesis",
+    "techreport": "report",
+    "report": "report",
+    "misc": "document",
+    "online": "webpage",
+    "software": "software",
+    "dataset": "dataset",
+    "patent": "patent",
+    "periodical": "periodical",
+    "suppperiodical": "article-journal",
+    "reference": "book",
+    "mvreference": "book",
+    "inreference": "entry-encyclopedia",
+    "unpublished": "manuscript",
+    "standard": "standard",
+    "artwork": "graphic",
+    "audio": "song",
+    "image": "graphic",
+    "jurisdiction": "legal_case",
+    "legislation": "legislation",
+    "legal": "treaty",
+    "letter": "personal_communication",
+    "movie": "motion_picture",
+    "music": "song",
+    "performance": "performance",
+    "review": "review",
+    "video": "motion_picture",
 }
-ROLES = {"author": "author", "editor": "editor", "translator": "translator",
-         "bookauthor": "container-author", "director": "director"}
+ROLES = {
+    "author": "author",
+    "editor": "editor",
+    "translator": "translator",
+    "bookauthor": "container-author",
+    "director": "director",
+}
 LANGUAGES = {
-    "english": "en-US", "american": "en-US", "british": "en-GB", "usenglish": "en-US",
-    "ukenglish": "en-GB", "chinese": "zh-CN", "schinese": "zh-CN", "tchinese": "zh-TW",
-    "german": "de-DE", "ngerman": "de-DE", "french": "fr-FR", "japanese": "ja-JP",
-    "spanish": "es-ES", "italian": "it-IT", "russian": "ru-RU", "korean": "ko-KR",
-    "dutch": "nl-NL", "portuguese": "pt-PT", "brazil": "pt-BR", "latin": "la",
-    "greek": "el-GR", "danish": "da-DK", "swedish": "sv-SE", "norwegian": "nb-NO",
-    "finnish": "fi-FI", "polish": "pl-PL", "czech": "cs-CZ", "zh": "zh-CN", "en": "en-US",
+    "english": "en-US",
+    "american": "en-US",
+    "british": "en-GB",
+    "usenglish": "en-US",
+    "ukenglish": "en-GB",
+    "chinese": "zh-CN",
+    "schinese": "zh-CN",
+    "tchinese": "zh-TW",
+    "german": "de-DE",
+    "ngerman": "de-DE",
+    "french": "fr-FR",
+    "japanese": "ja-JP",
+    "spanish": "es-ES",
+    "italian": "it-IT",
+    "russian": "ru-RU",
+    "korean": "ko-KR",
+    "dutch": "nl-NL",
+    "portuguese": "pt-PT",
+    "brazil": "pt-BR",
+    "latin": "la",
+    "greek": "el-GR",
+    "danish": "da-DK",
+    "swedish": "sv-SE",
+    "norwegian": "nb-NO",
+    "finnish": "fi-FI",
+    "polish": "pl-PL",
+    "czech": "cs-CZ",
+    "zh": "zh-CN",
+    "en": "en-US",
 }
-MONTHS = {name: i for i, name in enumerate(
-    ["january", "february", "march", "april", "may", "june", "july", "august", "september",
-     "october", "november", "december"], start=1)}
+MONTHS = {
+    name: i
+    for i, name in enumerate(
+        [
+            "january",
+            "february",
+            "march",
+            "april",
+            "may",
+            "june",
+            "july",
+            "august",
+            "september",
+            "october",
+            "november",
+            "december",
+        ],
+        start=1,
+    )
+}
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af]")
 _DATE = re.compile(r"^(\d{1,4})(?:-(\d{1,2}))?(?:-(\d{1,2}))?")
 _ARXIV = {"arxiv"}
@@ -69,7 +145,7 @@ def language(entry: BibEntry) -> str:
             if first in LANGUAGES:
                 return LANGUAGES[first]
             if re.fullmatch(r"[a-z]{2,3}(-[a-z0-9]+)*", first):
-                return first.split("-")[0] + (first[len(first.split("-")[0]):].upper())
+                return first.split("-")[0] + (first[len(first.split("-")[0]) :].upper())
     text = entry.fields.get("title", "") + " ".join(entry.names.values())
     return "zh-CN" if _CJK.search(text) else "en-US"
 
@@ -111,8 +187,11 @@ def _issued(fields: dict[str, str]) -> dict[str, Any] | None:
         return {"literal": to_text(year)}
     parts = [int(year)]
     month = fields.get("month", "").strip().lower()
-    month_number = int(month) if month.isdigit() else MONTHS.get(month) or next(
-        (i for name, i in MONTHS.items() if month[:3] and name.startswith(month[:3])), None)
+    month_number = (
+        int(month)
+        if month.isdigit()
+        else MONTHS.get(month) or next((i for name, i in MONTHS.items() if month[:3] and name.startswith(month[:3])), None)
+    )
     if month_number:
         parts.append(month_number)
         day = fields.get("day", "").strip()
@@ -149,8 +228,13 @@ def to_csl_json(entry: BibEntry) -> dict[str, Any]:
         item["title"] = title
     if f.get("shorttitle"):
         item["title-short"] = to_csl(f["shorttitle"])
-    container = (_title(f, "journal") or (to_csl(f["journal"]) if f.get("journal") else None)
-                 or _title(f, "book") or _title(f, "main") or _title(f, "issue"))
+    container = (
+        _title(f, "journal")
+        or (to_csl(f["journal"]) if f.get("journal") else None)
+        or _title(f, "book")
+        or _title(f, "main")
+        or _title(f, "issue")
+    )
     if container:
         item["container-title"] = container
     if f.get("booktitle") and f.get("maintitle"):
@@ -163,8 +247,11 @@ def to_csl_json(entry: BibEntry) -> dict[str, Any]:
     if f.get("eventtitle"):
         item["event-title"] = to_csl(f["eventtitle"])
     for role, csl_role in ROLES.items():
-        people = entry.pybtex.persons.get(role) if role in entry.names else (
-            [Person(n) for n in split_name_list(f[role])] if f.get(role) else None)
+        people = (
+            entry.pybtex.persons.get(role)
+            if role in entry.names
+            else ([Person(n) for n in split_name_list(f[role])] if f.get(role) else None)
+        )
         if people:
             item[csl_role] = [_name(p, lang) for p in people]
     issued = _issued(f)
@@ -175,12 +262,31 @@ def to_csl_json(entry: BibEntry) -> dict[str, Any]:
             date = _date(f[field_name])
             if date:
                 item[csl] = date
-    number_field = "issue" if item["type"].startswith("article") else "collection-number" if f.get("series") and item["type"] in ("book", "chapter", "paper-conference") else "number"
+    number_field = (
+        "issue"
+        if item["type"].startswith("article")
+        else "collection-number"
+        if f.get("series") and item["type"] in ("book", "chapter", "paper-conference")
+        else "number"
+    )
     simple = {
-        "volume": "volume", "volumes": "number-of-volumes", "pages": "page", "pagetotal": "number-of-pages",
-        "edition": "edition", "chapter": "chapter-number", "issue": "issue", "number": number_field,
-        "doi": "DOI", "isbn": "ISBN", "issn": "ISSN", "version": "version", "note": "note",
-        "abstract": "abstract", "type": "genre", "venue": "event-place", "pmid": "PMID",
+        "volume": "volume",
+        "volumes": "number-of-volumes",
+        "pages": "page",
+        "pagetotal": "number-of-pages",
+        "edition": "edition",
+        "chapter": "chapter-number",
+        "issue": "issue",
+        "number": number_field,
+        "doi": "DOI",
+        "isbn": "ISBN",
+        "issn": "ISSN",
+        "version": "version",
+        "note": "note",
+        "abstract": "abstract",
+        "type": "genre",
+        "venue": "event-place",
+        "pmid": "PMID",
     }
     for field_name, csl in simple.items():
         if f.get(field_name) and csl not in item:
@@ -190,8 +296,13 @@ def to_csl_json(entry: BibEntry) -> dict[str, Any]:
         item["page"] = item["page"].replace("\u2013", "-").replace("\u2014", "-")
     if f.get("addendum"):
         item["note"] = (item.get("note", "") + ". " if item.get("note") else "") + to_csl(f["addendum"])
-    publisher = f.get("publisher") or (f.get("school") or f.get("institution") if item["type"] in ("thesis", "report") else None) \
-        or f.get("organization") or f.get("institution") or f.get("school")
+    publisher = (
+        f.get("publisher")
+        or (f.get("school") or f.get("institution") if item["type"] in ("thesis", "report") else None)
+        or f.get("organization")
+        or f.get("institution")
+        or f.get("school")
+    )
     if publisher:
         item["publisher"] = to_csl(publisher.replace(" and ", "; "), protect=False)
     place = f.get("location") or f.get("address")

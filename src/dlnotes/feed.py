@@ -23,7 +23,7 @@ DEFAULT_LIMIT = 50
 @dataclass(frozen=True)
 class FeedNote:
     title: str
-    url: str                      # relative to the site's root ("attention/x/")
+    url: str  # relative to the site's root ("attention/x/")
     date: dt.date | None
     summary: str | None = None
     tags: tuple[str, ...] = ()
@@ -33,8 +33,9 @@ def _stamp(day: dt.date) -> str:
     return f"{day.isoformat()}T00:00:00Z"
 
 
-def atom_feed(notes: Sequence[FeedNote], site_url: str, title: str, author: str,
-              subtitle: str | None = None, limit: int = DEFAULT_LIMIT) -> str:
+def atom_feed(
+    notes: Sequence[FeedNote], site_url: str, title: str, author: str, subtitle: str | None = None, limit: int = DEFAULT_LIMIT
+) -> str:
     """The feed as XML text. `site_url` is the published root (absolute, ends with "/");
     ids are the notes' absolute URLs, stable for as long as a note keeps its file."""
     root_url = site_url if site_url.endswith("/") else site_url + "/"

@@ -75,7 +75,7 @@ def split(text: str) -> FrontMatter:
             return FrontMatter(body=text)
         return FrontMatter(body=text, error=(2, "front matter must be 'field: value' lines"))
     lines = {str(k.value): k.start_mark.line + 2 for k, _v in node.value} if isinstance(node, yaml.MappingNode) else {}
-    rest = text[match.end():]
+    rest = text[match.end() :]
     body = rest.lstrip("\n")
     body_line = text.count("\n", 0, match.end()) + 1 + (len(rest) - len(body))
     return FrontMatter(fields=data, body=body, body_line=body_line, field_lines=lines, present=True)

@@ -17,7 +17,9 @@ from .cards import entry_links, entry_title
 from .mdtext import plain_text
 
 # arXiv ids as they appear in eprint fields and arXiv URLs (new style 1409.0473, old hep-th/9901001).
-_ARXIV = re.compile(r"(?:arxiv\.org/(?:abs|pdf)/|arXiv:)?(\d{4}\.\d{4,5}|[a-z\-]+(?:\.[A-Z]{2})?/\d{7})(?:v\d+)?(?:\.pdf)?$", re.IGNORECASE)
+_ARXIV = re.compile(
+    r"(?:arxiv\.org/(?:abs|pdf)/|arXiv:)?(\d{4}\.\d{4,5}|[a-z\-]+(?:\.[A-Z]{2})?/\d{7})(?:v\d+)?(?:\.pdf)?$", re.IGNORECASE
+)
 _DOI_PREFIX = re.compile(r"^(?:https?://(?:dx\.)?doi\.org/|doi:)", re.IGNORECASE)
 # Markdown a summary may carry: inline code, emphasis, links; shown as their text.
 _MD_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
@@ -30,8 +32,8 @@ class PaperMeta:
     """The facts of a paper that `citation_*` tags carry."""
 
     title: str
-    authors: tuple[str, ...]          # "Last, First", as Google Scholar asks
-    date: str | None                  # year, or year/month
+    authors: tuple[str, ...]  # "Last, First", as Google Scholar asks
+    date: str | None  # year, or year/month
     journal: str | None
     conference: str | None
     pdf_url: str | None
@@ -107,10 +109,12 @@ def citation_tags(paper: PaperMeta) -> list[str]:
 
 
 def open_graph_tags(title: str, url: str | None, site_name: str, text: str | None, is_note: bool) -> list[str]:
-    tags = [_meta("property", "og:type", "article" if is_note else "website"),
-            _meta("property", "og:title", title),
-            _meta("property", "og:site_name", site_name),
-            _meta("property", "og:locale", "zh_CN")]
+    tags = [
+        _meta("property", "og:type", "article" if is_note else "website"),
+        _meta("property", "og:title", title),
+        _meta("property", "og:site_name", site_name),
+        _meta("property", "og:locale", "zh_CN"),
+    ]
     if url:
         tags.append(_meta("property", "og:url", url))
     if text:
@@ -132,11 +136,18 @@ _HEAD_END = re.compile(r"</head\s*>", re.IGNORECASE)
 def add_to_head(page_html: str, block: str) -> str:
     """`block` just before </head> (the page unchanged when it has no head)."""
     m = _HEAD_END.search(page_html)
-    return page_html if m is None else page_html[: m.start()] + block + page_html[m.start():]
+    return page_html if m is None else page_html[: m.start()] + block + page_html[m.start() :]
 
 
-def page_head(title: str, url: str | None, site_name: str, summary: str | None, site_description: str | None,
-              entry: BibEntry | None, feed_href: str) -> str:
+def page_head(
+    title: str,
+    url: str | None,
+    site_name: str,
+    summary: str | None,
+    site_description: str | None,
+    entry: BibEntry | None,
+    feed_href: str,
+) -> str:
     """Everything a page adds to its <head>: Open Graph, the feed's link, and for a note on a
     paper the paper's `citation_*` tags. (The description itself is the theme's
     <meta name="description">, fed with `description(summary)`.)"""

@@ -46,7 +46,7 @@ def read_key(text: str, pos: int, known: Callable[[str], bool] = lambda key: Fal
                 return None
             depth += (c == "{") - (c == "}")
             if depth == 0:
-                return (text[pos + 1:i], i + 1, True) if i > pos + 1 else None
+                return (text[pos + 1 : i], i + 1, True) if i > pos + 1 else None
             i += 1
         return None
     m = KEY_RE.match(text, pos)

@@ -147,7 +147,7 @@ def _walk(nodes: list[LatexNode] | None, protect: bool, top: bool = False) -> st
         if isinstance(node, LatexCharsNode):
             target.append(_dashes(node.chars))
         elif isinstance(node, LatexMathNode):
-            target.append(_math_token(node.latex_verbatim()[len(node.delimiters[0]):-len(node.delimiters[1]) or None]))
+            target.append(_math_token(node.latex_verbatim()[len(node.delimiters[0]) : -len(node.delimiters[1]) or None]))
         elif isinstance(node, LatexGroupNode):
             inner = _walk(node.nodelist, protect)
             # {\"o} and {\i} are accents, not protection; a top-level group is protection.

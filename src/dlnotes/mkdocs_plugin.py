@@ -15,9 +15,9 @@ from typing import Any
 from mkdocs.config import base, config_options
 from mkdocs.plugins import BasePlugin, event_priority
 
+from .bibconfig import OPTIONS
 from .problems import Problem
 from .site import NotesSite, Settings, SourcePage
-from .bibconfig import OPTIONS
 from .siteconfig import PLUGIN_DEFAULTS
 
 log = logging.getLogger("mkdocs.plugins.dlnotes")
@@ -40,10 +40,16 @@ class _Options(base.Config):
 
 # The bibliography's options: mkdocs-bibtex's keys (a site written for it switches by renaming the
 # plugin) and ours, `bib` and `style` (dlnotes.bibconfig says what each means).
-NotesConfig = type("NotesConfig", (_Options,), {
-    name: config_options.Optional(config_options.Type(kind)) if default is None else config_options.Type(kind, default=default)
-    for name, (kind, default) in OPTIONS.items()
-})
+NotesConfig = type(
+    "NotesConfig",
+    (_Options,),
+    {
+        name: config_options.Optional(config_options.Type(kind))
+        if default is None
+        else config_options.Type(kind, default=default)
+        for name, (kind, default) in OPTIONS.items()
+    },
+)
 
 
 def report(problems: list[Problem]) -> None:
@@ -74,8 +80,9 @@ class NotesPlugin(BasePlugin[NotesConfig]):
 
     def on_files(self, files: Any, config: Any) -> Any:
         assert self.site is not None
-        pages = [SourcePage(f.src_uri, f.url, Path(f.abs_src_path) if f.abs_src_path else None)
-                 for f in files.documentation_pages()]
+        pages = [
+            SourcePage(f.src_uri, f.url, Path(f.abs_src_path) if f.abs_src_path else None) for f in files.documentation_pages()
+        ]
         replaced = self.site.read_pages(pages, dirty=self.dirty)
         report(self.site.new_problems())
         for file in files.documentation_pages():
@@ -117,8 +124,14 @@ class NotesPlugin(BasePlugin[NotesConfig]):
 
     def on_post_page(self, output: str, page: Any, config: Any) -> str:
         assert self.site is not None
-        return self.site.page_head(page.file.src_uri, output, page.title or config.site_name, page.canonical_url,
-                                   config.site_name, config.site_description)
+        return self.site.page_head(
+            page.file.src_uri,
+            output,
+            page.title or config.site_name,
+            page.canonical_url,
+            config.site_name,
+            config.site_description,
+        )
 
     def on_env(self, env: Any, config: Any, files: Any) -> Any:
         assert self.site is not None
@@ -137,8 +150,13 @@ class NotesPlugin(BasePlugin[NotesConfig]):
         index = Path(config.site_dir) / "search" / "search_index.json"
         if index.is_file():
             self.site.tune_search_index(index)
-        self.site.write_feed(Path(config.site_dir), config.site_url or "http://127.0.0.1:8000/", config.site_name,
-                             config.site_author or config.site_name, config.site_description)
+        self.site.write_feed(
+            Path(config.site_dir),
+            config.site_url or "http://127.0.0.1:8000/",
+            config.site_name,
+            config.site_author or config.site_name,
+            config.site_description,
+        )
         self.site.finish()
         report(self.site.new_problems())
         log.info("dlnotes: %s", self.site.math_summary)

@@ -41,9 +41,9 @@ class NewNoteError(Exception):
 
 @dataclass(frozen=True)
 class NewNote:
-    path: Path           # the created file
-    rel_path: str        # relative to docs/, with "/"
-    nav_added: bool      # whether mkdocs.yml was changed
+    path: Path  # the created file
+    rel_path: str  # relative to docs/, with "/"
+    nav_added: bool  # whether mkdocs.yml was changed
 
 
 def safe_filename(key: str) -> str:
@@ -105,7 +105,8 @@ def add_to_nav(config_text: str, section: str, rel_path: str) -> str | None:
         return None
     entry = re.compile(
         r"^(?P<indent>[ \t]*)-[ \t]+(?:(?:\"[^\"]*\"|'[^']*'|[^:#\n]+):[ \t]+)?[\"']?"
-        + re.escape(section) + r"/[^\s\"']+\.md[\"']?[ \t]*(#.*)?$"
+        + re.escape(section)
+        + r"/[^\s\"']+\.md[\"']?[ \t]*(#.*)?$"
     )
     last: tuple[int, str] | None = None
     for i in range(start + 1, len(lines)):
@@ -116,7 +117,9 @@ def add_to_nav(config_text: str, section: str, rel_path: str) -> str | None:
         if m:
             last = (i, m.group("indent"))
     if last is None:
-        raise NewNoteError(f"cannot find where to add {rel_path} to the nav of mkdocs.yml (no entry under {section}/): add the note by hand")
+        raise NewNoteError(
+            f"cannot find where to add {rel_path} to the nav of mkdocs.yml (no entry under {section}/): add the note by hand"
+        )
     i, indent = last
     newline = "\r\n" if lines[i].endswith("\r\n") else "\n"
     if not lines[i].endswith(("\n", "\r\n")):
@@ -138,7 +141,9 @@ def create_note(
     bib = load_bibliography([root / bib_dir], root)
     if key not in bib:
         hint = bib.suggest(key)
-        raise NewNoteError(f"unknown key '{key}'" + (f" (did you mean '{hint}'?)" if hint else f": not in any bib file under {bib_dir}/"))
+        raise NewNoteError(
+            f"unknown key '{key}'" + (f" (did you mean '{hint}'?)" if hint else f": not in any bib file under {bib_dir}/")
+        )
     entry = bib.entries[key]
     target, rel_path, new_config = plan_note(root, entry, section, docs_dir, config_file)
     # Everything checked: now write, the note first (a nav line without its file would break the build).

@@ -26,15 +26,15 @@ _DATE = re.compile(r"\d{4}-\d{2}-\d{2}([ T].*)?")
 
 @dataclass
 class Note:
-    path: str                      # relative to docs/, with "/"
+    path: str  # relative to docs/, with "/"
     key: str | None = None
     title: str | None = None
     date: dt.date | None = None
     status: str | None = None
     tags: list[str] = field(default_factory=list)
     summary: str | None = None
-    body: str = ""                 # the Markdown MkDocs renders (front matter cut)
-    body_line: int = 1             # the line of the file where the body starts
+    body: str = ""  # the Markdown MkDocs renders (front matter cut)
+    body_line: int = 1  # the line of the file where the body starts
     field_lines: dict[str, int] = field(default_factory=dict)  # front-matter field -> its line
 
 

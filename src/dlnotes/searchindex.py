@@ -84,7 +84,7 @@ def subwords(word: str, known: Callable[[str], bool] = known_word) -> list[str]:
     pieces: list[str] = []
     end = n
     while end > 0:
-        pieces.append(word[back[end]:end])
+        pieces.append(word[back[end] : end])
         end = back[end]
     return pieces[::-1]
 
@@ -101,6 +101,7 @@ def refine(text: str, known: Callable[[str], bool] = known_word) -> str:
 
 def segment(text: str, known: Callable[[str], bool] = known_word) -> str:
     """Plain text as Material would index it (jieba's words between zero-width spaces), refined."""
+
     def han(match: re.Match[str]) -> str:
         words = (piece for word in jieba.cut(match.group(0)) for piece in subwords(word, known))
         return ZWSP + ZWSP.join(words) + ZWSP
@@ -116,12 +117,12 @@ def paper_text(title: str, authors: Iterable[str], year: str | None) -> str:
 
 def listing_pages(sources: Mapping[str, str], urls: Mapping[str, str]) -> set[str]:
     """URLs of the pages whose Markdown holds a generated list (see LISTING_MARKERS)."""
-    return {urls[page] for page, text in sources.items()
-            if page in urls and any(marker in text for marker in LISTING_MARKERS)}
+    return {urls[page] for page, text in sources.items() if page in urls and any(marker in text for marker in LISTING_MARKERS)}
 
 
-def tune_index(data: dict, papers: Mapping[str, str], listings: Iterable[str] = (),
-               known: Callable[[str], bool] = known_word) -> dict:
+def tune_index(
+    data: dict, papers: Mapping[str, str], listings: Iterable[str] = (), known: Callable[[str], bool] = known_word
+) -> dict:
     """Material's search index (the parsed JSON) with sub-words and the notes' paper fields.
 
     `papers` maps a page's location in the index (its URL, as Material writes it) to its paper
@@ -158,7 +159,6 @@ def tune_index_file(path: Path, papers: Mapping[str, str], listings: Iterable[st
 def exclude_footnote_markers(html: str) -> str:
     """A page's HTML with each footnote reference marked `data-search-exclude`."""
     return _FOOTNOTE_REF.sub('<sup data-search-exclude="footnote"', html)
-
 
 
 def note_papers(notes: Mapping[str, Note], entries: Mapping[str, BibEntry], urls: Mapping[str, str]) -> dict[str, str]:

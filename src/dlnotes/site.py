@@ -21,17 +21,17 @@ imports the engine: a page is its path relative to docs/ ("uri") and its URL in 
 from __future__ import annotations
 
 import posixpath
-from html import escape
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from html import escape
 from pathlib import Path
 from typing import Any
 
 from markdown import Extension
 
 from . import bibconfig, csl, mathmd, mathtex, pagecontext
-from .bibconfig import DEFAULT_STYLE
 from .backlinks import BacklinkIndex, backlinks_html, mentions
+from .bibconfig import DEFAULT_STYLE
 from .bibliography import Bibliography, EntryFormatter, FormatStore, load_bibliography, parse_cache
 from .cards import build_card, card_html, insert_after_title_html, roadmap_places, short_citation
 from .citedin import CitedIn, index_citations
@@ -161,8 +161,11 @@ class NotesSite:
         self._slots: dict[str, str] = {}  # uri -> generated part waiting for every page (its name)
         # Python-Markdown finds the citations (the renderer's own parse): lambdas, as self.bib is
         # replaced when a bib file changes.
-        self.cite_ext = CitationExtension(known=lambda key: key in self.bib, suggest=lambda key: self.bib.suggest(key),
-                                          reported=lambda key: key in self.bib.broken)
+        self.cite_ext = CitationExtension(
+            known=lambda key: key in self.bib,
+            suggest=lambda key: self.bib.suggest(key),
+            reported=lambda key: key in self.bib.broken,
+        )
         self._links: dict[str, pagecontext.PageContext] = {}  # uri -> what rendering it recorded
         self._anchors: dict[str, set[str]] = {}
         self._roadmap_stamp: tuple | None = None
@@ -181,7 +184,7 @@ class NotesSite:
 
     def new_problems(self) -> list[Problem]:
         """The problems found since the last call (for drivers that report step by step)."""
-        found = self.problems[self._told:]
+        found = self.problems[self._told :]
         self._told = len(self.problems)
         return found
 
@@ -241,8 +244,13 @@ class NotesSite:
             key = read.note.key
             if key and key not in self.bib and key not in self.bib.broken:
                 hint = self.bib.suggest(key)
-                problems.append(Problem(self.page_display(page.uri), read.note.field_lines.get("key", 2),
-                                        f"front matter 'key': '{key}' is not in any bib file" + (f" (did you mean '{hint}'?)" if hint else "")))
+                problems.append(
+                    Problem(
+                        self.page_display(page.uri),
+                        read.note.field_lines.get("key", 2),
+                        f"front matter 'key': '{key}' is not in any bib file" + (f" (did you mean '{hint}'?)" if hint else ""),
+                    )
+                )
         if dirty:
             self._links = {uri: v for uri, v in self._links.items() if uri in self._pages}
         else:
@@ -350,15 +358,19 @@ class NotesSite:
         self._report(mathmd.end_page())
         if context is not None and context.uri == uri:
             self._links[uri] = context
-            self._report(Problem(context.display, line + context.line_offset if line else None, message)
-                         for line, message in context.problems)
+            self._report(
+                Problem(context.display, line + context.line_offset if line else None, message)
+                for line, message in context.problems
+            )
         cited = self.cite_ext.last  # what the citation extension found on this page
         self.cite_ext.last = PageCitations()
         self._cited[uri] = cited
         self._page_keys[uri] = cited.keys()
         if context is not None:
-            self._report(Problem(context.display, line + context.line_offset if line else None, message)
-                         for line, message in sorted(cited.problems))
+            self._report(
+                Problem(context.display, line + context.line_offset if line else None, message)
+                for line, message in sorted(cited.problems)
+            )
         html = cited.finish(html, lambda key: self._reference_html(key, uri))
         html = exclude_footnote_markers(html)  # a stray "¹" in search results otherwise
         self._anchors[uri] = html_ids(html) | cited.footnote_ids()
@@ -384,13 +396,15 @@ class NotesSite:
             return html
         assert self.entry_html is not None
         reading_lists = set(self.settings.reading_lists)
-        keys = reference_keys(self.bib.entries, lambda e: Path(e.file).name in reading_lists,
-                              self.cited_in, self.note_index.by_key)
+        keys = reference_keys(
+            self.bib.entries, lambda e: Path(e.file).name in reading_lists, self.cited_in, self.note_index.by_key
+        )
         if self.styled is not None:  # sorted as the style sorts
             keys = [k for k, _ in self.styled.references(keys)]
         intro = f"<p>{escape(REFERENCES_INTRO.format(count=len(keys)))}</p>\n"
-        generated = intro + references_html(keys, self.entry_html, self.cited_in, self.note_index, self.titles,
-                                            lambda doc, anchor: self.doc_url(uri, doc, anchor))
+        generated = intro + references_html(
+            keys, self.entry_html, self.cited_in, self.note_index, self.titles, lambda doc, anchor: self.doc_url(uri, doc, anchor)
+        )
         self._anchors[uri] = self._anchors.get(uri, set()) | html_ids(generated)
         return html.replace(HTML_SLOT, generated, 1)
 
@@ -418,15 +432,17 @@ class NotesSite:
         note = self.notes.get(uri)
         return description(note.summary if note else None)
 
-    def page_head(self, uri: str, output: str, title: str, canonical_url: str | None, site_name: str,
-                  site_description: str | None) -> str:
+    def page_head(
+        self, uri: str, output: str, title: str, canonical_url: str | None, site_name: str, site_description: str | None
+    ) -> str:
         """The written page with Open Graph, citation_* (for Zotero) and feed links in its <head>."""
         note = self.notes.get(uri)
         entry = self.bib.entries.get(note.key) if note and note.key else None
         page = self._pages.get(uri)
         feed = relative_url(FEED_PATH, (page.url if page else "") or ".")
-        return add_to_head(output, page_head(title, canonical_url, site_name, note.summary if note else None,
-                                             site_description, entry, feed))
+        return add_to_head(
+            output, page_head(title, canonical_url, site_name, note.summary if note else None, site_description, entry, feed)
+        )
 
     def write_feed(self, site_dir: Path, site_url: str, site_name: str, author: str, site_description: str | None) -> None:
         """The Atom feed of notes by reading date, at FEED_PATH in the built site."""
@@ -502,9 +518,17 @@ class NotesSite:
             return html
         card = build_card(self.bib.entries[note.key], note, self._places)
         s = self.settings
-        return insert_after_title_html(html, card_html(
-            card, lambda doc, anchor: self.doc_url(here, doc, anchor),
-            s.roadmap_page, s.references_page, key_anchor(note.key), heading=self.titles.get(here)))
+        return insert_after_title_html(
+            html,
+            card_html(
+                card,
+                lambda doc, anchor: self.doc_url(here, doc, anchor),
+                s.roadmap_page,
+                s.references_page,
+                key_anchor(note.key),
+                heading=self.titles.get(here),
+            ),
+        )
 
     def _describe(self, note: NotePage) -> str | None:
         entry = self.bib.entries.get(note.key) if note.key else None

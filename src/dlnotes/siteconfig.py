@@ -91,7 +91,7 @@ class SiteConfig:
 def load(path: Path) -> SiteConfig:
     try:
         with path.open(encoding="utf-8-sig") as handle:
-            raw = yaml.load(handle, Loader=_Loader)  # noqa: S506 - SafeLoader plus MkDocs' three tags
+            raw = yaml.load(handle, Loader=_Loader)
     except OSError as err:
         raise ConfigError(f"{path}: cannot read: {err.strerror}") from None
     except (yaml.YAMLError, ImportError, AttributeError, TypeError) as err:
@@ -102,12 +102,12 @@ def load(path: Path) -> SiteConfig:
     config.use_directory_urls = bool(raw.get("use_directory_urls", True))
     config.nav = list(_nav_pages(raw.get("nav") or []))
     for item in raw.get("markdown_extensions") or []:
-        name, options = (next(iter(item.items())) if isinstance(item, dict) else (item, None))
+        name, options = next(iter(item.items())) if isinstance(item, dict) else (item, None)
         config.extensions.append(name)
         if options:
             config.extension_configs[name] = options
     for item in raw.get("plugins") or []:
-        name, options = (next(iter(item.items())) if isinstance(item, dict) else (item, None))
+        name, options = next(iter(item.items())) if isinstance(item, dict) else (item, None)
         if name == "dlnotes":
             config.plugin.update(options or {})
     return config

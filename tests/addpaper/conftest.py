@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import shutil
-import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -12,9 +11,8 @@ from typing import Protocol
 import pytest
 from click.testing import CliRunner
 
-from tests.addpaper.fake_services import FakeServices, standard_routes
-
 from dlnotes.cli import main
+from tests.addpaper.fake_services import FakeServices, standard_routes
 
 FIXTURES = Path(__file__).parent / "fixtures"
 

@@ -31,8 +31,11 @@ class Answer:
 
 def fixture(name: str, status: int = 200) -> Answer:
     path = FIXTURES / name
-    kind = {".xml": "application/atom+xml; charset=utf-8", ".json": "application/json; charset=utf-8",
-            ".bib": "application/x-bibtex; charset=utf-8"}[path.suffix]
+    kind = {
+        ".xml": "application/atom+xml; charset=utf-8",
+        ".json": "application/json; charset=utf-8",
+        ".bib": "application/x-bibtex; charset=utf-8",
+    }[path.suffix]
     return Answer(status, path.read_bytes(), {"Content-Type": kind})
 
 
@@ -61,7 +64,9 @@ class FakeServices:
                 parts = urlsplit(self.path)
                 query = {k: v[0] for k, v in parse_qs(parts.query).items()}
                 with services.lock:
-                    services.seen.append(Seen(parts.path, query, {k.lower(): v for k, v in self.headers.items()}, time.monotonic()))
+                    services.seen.append(
+                        Seen(parts.path, query, {k.lower(): v for k, v in self.headers.items()}, time.monotonic())
+                    )
                     answer = services._answer(parts.path, query)
                 if answer.delay:
                     time.sleep(answer.delay)
@@ -152,10 +157,12 @@ def standard_routes(services: FakeServices) -> None:
         services.route(f"/crossref/works/{doi}", fixture(name))
     services.route("/dblp/search/publ/api", fixture("dblp-search-empty.json"))
     services.route("/dblp/search/publ/api", fixture("dblp-search-attention.json"), q="Attention Is All You Need")
-    services.route("/dblp/search/publ/api", fixture("dblp-search-bert.json"),
-                   q="BERT: Pre-training of Deep Bidirectional Transformers for Language Understanding")
-    services.route("/dblp/search/publ/api", fixture("dblp-search-infty-former.json"),
-                   q="∞-former: Infinite Memory Transformer")
+    services.route(
+        "/dblp/search/publ/api",
+        fixture("dblp-search-bert.json"),
+        q="BERT: Pre-training of Deep Bidirectional Transformers for Language Understanding",
+    )
+    services.route("/dblp/search/publ/api", fixture("dblp-search-infty-former.json"), q="∞-former: Infinite Memory Transformer")
     services.route("/dblp/rec/conf/nips/VaswaniSPUJGKP17.bib", fixture("dblp-conf-nips-VaswaniSPUJGKP17.bib"))
     services.route("/dblp/rec/conf/naacl/DevlinCLT19.bib", fixture("dblp-conf-naacl-DevlinCLT19.bib"))
     services.route("/dblp/rec/conf/cvpr/HuangLMW17.bib", fixture("dblp-conf-cvpr-HuangLMW17.bib"))

@@ -37,7 +37,9 @@ def test_a_slow_answer_then_a_good_one_succeeds(project: Path, add, services: Fa
 
 
 def test_429_waits_as_long_as_retry_after_says(project: Path, add, services: FakeServices) -> None:
-    services.route(ARXIV, Answer(429, b"Rate exceeded.", {"Retry-After": "1"}), fixture("arxiv-cs-0112017.xml"), id_list="cs/0112017")
+    services.route(
+        ARXIV, Answer(429, b"Rate exceeded.", {"Retry-After": "1"}), fixture("arxiv-cs-0112017.xml"), id_list="cs/0112017"
+    )
     run = add("cs/0112017", "--no-note")
     assert run.code == 0, run.err
     first, second = services.hits(ARXIV)
@@ -49,7 +51,10 @@ def test_429_for_ever_gives_up_in_one_line(project: Path, add, services: FakeSer
     before = (project / REFS).read_bytes()
     run = add("10.1162/neco.1997.9.8.1735")
     assert run.code == 1
-    assert run.err == f"Error: Crossref: {services.base}/crossref/works/10.1162/neco.1997.9.8.1735?mailto=notes%40example.org answered 429 Too Many Requests\n"
+    assert (
+        run.err
+        == f"Error: Crossref: {services.base}/crossref/works/10.1162/neco.1997.9.8.1735?mailto=notes%40example.org answered 429 Too Many Requests\n"
+    )
     assert len(services.hits("/crossref/")) == 3  # DLNOTES_HTTP_RETRIES=2
     assert unchanged(project, before)
 
@@ -87,18 +92,51 @@ def test_no_network_is_one_line(project: Path, add) -> None:
     before = (project / REFS).read_bytes()
     run = add("1706.03762", env={"DLNOTES_ARXIV_API": f"http://127.0.0.1:{port}/api", "DLNOTES_HTTP_RETRIES": "1"})
     assert run.code == 1
-    assert run.err == f"Error: arXiv: no answer from http://127.0.0.1:{port}/api/query?id_list=1706.03762&max_results=1: cannot connect (no network?)\n"
+    assert (
+        run.err
+        == f"Error: arXiv: no answer from http://127.0.0.1:{port}/api/query?id_list=1706.03762&max_results=1: cannot connect (no network?)\n"
+    )
     assert unchanged(project, before)
 
 
 def test_malformed_answers_are_one_line_and_not_cached(project: Path, add, services: FakeServices) -> None:
     cases = [
-        ("1706.03762", ARXIV, {"id_list": "1706.03762"}, Answer(200, b"<html><body>maintenance</body></html>"), "arXiv: unreadable answer"),
+        (
+            "1706.03762",
+            ARXIV,
+            {"id_list": "1706.03762"},
+            Answer(200, b"<html><body>maintenance</body></html>"),
+            "arXiv: unreadable answer",
+        ),
         ("1706.03762", ARXIV, {"id_list": "1706.03762"}, Answer(200, b"Rate exceeded."), "Rate exceeded"),
-        ("10.1162/neco.1997.9.8.1735", "/crossref/works/10.1162/neco.1997.9.8.1735", {}, Answer(200, b'{"status": "ok", "message'), "Crossref: unreadable answer"),
-        ("10.1162/neco.1997.9.8.1735", "/crossref/works/10.1162/neco.1997.9.8.1735", {}, Answer(200, b'{"status": "ok", "message-type": "work", "message": {}}'), "the work has no title"),
-        ("https://aclanthology.org/P18-1031", "/acl/P18-1031.bib", {}, Answer(200, b"@inproceedings{x, title = {unclosed"), "ACL Anthology: unreadable answer"),
-        ("https://openreview.net/forum?id=2dnO3LLiJ1", "/openreview/notes", {"id": "2dnO3LLiJ1"}, Answer(200, b'{"error": "nope"}'), "no notes in the answer"),
+        (
+            "10.1162/neco.1997.9.8.1735",
+            "/crossref/works/10.1162/neco.1997.9.8.1735",
+            {},
+            Answer(200, b'{"status": "ok", "message'),
+            "Crossref: unreadable answer",
+        ),
+        (
+            "10.1162/neco.1997.9.8.1735",
+            "/crossref/works/10.1162/neco.1997.9.8.1735",
+            {},
+            Answer(200, b'{"status": "ok", "message-type": "work", "message": {}}'),
+            "the work has no title",
+        ),
+        (
+            "https://aclanthology.org/P18-1031",
+            "/acl/P18-1031.bib",
+            {},
+            Answer(200, b"@inproceedings{x, title = {unclosed"),
+            "ACL Anthology: unreadable answer",
+        ),
+        (
+            "https://openreview.net/forum?id=2dnO3LLiJ1",
+            "/openreview/notes",
+            {"id": "2dnO3LLiJ1"},
+            Answer(200, b'{"error": "nope"}'),
+            "no notes in the answer",
+        ),
     ]
     before = (project / REFS).read_bytes()
     for paper, path, query, answer, says in cases:
@@ -126,7 +164,8 @@ def test_the_default_pace_is_three_seconds() -> None:
 
 
 def test_when_the_published_version_cannot_be_looked_up_the_preprint_is_added_with_a_warning(
-        project: Path, add, services: FakeServices) -> None:
+    project: Path, add, services: FakeServices
+) -> None:
     services.route("/dblp/search/publ/api", Answer(500, b"down"))
     run = add("1706.03762", "--no-note")
     assert run.code == 0

@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 import yaml
-from tests.addpaper.fake_services import FIXTURES, FakeServices
 from pybtex.database import parse_string
 
 from dlnotes.bibliography import load_bibliography
+from tests.addpaper.fake_services import FIXTURES, FakeServices
 
 REFS = Path("bib") / "references.bib"
 
@@ -20,7 +20,7 @@ REFS = Path("bib") / "references.bib"
 def appended(project: Path, before: bytes) -> str:
     after = (project / REFS).read_bytes()
     assert after.startswith(before), "bytes already in the bib file changed"
-    return after[len(before):].decode("utf-8")
+    return after[len(before) :].decode("utf-8")
 
 
 def only_entry(text: str) -> tuple[str, dict[str, str], list[str]]:
@@ -79,8 +79,9 @@ PAPERS = [
 
 
 @pytest.mark.parametrize(("paper", "key", "kind", "fields", "n_authors"), PAPERS, ids=[p[1] for p in PAPERS])
-def test_each_paper_becomes_one_clean_entry(project: Path, add, paper: str, key: str, kind: str,
-                                            fields: dict[str, str], n_authors: int) -> None:
+def test_each_paper_becomes_one_clean_entry(
+    project: Path, add, paper: str, key: str, kind: str, fields: dict[str, str], n_authors: int
+) -> None:
     before = (project / REFS).read_bytes()
     run = add(paper, "--no-note")
     assert run.code == 0, run.err
@@ -142,8 +143,9 @@ def test_section_option_is_passed_on(project: Path, add) -> None:
     run = add("10.1162/neco.1997.9.8.1735", "--section", "papers")
     assert run.code == 0, run.err
     assert (project / "docs" / "papers" / "hochreiter1997long.md").is_file()
-    assert ("      - papers/lecun2015deep.md   # a comment that must stay\n      - papers/hochreiter1997long.md\n"
-            in (project / "mkdocs.yml").read_text(encoding="utf-8"))
+    assert "      - papers/lecun2015deep.md   # a comment that must stay\n      - papers/hochreiter1997long.md\n" in (
+        project / "mkdocs.yml"
+    ).read_text(encoding="utf-8")
 
 
 @pytest.mark.parametrize(("paper", "key", "why"), [
@@ -200,7 +202,9 @@ def test_crossref_is_asked_with_the_contact_address(project: Path, add, services
 
 def test_the_contact_address_can_come_from_mkdocs_yml(project: Path, add, services: FakeServices) -> None:
     config = project / "mkdocs.yml"
-    config.write_text(config.read_text(encoding="utf-8") + "\nextra:\n  dlnotes:\n    contact: author@example.net\n", encoding="utf-8")
+    config.write_text(
+        config.read_text(encoding="utf-8") + "\nextra:\n  dlnotes:\n    contact: author@example.net\n", encoding="utf-8"
+    )
     assert add("10.1162/neco.1997.9.8.1735", "--no-note", env={"DLNOTES_CONTACT": ""}).code == 0
     assert services.hits("/crossref/")[0].query.get("mailto") == "author@example.net"
 
@@ -264,8 +268,10 @@ def test_when_the_note_could_not_be_started_nothing_is_written(project: Path, ad
     before = {p: p.read_bytes() for p in sorted(project.rglob("*")) if p.is_file()}
     run = add("1706.03762")
     assert run.code == 1
-    assert run.err == ("Error: its note could not be started: docs/attention/vaswani2017attention.md already exists: "
-                       "not overwriting it; nothing written (--no-note adds only the entry)\n")
+    assert run.err == (
+        "Error: its note could not be started: docs/attention/vaswani2017attention.md already exists: "
+        "not overwriting it; nothing written (--no-note adds only the entry)\n"
+    )
     after = {p: p.read_bytes() for p in sorted(project.rglob("*")) if p.is_file() and ".cache" not in p.parts}
     assert after == before
     assert add("1706.03762", "--no-note").code == 0  # the entry alone is fine

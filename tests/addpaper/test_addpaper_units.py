@@ -97,8 +97,14 @@ def test_title_protection(title: str, protected: str) -> None:
 
 
 def test_entry_layout_matches_the_bib_files() -> None:
-    paper = Paper("article", "Long Short-Term Memory", ["Hochreiter, Sepp", "Schmidhuber, Jürgen"], 1997, "Neural Computation",
-                  {"pages": "1735--1780", "doi": "10.1162/neco.1997.9.8.1735", "abstract": "dropped"})
+    paper = Paper(
+        "article",
+        "Long Short-Term Memory",
+        ["Hochreiter, Sepp", "Schmidhuber, Jürgen"],
+        1997,
+        "Neural Computation",
+        {"pages": "1735--1780", "doi": "10.1162/neco.1997.9.8.1735", "abstract": "dropped"},
+    )
     assert to_bibtex(paper, "hochreiter1997long") == (
         "@article{hochreiter1997long,\n"
         "  author  = {Hochreiter, Sepp and Schmidhuber, Jürgen},\n"
@@ -117,10 +123,22 @@ def test_openreview_api_1_notes_are_read_too() -> None:
     from dlnotes.addpaper.identifiers import OpenReviewId
     from dlnotes.addpaper.sources import openreview
 
-    note = {"notes": [{"id": "YicbFdNTTy", "forum": "YicbFdNTTy", "cdate": 1601308149000, "content": {
-        "title": "An Image is Worth 16x16 Words: Transformers for Image Recognition at Scale",
-        "authors": ["Alexey Dosovitskiy", "Lucas Beyer"], "venue": "ICLR 2021 Oral",
-        "venueid": "ICLR.cc/2021/Conference", "pdf": "/pdf/fa90a2d5b6c1c1b2e8a6d2fd9e3c9b2b7b0a2c3d.pdf"}}]}
+    note = {
+        "notes": [
+            {
+                "id": "YicbFdNTTy",
+                "forum": "YicbFdNTTy",
+                "cdate": 1601308149000,
+                "content": {
+                    "title": "An Image is Worth 16x16 Words: Transformers for Image Recognition at Scale",
+                    "authors": ["Alexey Dosovitskiy", "Lucas Beyer"],
+                    "venue": "ICLR 2021 Oral",
+                    "venueid": "ICLR.cc/2021/Conference",
+                    "pdf": "/pdf/fa90a2d5b6c1c1b2e8a6d2fd9e3c9b2b7b0a2c3d.pdf",
+                },
+            }
+        ]
+    }
     paper = openreview.parse(json.dumps(note), OpenReviewId("YicbFdNTTy"))
     assert paper.type == "inproceedings" and paper.venue == "ICLR 2021 Oral" and paper.year == 2021
     assert paper.authors == ["Dosovitskiy, Alexey", "Beyer, Lucas"]

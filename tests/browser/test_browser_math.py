@@ -4,6 +4,8 @@ loads no MathJax, is read by screen readers, is no Tab stop, shifts nothing and 
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import Browser, Page
+
 from tests.browser.browsing import (
     MATH_PAGES,
     MATH_STATE_JS,
@@ -12,7 +14,6 @@ from tests.browser.browsing import (
     open_page,
     switch_to_dark,
 )
-from playwright.sync_api import Browser, Page
 
 LAYOUT_SHIFT_JS = """() => new Promise(resolve => {
   let total = 0;
@@ -26,7 +27,9 @@ def assert_typeset(page: Page, where: str) -> dict:
     math = page.evaluate(MATH_STATE_JS)
     assert math["count"] > 0, f"{where}: no math on the page"
     assert math["typeset"] == math["count"], f"{where}: only {math['typeset']} of {math['count']} formulas drawn"
-    assert math["spoken"] == math["count"], f"{where}: {math['count'] - math['spoken']} formulas without MathML for screen readers"
+    assert math["spoken"] == math["count"], (
+        f"{where}: {math['count'] - math['spoken']} formulas without MathML for screen readers"
+    )
     assert math["raw"] == 0, f"{where}: {math['raw']} raw TeX delimiters left in the text"
     assert math["errors"] == 0, f"{where}: {math['errors']} formulas MathJax could not read"
     return math

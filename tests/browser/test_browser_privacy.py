@@ -12,8 +12,9 @@ def test_every_page_loads_only_from_the_site_without_errors(page: Page, traffic:
         open_page(page, site_url + url)
         page.wait_for_load_state("networkidle")  # the search worker, its index, fonts, figures
     loaded = {u.split("?")[0] for u in traffic.requests}
-    assert site_url + "search/search_index.json" in loaded, \
+    assert site_url + "search/search_index.json" in loaded, (
         "the recording missed the search index: it would not catch its requests either"
+    )
     assert not traffic.foreign(site_url), f"requests to other hosts: {traffic.foreign(site_url)}"
     assert not traffic.problems(), "\n".join(traffic.problems())
 

@@ -19,8 +19,14 @@ PHONE = {"width": 390, "height": 844}
 @pytest.fixture(params=["phone", "desktop"])
 def device(request: pytest.FixtureRequest, browser: Browser) -> Iterator[tuple[str, Page]]:
     phone = request.param == "phone"
-    ctx = browser.new_context(viewport=PHONE if phone else VIEWPORT, color_scheme="light", locale="zh-CN",
-                              has_touch=phone, is_mobile=phone, device_scale_factor=2 if phone else 1)
+    ctx = browser.new_context(
+        viewport=PHONE if phone else VIEWPORT,
+        color_scheme="light",
+        locale="zh-CN",
+        has_touch=phone,
+        is_mobile=phone,
+        device_scale_factor=2 if phone else 1,
+    )
     ctx.set_default_timeout(15_000)
     try:
         yield request.param, ctx.new_page()

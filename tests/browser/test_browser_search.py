@@ -26,8 +26,9 @@ def search(page: Page, query: str) -> list[str]:
     page.keyboard.press("/")
     box = page.locator("input.md-search__input")
     box.wait_for(state="visible")
-    assert page.evaluate("document.activeElement && document.activeElement.matches('input.md-search__input')"), \
+    assert page.evaluate("document.activeElement && document.activeElement.matches('input.md-search__input')"), (
         "the search shortcut did not focus the search box"
+    )
     # A Chinese input method commits text without key events per character (insertText).
     # Material reads the box on keyup, which the reader's next key (or the IME's own key
     # events) gives it: press End, which changes nothing.
@@ -42,6 +43,7 @@ def search(page: Page, query: str) -> list[str]:
         }""",
         arg=[META, query],
     )
+
     # The search worker answers each keystroke's query in turn: results of a shorter prefix may
     # still be on screen. Read until the list has stayed the same for 0.5 s (5 s at most).
     def read() -> list[str]:

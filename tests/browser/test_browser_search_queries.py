@@ -125,8 +125,20 @@ QUERIES: list[tuple[str, list[str], str | None]] = [
     ("Deep learning", [L, G], None),
 ]
 # The queries the site's readers reported (all of them must pass, not 95 %).
-REPORTED = {"无监督学习", "无监督", "双向RNN", "attention机制", "RNN编码器", "学习", "glimpses",
-            "attentions", "atention", "bahdanu", "Mnih", "alignment model"}
+REPORTED = {
+    "无监督学习",
+    "无监督",
+    "双向RNN",
+    "attention机制",
+    "RNN编码器",
+    "学习",
+    "glimpses",
+    "attentions",
+    "atention",
+    "bahdanu",
+    "Mnih",
+    "alignment model",
+}
 
 
 @pytest.fixture(scope="module")
@@ -157,8 +169,10 @@ def test_fixture_searches_as_the_site_does() -> None:
 
 def _pages(page: Page, base: str) -> tuple[list[str], str]:
     """Distinct result pages in order (relative to the site), and the first link with its section."""
-    links = [unquote(urlparse(a).path + (("#" + urlparse(a).fragment) if urlparse(a).fragment else ""))
-             for a in page.eval_on_selector_all(RESULTS, "links => links.map(a => a.href)")]
+    links = [
+        unquote(urlparse(a).path + (("#" + urlparse(a).fragment) if urlparse(a).fragment else ""))
+        for a in page.eval_on_selector_all(RESULTS, "links => links.map(a => a.href)")
+    ]
     prefix = urlparse(base).path
     relative = [link.removeprefix(prefix) for link in links]
     pages: list[str] = []
@@ -181,8 +195,10 @@ def test_query_set(page: Page, search_site: str) -> None:
         missing = [p for p in expected if p not in top]
         wrong_section = section is not None and first_section != section
         if missing or wrong_section:
-            failures.append(f"{query!r}: first pages {top}, first section {first_section!r}; "
-                            f"wanted {expected}" + (f" and section {section!r}" if section else ""))
+            failures.append(
+                f"{query!r}: first pages {top}, first section {first_section!r}; "
+                f"wanted {expected}" + (f" and section {section!r}" if section else "")
+            )
     passed = len(QUERIES) - len(failures)
     report = "\n".join(failures)
     print(f"search query set: {passed}/{len(QUERIES)} pass ({passed / len(QUERIES):.0%})\n{report}")
@@ -206,11 +222,13 @@ def crowded_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     crowd = source / "docs" / "crowd"
     crowd.mkdir()
     for i in range(MANY):
-        (crowd / f"c{i:03d}.md").write_text(f"# 笔记 {i}\n\nzymurgy 与发酵 {i}。\n\n## 第二节\n\nzymurgy again.\n",
-                                             encoding="utf-8")
+        (crowd / f"c{i:03d}.md").write_text(
+            f"# 笔记 {i}\n\nzymurgy 与发酵 {i}。\n\n## 第二节\n\nzymurgy again.\n", encoding="utf-8"
+        )
     config = (source / "mkdocs.yml").read_text(encoding="utf-8")
-    (source / "mkdocs.yml").write_text(config.replace("  - 参考文献: references.md\n", "  - 参考文献: references.md\n  - crowd/\n"),
-                                       encoding="utf-8")
+    (source / "mkdocs.yml").write_text(
+        config.replace("  - 参考文献: references.md\n", "  - 参考文献: references.md\n  - crowd/\n"), encoding="utf-8"
+    )
     result = run_mkdocs_build(source / "mkdocs.yml", source / "site", strict=False)
     assert result.returncode == 0, result.stderr[-4000:]
     with serve_files(source / "site") as url:
@@ -228,7 +246,8 @@ def test_many_results_counted_and_highlighted(page: Page, crowded_site: str) -> 
     assert re.search(rf"\b{MANY}\b", meta), f"result count {meta!r}, wanted {MANY} pages"
     first = page.locator(".md-search-result__item").first
     assert first.locator("mark").count() > 0, "the first result does not show the word highlighted"
-    titles = page.eval_on_selector_all(".md-search-result__item h1, .md-search-result__item h2",
-                                       "hs => hs.map(h => h.textContent.trim())")
+    titles = page.eval_on_selector_all(
+        ".md-search-result__item h1, .md-search-result__item h2", "hs => hs.map(h => h.textContent.trim())"
+    )
     assert titles and all(titles), f"results without a title: {titles}"
     assert not errors, errors

@@ -21,5 +21,6 @@ def run_mkdocs_build(config: Path, site_dir: Path, strict: bool = True) -> subpr
 
 def run_check(site: Path) -> subprocess.CompletedProcess[str]:
     """`dlnotes check` in the site's folder: its problems without building."""
-    return subprocess.run([sys.executable, "-m", "dlnotes.cli", "check"], capture_output=True, text=True,
-                          env=ENV, cwd=site, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "dlnotes.cli", "check"], capture_output=True, text=True, env=ENV, cwd=site, timeout=120
+    )

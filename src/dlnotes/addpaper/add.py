@@ -30,9 +30,9 @@ class AddError(Exception):
 @dataclass
 class Added:
     key: str
-    new: bool                 # False: the paper was already in bib/ (key reused)
-    why: str = ""             # for an existing one: what matched
-    text: str = ""            # the entry written
+    new: bool  # False: the paper was already in bib/ (key reused)
+    why: str = ""  # for an existing one: what matched
+    text: str = ""  # the entry written
     title: str = ""
 
 

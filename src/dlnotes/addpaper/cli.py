@@ -13,7 +13,12 @@ import click
 @click.argument("paper")
 @click.option("--no-note", is_flag=True, help="only add the BibTeX entry; do not start a note")
 @click.option("--section", help="folder under docs/ for the note (as for `dlnotes note`)")
-@click.option("--root", type=click.Path(file_okay=False, path_type=Path), default=Path("."), help="the project folder (default: the current folder)")
+@click.option(
+    "--root",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("."),
+    help="the project folder (default: the current folder)",
+)
 def add(paper: str, no_note: bool, section: str | None, root: Path) -> None:
     """Add PAPER to bib/references.bib and start its note.
 
@@ -30,6 +35,7 @@ def add(paper: str, no_note: bool, section: str | None, root: Path) -> None:
             check_section(root / "docs", section)
     except NewNoteError as err:
         raise click.ClickException(str(err)) from None
+
     def note_possible(entry: BibEntry) -> None:
         try:
             plan_note(root, entry, section)

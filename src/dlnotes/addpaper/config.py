@@ -36,14 +36,14 @@ class Settings:
     dblp_api: str = DEFAULT_APIS["dblp"]
     openreview_api: str = DEFAULT_APIS["openreview"]
     acl_api: str = DEFAULT_APIS["acl"]
-    contact: str | None = None       # e-mail address for Crossref's polite pool
-    arxiv_delay: float = 3.0         # seconds between two calls to arXiv (its terms ask for 3)
-    timeout: float = 20.0            # seconds for connecting and for each read
-    retries: int = 3                 # retries after the first try (429, 5xx, timeouts, cut connections)
-    backoff: float = 1.0             # exponential backoff factor in seconds (1, 2, 4 ...)
-    max_wait: float = 60.0           # longest single wait, Retry-After included
-    cache_dir: Path | None = None    # answers kept here; None: nothing kept
-    cache_days: float = 30.0         # how long a kept answer is used
+    contact: str | None = None  # e-mail address for Crossref's polite pool
+    arxiv_delay: float = 3.0  # seconds between two calls to arXiv (its terms ask for 3)
+    timeout: float = 20.0  # seconds for connecting and for each read
+    retries: int = 3  # retries after the first try (429, 5xx, timeouts, cut connections)
+    backoff: float = 1.0  # exponential backoff factor in seconds (1, 2, 4 ...)
+    max_wait: float = 60.0  # longest single wait, Retry-After included
+    cache_dir: Path | None = None  # answers kept here; None: nothing kept
+    cache_days: float = 30.0  # how long a kept answer is used
 
     def api(self, service: str) -> str:
         return str(getattr(self, f"{service}_api")).rstrip("/")

@@ -45,8 +45,8 @@ def arxiv_ids_of(fields: dict[str, str]) -> set[str]:
 
 @dataclass
 class Index:
-    doi: dict[str, str] = field(default_factory=dict)      # doi -> key
-    arxiv: dict[str, str] = field(default_factory=dict)    # id -> key
+    doi: dict[str, str] = field(default_factory=dict)  # doi -> key
+    arxiv: dict[str, str] = field(default_factory=dict)  # id -> key
     title: dict[tuple[str, str], str] = field(default_factory=dict)  # (title, surname) -> key
 
     def add(self, key: str, fields: dict[str, str], authors: list[str]) -> None:

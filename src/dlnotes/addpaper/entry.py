@@ -39,13 +39,13 @@ VENUE_FIELD = {
 class Paper:
     """What one source says about a paper; values are BibTeX field text (LaTeX or Unicode)."""
 
-    type: str                       # article, inproceedings, misc ...
+    type: str  # article, inproceedings, misc ...
     title: str
-    authors: list[str]              # BibTeX form: "Last, First" (a lone "Name" for one-part names)
+    authors: list[str]  # BibTeX form: "Last, First" (a lone "Name" for one-part names)
     year: int | None = None
-    venue: str | None = None        # goes into VENUE_FIELD[type]
+    venue: str | None = None  # goes into VENUE_FIELD[type]
     fields: dict[str, str] = field(default_factory=dict)  # volume, pages, doi, url, pdf, eprint ...
-    source: str = ""                # which service said so (for messages)
+    source: str = ""  # which service said so (for messages)
 
     @property
     def doi(self) -> str | None:
@@ -180,7 +180,7 @@ def family_given(family: str, given: str | None) -> str:
 
 
 def make_key(paper: Paper) -> str:
-    return base_key(paper.authors and [plain(paper.authors[0])] or [], paper.year, plain(paper.title))
+    return base_key((paper.authors and [plain(paper.authors[0])]) or [], paper.year, plain(paper.title))
 
 
 def to_bibtex(paper: Paper, key: str) -> str:

@@ -36,8 +36,8 @@ class IdentifierError(ValueError):
 
 @dataclass(frozen=True)
 class ArxivId:
-    id: str                # without version: 1706.03762, cs/0112017
-    version: int | None    # 7 for 1706.03762v7
+    id: str  # without version: 1706.03762, cs/0112017
+    version: int | None  # 7 for 1706.03762v7
 
     @property
     def versioned(self) -> str:
@@ -46,28 +46,28 @@ class ArxivId:
 
 @dataclass(frozen=True)
 class Doi:
-    doi: str               # as registered, case kept (DOIs are case-insensitive)
+    doi: str  # as registered, case kept (DOIs are case-insensitive)
 
 
 @dataclass(frozen=True)
 class OpenReviewId:
-    id: str                # the forum id
+    id: str  # the forum id
 
 
 @dataclass(frozen=True)
 class AclId:
-    id: str                # P18-1031, 2020.acl-main.463
+    id: str  # P18-1031, 2020.acl-main.463
 
 
 @dataclass(frozen=True)
 class DblpKey:
-    key: str               # conf/nips/VaswaniSPUJGKP17
+    key: str  # conf/nips/VaswaniSPUJGKP17
 
 
 @dataclass(frozen=True)
 class BibtexText:
-    text: str              # one or more entries
-    source: str            # the file name, or "<input>"
+    text: str  # one or more entries
+    source: str  # the file name, or "<input>"
 
 
 Identifier = ArxivId | Doi | OpenReviewId | AclId | DblpKey | BibtexText

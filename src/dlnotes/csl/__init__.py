@@ -43,9 +43,12 @@ LOCALES = HERE / "locales"
 DEFAULT_STYLE = "china-national-standard-gb-t-7714-2015-numeric"
 # Short names accepted in mkdocs.yml for the styles shipped with dlnotes.
 STYLE_ALIASES = {
-    "gb7714": DEFAULT_STYLE, "gb-t-7714-2015-numeric": DEFAULT_STYLE,
+    "gb7714": DEFAULT_STYLE,
+    "gb-t-7714-2015-numeric": DEFAULT_STYLE,
     "gb-t-7714-2015-author-date": "china-national-standard-gb-t-7714-2015-author-date",
-    "apa": "apa", "ieee": "ieee", "chicago-author-date": "chicago-author-date",
+    "apa": "apa",
+    "ieee": "ieee",
+    "chicago-author-date": "chicago-author-date",
 }
 
 
@@ -115,13 +118,19 @@ class Engine:
         if self._proc is None:
             env = {"DLNOTES_CITEPROC": str(_citeproc_dir()), "PATH": ""}
             try:
-                self._proc = subprocess.Popen([_node(), str(HERE / "runner.js")], stdin=subprocess.PIPE,
-                                              stdout=subprocess.PIPE, text=True, encoding="utf-8", env=env)
+                self._proc = subprocess.Popen(
+                    [_node(), str(HERE / "runner.js")],
+                    stdin=subprocess.PIPE,
+                    stdout=subprocess.PIPE,
+                    text=True,
+                    encoding="utf-8",
+                    env=env,
+                )
             except OSError as err:
                 raise CslError(f"cannot start node for citeproc-js: {err}") from err
             atexit.register(self.close)
             for locale in sorted(LOCALES.glob("locales-*.xml")):
-                self.request({"op": "locale", "lang": locale.stem[len("locales-"):], "xml": locale.read_text(encoding="utf-8")})
+                self.request({"op": "locale", "lang": locale.stem[len("locales-") :], "xml": locale.read_text(encoding="utf-8")})
         return self._proc
 
     def request(self, message: dict[str, Any]) -> dict[str, Any]:
@@ -190,7 +199,9 @@ def format_store(path: Path) -> DiskCache:
     """Formatted CSL output kept between builds, keyed by the entries' content and the style;
     salted with this code, the shipped locales and citeproc-js' version."""
     modules = [sys.modules[__name__], csljson, latex]
-    salt = code_version(modules, ["pylatexenc"]) + digest("".join(p.read_text(encoding="utf-8") for p in sorted(LOCALES.glob("*.xml"))))
+    salt = code_version(modules, ["pylatexenc"]) + digest(
+        "".join(p.read_text(encoding="utf-8") for p in sorted(LOCALES.glob("*.xml")))
+    )
     salt += (HERE / "runner.js").read_text(encoding="utf-8")
     try:
         salt += json.loads((_citeproc_dir() / "package.json").read_text(encoding="utf-8"))["version"]
@@ -249,10 +260,16 @@ class PageCitations:
             return
         fmt = self.formatter
         keys = [item.key for c in self.citations for item in c.items if fmt.usable(item.key)]
-        cache_key = "page\n" + digest(json.dumps([
-            fmt.style.digest, [fmt.entry_digest(k) for k in dict.fromkeys(keys)],
-            [[(i.key, i.mode.value, i.prefix, i.suffix, i.locator, i.label) for i in c.items] for c in self.citations],
-        ], ensure_ascii=False))
+        cache_key = "page\n" + digest(
+            json.dumps(
+                [
+                    fmt.style.digest,
+                    [fmt.entry_digest(k) for k in dict.fromkeys(keys)],
+                    [[(i.key, i.mode.value, i.prefix, i.suffix, i.locator, i.label) for i in c.items] for c in self.citations],
+                ],
+                ensure_ascii=False,
+            )
+        )
         cached = fmt.store.get(cache_key) if fmt.store is not None else None
         if cached is None:
             cached = fmt.render_page(self.citations)
@@ -276,8 +293,9 @@ class PageCitations:
 class CslFormatter:
     """Formats a bibliography's entries and a page's citations in one CSL style."""
 
-    def __init__(self, bib: Bibliography, style: Style | str = DEFAULT_STYLE, engine: Engine | None = None,
-                 store: DiskCache | None = None):
+    def __init__(
+        self, bib: Bibliography, style: Style | str = DEFAULT_STYLE, engine: Engine | None = None, store: DiskCache | None = None
+    ):
         self.bib = bib
         self.style = style if isinstance(style, Style) else load_style(style)
         self._engine = engine
@@ -326,7 +344,9 @@ class CslFormatter:
         if not re.sub(r"<[^>]+>", "", html).strip() and key not in self.failed:
             entry = self.bib.entries[key]
             self.failed.add(key)
-            self.bib.problems.append(Problem(entry.file, entry.line, f"entry '{key}' formats as empty text in style '{self.style.name}'"))
+            self.bib.problems.append(
+                Problem(entry.file, entry.line, f"entry '{key}' formats as empty text in style '{self.style.name}'")
+            )
 
     def references(self, keys: Sequence[str]) -> list[tuple[str, str]]:
         """(key, HTML) of every entry in `keys`, sorted as the style sorts its bibliography
@@ -362,7 +382,9 @@ class CslFormatter:
     def _format_many(self, keys: list[str]) -> list[tuple[str, str]]:
         style_id = self._load(keys)
         try:
-            answer: list[tuple[str, str]] = self.engine.request({"op": "bibliography", "style": style_id, "ids": keys})["bibliography"]
+            answer: list[tuple[str, str]] = self.engine.request({"op": "bibliography", "style": style_id, "ids": keys})[
+                "bibliography"
+            ]
         except CslError as err:
             if len(keys) == 1:
                 return self._unformattable(keys[0], err)
@@ -381,7 +403,9 @@ class CslFormatter:
         entry = self.bib.entries[key]
         if key not in self.failed:
             self.failed.add(key)
-            self.bib.problems.append(Problem(entry.file, entry.line, f"entry '{key}' cannot be formatted in style '{self.style.name}': {err}"))
+            self.bib.problems.append(
+                Problem(entry.file, entry.line, f"entry '{key}' cannot be formatted in style '{self.style.name}': {err}")
+            )
         return [(key, html_module.escape(latex.to_text(entry.fields.get("title", key))))]
 
     def reference_html(self, key: str) -> str:
@@ -423,8 +447,15 @@ class CslFormatter:
         if not keys:
             return ["" for _ in citations], []
         style_id = self._load(keys)
-        answer = self.engine.request({"op": "page", "style": style_id, "citations": clusters,
-                                      "intext": [{"id": k} for k in intext], "numeric": self.style.numeric})
+        answer = self.engine.request(
+            {
+                "op": "page",
+                "style": style_id,
+                "citations": clusters,
+                "intext": [{"id": k} for k in intext],
+                "numeric": self.style.numeric,
+            }
+        )
         authors = iter(answer["intext"])
         html: list[str] = []
         for citation, text in zip(citations, answer["citations"]):
@@ -456,7 +487,9 @@ class PlainPage:
     def citation_html(self, index: int) -> str:
         citation = self.citations[index]
         parts: list[str] = []
-        numbers = sorted({self.numbers[i.key] for i in citation.items if i.key in self.numbers and not (i.locator or i.prefix or i.suffix)})
+        numbers = sorted(
+            {self.numbers[i.key] for i in citation.items if i.key in self.numbers and not (i.locator or i.prefix or i.suffix)}
+        )
         runs: list[list[int]] = []
         for n in numbers:
             if runs and n == runs[-1][-1] + 1:
@@ -514,8 +547,9 @@ class PlainFormatter:
         return PlainPage(self)
 
 
-def make_formatter(bib: Bibliography, style: str, base: Path | None = None,
-                   store: DiskCache | None = None) -> CslFormatter | PlainFormatter:
+def make_formatter(
+    bib: Bibliography, style: str, base: Path | None = None, store: DiskCache | None = None
+) -> CslFormatter | PlainFormatter:
     """The formatter for a style setting (`dlnotes.bibconfig.BibSettings.style`): pybtex's plain
     style for "pybtex-plain", else CSL. `store`: a `format_store` (CSL) or a FormatStore (plain)."""
     if style == "pybtex-plain":

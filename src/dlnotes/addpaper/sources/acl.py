@@ -13,7 +13,9 @@ SITE = "https://aclanthology.org"
 
 def fetch(fetcher: Fetcher, ident: AclId) -> Paper:
     url = f"{fetcher.settings.api('acl')}/{ident.id}.bib"
-    paper = fetcher.get("acl", url, lambda text: bibtex.parse_one(text, "ACL Anthology"), missing=f"the ACL Anthology has no paper {ident.id}")
+    paper = fetcher.get(
+        "acl", url, lambda text: bibtex.parse_one(text, "ACL Anthology"), missing=f"the ACL Anthology has no paper {ident.id}"
+    )
     paper.fields.setdefault("url", f"{SITE}/{ident.id}")
     paper.fields.setdefault("pdf", f"{SITE}/{ident.id}.pdf")
     return paper

@@ -80,7 +80,11 @@ def paper_from_entry(entry: Entry, source: str) -> Paper:
         skip.add(venue_field)
     paper.fields.update({k: v for k, v in fields.items() if k in FIELD_ORDER and k not in skip and v})
     if "month" in entry.fields and "month" in paper.fields:
-        paper.fields["month"] = squeeze(str(entry.fields["month"]))[:3].lower() if len(str(entry.fields["month"])) >= 3 else str(entry.fields["month"])
+        paper.fields["month"] = (
+            squeeze(str(entry.fields["month"]))[:3].lower()
+            if len(str(entry.fields["month"])) >= 3
+            else str(entry.fields["month"])
+        )
     return paper
 
 

@@ -85,7 +85,9 @@ def parse(text: str) -> Paper:
         if not isinstance(person, dict):
             continue
         if person.get("family"):
-            authors.append(family_given(escape_latex(strip_markup(person["family"])), escape_latex(strip_markup(person.get("given") or ""))))
+            authors.append(
+                family_given(escape_latex(strip_markup(person["family"])), escape_latex(strip_markup(person.get("given") or "")))
+            )
         elif person.get("name"):
             authors.append("{" + escape_latex(strip_markup(person["name"])) + "}")  # an organisation
     kind = TYPES.get(str(work.get("type")), "misc")
@@ -95,8 +97,17 @@ def parse(text: str) -> Paper:
     elif kind in {"techreport", "phdthesis"}:
         venue = _first(institutions) or _first(work.get("publisher"))
     else:  # a journal or proceedings; a posted preprint: its server
-        venue = _first(work.get("container-title")) or (_first(institutions) or _first(work.get("publisher")) if kind == "misc" else None)
-    paper = Paper(type=kind, title=escape_latex(title), authors=authors, year=_year(work), venue=escape_latex(venue) if venue else None, source="Crossref")
+        venue = _first(work.get("container-title")) or (
+            _first(institutions) or _first(work.get("publisher")) if kind == "misc" else None
+        )
+    paper = Paper(
+        type=kind,
+        title=escape_latex(title),
+        authors=authors,
+        year=_year(work),
+        venue=escape_latex(venue) if venue else None,
+        source="Crossref",
+    )
     fields = paper.fields
     for ours, theirs in (("volume", "volume"), ("number", "issue")):
         value = work.get(theirs)

@@ -17,7 +17,10 @@ from . import bibtex
 def fetch(fetcher: Fetcher, ident: DblpKey) -> Paper:
     url = f"{fetcher.settings.api('dblp')}/rec/{ident.key}.bib"
     paper = fetcher.get(
-        "dblp", url, lambda text: bibtex.parse_one(text, "DBLP"), params={"param": "1"},
+        "dblp",
+        url,
+        lambda text: bibtex.parse_one(text, "DBLP"),
+        params={"param": "1"},
         missing=f"DBLP has no record {ident.key}",
     )
     if paper.fields.get("url", "").startswith(("https://dblp.org/", "http://dblp.org/")):

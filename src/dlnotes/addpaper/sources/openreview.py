@@ -76,4 +76,6 @@ def parse(text: str, ident: OpenReviewId) -> Paper:
 
 def fetch(fetcher: Fetcher, ident: OpenReviewId) -> Paper:
     url = f"{fetcher.settings.api('openreview')}/notes"
-    return fetcher.get("openreview", url, lambda text: parse(text, ident), params={"id": ident.id}, missing=f"OpenReview has no forum {ident.id}")
+    return fetcher.get(
+        "openreview", url, lambda text: parse(text, ident), params={"id": ident.id}, missing=f"OpenReview has no forum {ident.id}"
+    )
