@@ -441,7 +441,7 @@ class _InTextProcessor(InlineProcessor):
                 head, tail = (content, None) if cut < 0 else (content[:cut], content[cut + 1 :])
                 rest = parse_cluster(tail, state.ext.known) if tail is not None else []
                 if rest is not None and not looks_like_citation(head) and state.unknown(rest) is None:
-                    items = [RawItem("", key, braced, first.suppress, head)] + rest
+                    items = [RawItem("", key, braced, first.suppress, head), *rest]
                     stop = close + 1
         index = state.add(_Cluster(items, True, state.text(data[m.start() : stop]), written=_written(data, m.start())))
         return state.element(index), m.start(), stop

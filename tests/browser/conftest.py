@@ -27,13 +27,6 @@ def site_url(built_site: Path) -> Iterator[str]:
 
 
 @pytest.fixture(scope="session")
-def site_url(built_site: Path) -> Iterator[str]:
-    """The strict build of the real site, served."""
-    with serve(built_site) as url:
-        yield url
-
-
-@pytest.fixture(scope="session")
 def browser() -> Iterator[Browser]:
     executable = chromium_path()
     if executable is None:

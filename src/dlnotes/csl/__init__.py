@@ -458,7 +458,7 @@ class CslFormatter:
         )
         authors = iter(answer["intext"])
         html: list[str] = []
-        for citation, text in zip(citations, answer["citations"]):
+        for citation, text in zip(citations, answer["citations"], strict=True):
             text = _with_locators(_finish(text or "", in_text=True), citation)
             if citation.items and citation.items[0].mode is Mode.AUTHOR_IN_TEXT and self.usable(citation.items[0].key):
                 author = _finish(next(authors), in_text=True)
