@@ -18,7 +18,12 @@ from dlnotes.mdtext import key_anchor
 from dlnotes.notes import parse_note
 from dlnotes.roadmap import load_roadmap
 from tests.site_text import article_html, pages
-from tests.support.sitebuild import ROOT
+from tests.conftest import SNAPSHOT as ROOT  # the frozen notes: exact outputs are checked here
+
+
+@pytest.fixture(scope="module")
+def built_site(snapshot_site: Path) -> Path:
+    return snapshot_site
 
 
 @pytest.fixture(scope="module")

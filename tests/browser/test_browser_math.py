@@ -9,11 +9,11 @@ from playwright.sync_api import Browser, Page
 from tests.browser.browsing import (
     MATH_PAGES,
     MATH_STATE_JS,
-    VIEWPORT,
     Traffic,
     open_page,
     switch_to_dark,
 )
+from tests.support.chromium import VIEWPORT
 
 LAYOUT_SHIFT_JS = """() => new Promise(resolve => {
   let total = 0;

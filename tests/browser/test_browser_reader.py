@@ -9,7 +9,8 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import Browser, Page
 
-from tests.browser.browsing import SCREENSHOTS, VIEWPORT, open_page, switch_to_dark, watch
+from tests.browser.browsing import SCREENSHOTS, open_page, switch_to_dark, watch
+from tests.support.chromium import VIEWPORT
 
 NOTE = "attention/bahdanau2014neural/"
 LINKING_NOTE = "attention/sawant2020understanding/"
