@@ -34,6 +34,8 @@ import time
 from pathlib import Path
 from urllib.parse import urlparse
 
+from tests.support.chromium import layout_shift_js
+
 ROOT = Path(__file__).resolve().parent.parent
 ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "NO_COLOR": "1"}
 MKDOCS = [sys.executable, "-m", "mkdocs"]
@@ -73,12 +75,7 @@ LOADER_JS = """(function () {
 })();
 """
 
-LAYOUT_SHIFT_JS = """() => new Promise(resolve => {
-  let total = 0;
-  new PerformanceObserver(list => { for (const e of list.getEntries()) if (!e.hadRecentInput) total += e.value; })
-    .observe({type: "layout-shift", buffered: true});
-  setTimeout(() => resolve(total), 1000);
-})"""
+LAYOUT_SHIFT_JS = layout_shift_js(1000)
 
 
 def cpu_run(args: list[str], cwd: Path) -> tuple[float, float, str]:

@@ -29,7 +29,7 @@ def snapshot_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     today's code, templates and assets."""
     project = tmp_path_factory.mktemp("snapshot") / "project"
     shutil.copytree(SNAPSHOT, project)
-    for shared in ("overrides", "node_modules"):
+    for shared in ("overrides", "node_modules", "docs/assets"):  # today's templates, styles, scripts
         if (ROOT / shared).exists():
             (project / shared).symlink_to(ROOT / shared, target_is_directory=True)
     site = project / "site"

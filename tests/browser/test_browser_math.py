@@ -13,14 +13,9 @@ from tests.browser.browsing import (
     open_page,
     switch_to_dark,
 )
-from tests.support.chromium import VIEWPORT
+from tests.support.chromium import VIEWPORT, layout_shift_js
 
-LAYOUT_SHIFT_JS = """() => new Promise(resolve => {
-  let total = 0;
-  new PerformanceObserver(list => { for (const e of list.getEntries()) if (!e.hadRecentInput) total += e.value; })
-    .observe({type: "layout-shift", buffered: true});
-  setTimeout(() => resolve(total), 500);
-})"""
+LAYOUT_SHIFT_JS = layout_shift_js(500)
 
 
 def assert_typeset(page: Page, where: str) -> dict:
