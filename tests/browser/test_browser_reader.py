@@ -112,7 +112,8 @@ def test_footnote_markers_are_24px_targets_and_a_tap_shows_the_reference(device:
         box = markers.nth(i).bounding_box() or {}
         assert box["width"] >= 24 and box["height"] >= 24, f"footnote marker {i}: {box}"
     first = markers.first
-    page.locator("article .md-clipboard").first.wait_for(state="attached")  # Material's content components are mounted
+    # Material has mounted its content components once the code blocks have their copy button.
+    page.locator("article .md-code__button, article .md-clipboard").first.wait_for(state="attached")
     first.scroll_into_view_if_needed()
     if name == "phone":
         first.tap()
