@@ -167,12 +167,15 @@ def roadmap_markdown(
     for section in roadmap.sections:
         row = next(s for s in done.sections if s.id == section.id)
         out += ["", f"## {md_escape(section.id + ' ' + section.title)} {{#{roadmap_anchor(section.id)}}}", ""]
-        out.append(f"已读 {row.read} / {row.total}")
-        out += ["", "| 论文 | 推荐 | 状态 |", "|---|---|---|"]
+        # Each section's papers fold away (pymdownx.details, open at first); every section's table
+        # has the same columns and width (extra.css), and the page's filter reads its rows
+        # (assets/javascripts/roadmap.js): status in the last cell, stars in their aria-label.
+        out.append(f'???+ note roadmap-section "已读 {row.read} / {row.total}"')
+        out += ["", "    | 论文 | 推荐 | 状态 |", "    |---|---|---|"]
         for paper in section.papers:
             label = _paper_label(paper.key, paper.title, paper.links, entries, notes, here)
             rating = stars_html(paper.stars, "roadmap-stars") if paper.stars else "—"
-            out.append(f"| {label} | {rating} | {_status_cell(notes.by_key.get(paper.key), here)} |")
+            out.append(f"    | {label} | {rating} | {_status_cell(notes.by_key.get(paper.key), here)} |")
     out.append("")
     return "\n".join(out)
 
