@@ -18,6 +18,7 @@ from .bibliography import BibEntry
 from .cards import STATUS_LABELS, entry_title, roadmap_anchor, short_citation, stars_html
 from .citedin import CitedIn, footnote_ref_anchor
 from .mdtext import key_anchor, md_escape, relative_link
+from .references import text_html
 from .roadmap import Roadmap, next_up, progress
 
 UNDATED = "未注明日期"
@@ -105,7 +106,7 @@ def references_html(
 
     def link(doc: str, anchor: str | None = None) -> str:
         target = url(doc, anchor)
-        label = _html(titles.get(doc, doc))
+        label = text_html(titles.get(doc, doc))
         return f'<a href="{html.escape(target)}">{label}</a>' if target is not None else label
 
     out = []
@@ -118,10 +119,6 @@ def references_html(
         facts.append(f"引用于: {', '.join(link(p, footnote_ref_anchor(key)) for p in citing)}" if citing else "尚未被笔记引用")
         out.append(f'<p class="ref-entry" id="{html.escape(key_anchor(key))}">{reference_html(key)}<br>\n{" · ".join(facts)}</p>')
     return "\n".join(out)
-
-
-def _html(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 # --- roadmap page ------------------------------------------------------------------------------
