@@ -22,9 +22,10 @@ from pybtex.scanner import PybtexError
 
 from . import keys as keys_module
 from . import problems as problems_module
+from . import textfiles
 from .diskcache import DiskCache, code_version, digest
 from .keys import KEY_RULE, closest_key, is_valid_key
-from .problems import Problem
+from .problems import Problem, display_path
 
 # Entry types BibTeX's standard styles know, and biblatex's (its manual, 2.1).
 BIBTEX_TYPES = {
@@ -195,17 +196,15 @@ def load_bibliography(paths: Iterable[Path], root: Path | None = None, cache: Di
     bib = Bibliography()
     texts: list[tuple[str, str]] = []
     for path in files:
-        name = _display(path, root)
+        name = display_path(path, root) if root is not None else path.as_posix()
         bib.files.append(name)
         try:
-            raw = path.read_bytes()
-            text = raw.decode("utf-8")
-        except UnicodeDecodeError as err:
-            line = raw[: err.start].count(b"\n") + 1
-            bib.problems.append(Problem(name, line, f"not UTF-8 (byte 0x{raw[err.start]:02x}); save the file as UTF-8"))
-            continue
+            text, problem = textfiles.read_text(path, name)
         except OSError as err:
             bib.problems.append(Problem(name, None, f"cannot read: {err.strerror}"))
+            continue
+        if problem is not None:  # not UTF-8: reported, and the file left out (its entries unknown)
+            bib.problems.append(problem)
             continue
         texts.append((name, text))
     chunked = {name: _chunks(text) for name, text in texts}
@@ -264,15 +263,6 @@ def missing_fields(entry: BibEntry) -> list[str]:
     if "institution" in have:
         have.add("school")
     return [need for need in REQUIRED_FIELDS.get(entry.type, DEFAULT_REQUIRED) if not any(alt in have for alt in need.split("|"))]
-
-
-def _display(path: Path, root: Path | None) -> str:
-    if root is not None:
-        try:
-            return path.resolve().relative_to(root.resolve()).as_posix()
-        except ValueError:
-            pass
-    return path.as_posix()
 
 
 def _chunks(text: str) -> list[tuple[int, str, str]]:
