@@ -225,7 +225,7 @@ def card_html(
     if venue:
         facts.append(("发表", _h(venue)))
     if card.links:
-        facts.append(("链接", " · ".join(f'<a href="{_h(l.url)}">{_h(l.label)}</a>' for l in card.links)))
+        facts.append(("链接", " · ".join(f'<a href="{_h(link.url)}">{_h(link.label)}</a>' for link in card.links)))
     status = STATUS_LABELS.get(card.status or "")
     if status:
         facts.append(("状态", status))
