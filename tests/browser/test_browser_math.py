@@ -3,17 +3,19 @@ loads no MathJax, is read by screen readers, is no Tab stop, shifts nothing and 
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from playwright.sync_api import Browser, Page
 
 from tests.browser.browsing import (
     MATH_PAGES,
     MATH_STATE_JS,
-    VIEWPORT,
     Traffic,
     open_page,
     switch_to_dark,
 )
+from tests.support.chromium import VIEWPORT
 
 LAYOUT_SHIFT_JS = """() => new Promise(resolve => {
   let total = 0;
@@ -23,8 +25,8 @@ LAYOUT_SHIFT_JS = """() => new Promise(resolve => {
 })"""
 
 
-def assert_typeset(page: Page, where: str) -> dict:
-    math = page.evaluate(MATH_STATE_JS)
+def assert_typeset(page: Page, where: str) -> dict[str, Any]:
+    math: dict[str, Any] = page.evaluate(MATH_STATE_JS)
     assert math["count"] > 0, f"{where}: no math on the page"
     assert math["typeset"] == math["count"], f"{where}: only {math['typeset']} of {math['count']} formulas drawn"
     assert math["spoken"] == math["count"], (
