@@ -36,7 +36,7 @@ def append(path: Path, text: str) -> None:
     path.write_text(path.read_text(encoding="utf-8") + text, encoding="utf-8")
 
 
-Breakage = Callable[[Path], None]
+Breakage = Callable[[Path], object]  # what it returns (write_text's count) is not used
 
 CASES: dict[str, tuple[Breakage, str, list[str]]] = {
     # name: (how to break the site, expected message regex, pages whose text must survive)
@@ -79,7 +79,8 @@ CASES: dict[str, tuple[Breakage, str, list[str]]] = {
         lambda s: (s / "bib/more.bib").write_text(
             "@book{Doe2019Book,\n  author = {D, J},\n  title = {B},\n  publisher = {P},\n  year = {2019}\n}\n"
         ),
-        r"bib/refs\.bib:9: duplicate key 'doe2019book' \(differs only in case from 'Doe2019Book'\): already defined at bib/more\.bib:1",
+        r"bib/refs\.bib:9: duplicate key 'doe2019book' \(differs only in case from 'Doe2019Book'\): "
+        r"already defined at bib/more\.bib:1",
         ["index.html", "note/index.html"],
     ),
     "bib file not UTF-8": (

@@ -270,7 +270,7 @@ def _chunks(text: str) -> list[tuple[int, str, str]]:
     starts = [(m.start(), m.group(1).lower()) for m in _ENTRY_START.finditer(text)]
     chunks = []
     line, previous = 1, 0
-    for (start, kind), end in zip(starts, [s for s, _ in starts[1:]] + [len(text)]):
+    for (start, kind), end in zip(starts, [s for s, _ in starts[1:]] + [len(text)], strict=True):
         line += text.count("\n", previous, start)
         previous = start
         chunks.append((line, kind, text[start:end]))
@@ -479,7 +479,7 @@ def resolve_inheritance(bib: Bibliography) -> None:
                         Problem(entry.file, entry.line, f"entry '{entry.key}': {field_name} '{parent_key}' refers back to it")
                     )
                     continue
-                resolve(parent, chain + (entry.key,))
+                resolve(parent, (*chain, entry.key))
                 sources.append((bib.entries[parent.key], mapped))
         for parent, mapped in sources:
             for name, value in list(parent.fields.items()) + list(parent.names.items()):
@@ -581,7 +581,11 @@ class EntryFormatter:
                     text = self._format(entry.pybtex)
                     if self.store:
                         self.store.put(digest, text)
-                except Exception as err:  # pybtex's style raises on odd data; keep the build going, loudly
+                # pybtex's plain style on odd data: a missing field or LaTeX it cannot parse
+                # (PybtexError), a trailing backslash (latexcodec's UnicodeDecodeError, a
+                # ValueError), a type it has no template for (AttributeError, e.g. @conference).
+                # Keep the build going, loudly.
+                except (PybtexError, ValueError, AttributeError) as err:
                     self.bib.problems.append(Problem(entry.file, entry.line, f"entry '{key}' cannot be formatted: {err}"))
                     self.failed.add(key)
                     text = entry.get("title") or key
@@ -601,7 +605,7 @@ def plain_formatter() -> Callable[[Entry], str]:
     def format_entry(entry: Entry) -> str:
         if entry.type.lower() in FORMAT_AS_MISC:
             entry = Entry("misc", fields=entry.fields, persons=entry.persons)
-        text = style.format_entry("", entry).text.render(backend).replace("\n", " ")
+        text: str = style.format_entry("", entry).text.render(backend).replace("\n", " ")
         return text.replace("\\(", "(").replace("\\)", ")").replace("\\.", ".")
 
     return format_entry

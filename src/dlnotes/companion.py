@@ -159,7 +159,8 @@ def roadmap_markdown(
     for i, paper in enumerate(upcoming, start=1):
         out.append(
             f"{i}. {_paper_label(paper.key, paper.title, paper.links, entries, notes, here)}"
-            f" — {md_escape(paper.section_ids[0] if paper.section_ids else '')} {stars_html(paper.stars, 'roadmap-stars') if paper.stars else ''}".rstrip()
+            f" — {md_escape(paper.section_ids[0] if paper.section_ids else '')}"
+            f" {stars_html(paper.stars, 'roadmap-stars') if paper.stars else ''}".rstrip()
         )
     for section in roadmap.sections:
         row = next(s for s in done.sections if s.id == section.id)

@@ -3,6 +3,8 @@ loads no MathJax, is read by screen readers, is no Tab stop, shifts nothing and 
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from playwright.sync_api import Browser, Page
 
@@ -18,8 +20,8 @@ from tests.support.chromium import VIEWPORT, layout_shift_js
 LAYOUT_SHIFT_JS = layout_shift_js(500)
 
 
-def assert_typeset(page: Page, where: str) -> dict:
-    math = page.evaluate(MATH_STATE_JS)
+def assert_typeset(page: Page, where: str) -> dict[str, Any]:
+    math: dict[str, Any] = page.evaluate(MATH_STATE_JS)
     assert math["count"] > 0, f"{where}: no math on the page"
     assert math["typeset"] == math["count"], f"{where}: only {math['typeset']} of {math['count']} formulas drawn"
     assert math["spoken"] == math["count"], (
