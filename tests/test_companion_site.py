@@ -15,10 +15,10 @@ from mkdocs.utils.yaml import yaml_load
 from dlnotes.bibliography import Bibliography, load_bibliography
 from dlnotes.cards import entry_title
 from dlnotes.mdtext import key_anchor
-from dlnotes.notes import parse_note
-from dlnotes.roadmap import load_roadmap
-from tests.site_text import article_html, pages
+from dlnotes.notes import Note, parse_note
+from dlnotes.roadmap import Roadmap, load_roadmap
 from tests.conftest import SNAPSHOT as ROOT  # the frozen notes: exact outputs are checked here
+from tests.site_text import article_html, pages
 
 
 @pytest.fixture(scope="module")
@@ -32,9 +32,9 @@ def bib() -> Bibliography:
 
 
 @pytest.fixture(scope="module")
-def notes() -> dict[str, object]:
+def notes() -> dict[str, Note]:
     """key -> Note, from the notes' front matter."""
-    found = {}
+    found: dict[str, Note] = {}
     for path in sorted((ROOT / "docs").rglob("*.md")):
         note, _ = parse_note(path.read_text(encoding="utf-8"), path.relative_to(ROOT / "docs").as_posix())
         if note.key:
@@ -80,7 +80,7 @@ def test_card_of_the_bahdanau_note(built_site: Path) -> None:
     assert code.startswith("@article{bahdanau2014neural,") and "roadmap" not in code and "stars" not in code
 
 
-def test_card_shows_doi_date_and_every_paper_note_has_one(built_site: Path, notes: dict) -> None:
+def test_card_shows_doi_date_and_every_paper_note_has_one(built_site: Path, notes: dict[str, Note]) -> None:
     body = article_html(pages(built_site)["papers/lecun2015deep/"])
     card = text_of(body.split('paper-card" data-search-exclude', 1)[1].split("</details>", 1)[0])
     assert "状态: 已读" in card and "阅读日期: 2021-01-28" in card and "DOI" in card and "★★★★★" in card and "1.1 Survey" in card
@@ -89,7 +89,7 @@ def test_card_shows_doi_date_and_every_paper_note_has_one(built_site: Path, note
         assert "paper-card" in article_html(pages(built_site)[url_of(note.path)]), key
 
 
-def test_card_links_lead_to_existing_anchors(built_site: Path, notes: dict) -> None:
+def test_card_links_lead_to_existing_anchors(built_site: Path, notes: dict[str, Note]) -> None:
     """The card is raw HTML (MkDocs does not check its links): check them here."""
     built = pages(built_site)
     for note in notes.values():
@@ -120,7 +120,7 @@ def _citations_in_site(site: Path) -> dict[str, list[str]]:
 
 
 def test_references_page_lists_every_entry_with_its_anchor_and_citing_notes(
-    built_site: Path, bib: Bibliography, notes: dict
+    built_site: Path, bib: Bibliography, notes: dict[str, Note]
 ) -> None:
     body = article_html(pages(built_site)["references/"])
     cited = _citations_in_site(built_site)
@@ -166,20 +166,20 @@ def test_every_footnote_is_complete_and_no_placeholder_shows(built_site: Path) -
 
 
 @pytest.fixture(scope="module")
-def roadmap():  # type: ignore[no-untyped-def]
+def roadmap() -> Roadmap:
     return load_roadmap(ROOT / "bib" / "roadmap.yaml", ROOT / "bib" / "roadmap.bib")
 
 
 def _row(body: str, title: str) -> str:
-    rows = [r for r in re.findall(r"<tr>(.*?)</tr>", body, re.S) if f">{html.escape(title, quote=False)}</a>" in r]
+    rows: list[str] = [r for r in re.findall(r"<tr>(.*?)</tr>", body, re.S) if f">{html.escape(title, quote=False)}</a>" in r]
     assert rows, title
     return rows[0]
 
 
-def test_roadmap_status_comes_from_the_notes(built_site: Path, bib: Bibliography, notes: dict) -> None:
+def test_roadmap_status_comes_from_the_notes(built_site: Path, bib: Bibliography, notes: dict[str, Note]) -> None:
     body = article_html(pages(built_site)["roadmap/"])
     # Two roadmap papers are titled "Deep learning": the survey's row is the one naming LeCun.
-    lecun = [r for r in re.findall(r"<tr>(.*?)</tr>", body, re.S) if "LeCun" in r][0]
+    lecun = next(r for r in re.findall(r"<tr>(.*?)</tr>", body, re.S) if "LeCun" in r)
     assert notes["lecun2015deep"].date == dt.date(2021, 1, 28)
     assert "已读 · 2021-01-28" in text_of(lecun) and 'href="../papers/lecun2015deep/"' in lecun
     bahdanau = _row(body, entry_title(bib.entries["bahdanau2014neural"]))
@@ -190,7 +190,7 @@ def test_roadmap_status_comes_from_the_notes(built_site: Path, bib: Bibliography
     assert "★★★★☆" in cho
 
 
-def test_roadmap_counts_add_up(built_site: Path, roadmap, notes: dict) -> None:  # type: ignore[no-untyped-def]
+def test_roadmap_counts_add_up(built_site: Path, roadmap: Roadmap, notes: dict[str, Note]) -> None:
     body = article_html(pages(built_site)["roadmap/"])
     sections = re.findall(
         r'<h2 id="roadmap-[^"]+">(\d\.\d) .*?</h2>\s*<details class="note roadmap-section" open="open">\s*'
@@ -206,11 +206,15 @@ def test_roadmap_counts_add_up(built_site: Path, roadmap, notes: dict) -> None: 
     assert "2.4 RNN / Sequence-to-Sequence Model 1 / 5" in text_of(body)  # bahdanau read
 
 
-def test_next_up_lists_the_first_unread_papers_in_order(built_site: Path, roadmap, bib: Bibliography, notes: dict) -> None:  # type: ignore[no-untyped-def]
+def test_next_up_lists_the_first_unread_papers_in_order(
+    built_site: Path, roadmap: Roadmap, bib: Bibliography, notes: dict[str, Note]
+) -> None:
     body = article_html(pages(built_site)["roadmap/"])
     read = {k for k, n in notes.items() if n.status == "read"}
     expected = [p.key for p in roadmap.papers if p.key not in read][:5]
-    listed = re.search(r'<h2 id="next-up">.*?<ol>(.*?)</ol>', body, re.S).group(1)
+    next_up = re.search(r'<h2 id="next-up">.*?<ol>(.*?)</ol>', body, re.S)
+    assert next_up, "no next-up list on the roadmap page"
+    listed = next_up.group(1)
     titles = [text_of(t) for t in re.findall(r"<li><a [^>]*>(.*?)</a>", listed)]
     assert titles == [entry_title(bib.entries[k]) for k in expected]
     assert expected[0] == "goodfellow2016deep" and "lecun2015deep" not in expected
@@ -250,7 +254,7 @@ def test_new_pages_are_in_the_nav(built_site: Path) -> None:
         assert f'href="{url}"' in home, url
 
 
-def test_a_note_does_not_link_to_itself_in_its_citation_preview(built_site: Path, notes: dict) -> None:
+def test_a_note_does_not_link_to_itself_in_its_citation_preview(built_site: Path, notes: dict[str, Note]) -> None:
     for key, note in notes.items():
         body = article_html(pages(built_site)[url_of(note.path)])
         own = re.search(rf'<li id="fn:{re.escape(key)}">(.*?)</li>', body, re.S)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
+from typing import Any
 from urllib.parse import unquote, urlparse
 
 import pytest
@@ -142,12 +143,12 @@ def test_chinese_headings_have_readable_anchors(built_site: Path) -> None:
     assert not [i for i in ids if re.fullmatch(r"_\d*", i) or not i], ids
 
 
-def _index(site: Path) -> tuple[dict, list[dict]]:
+def _index(site: Path) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     data = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))
     return data["config"], data["docs"]
 
 
-def _tokens(config: dict, doc: dict) -> set[str]:
+def _tokens(config: dict[str, Any], doc: dict[str, Any]) -> set[str]:
     """Tokens as lunr builds them in the browser: split by the configured separator, lowercased."""
     text = re.sub(r"<[^>]+>", " ", doc["title"] + " " + doc["text"] + " " + " ".join(doc.get("tags", [])))
     return {t.lower() for t in re.split(config["separator"], text) if t}
@@ -187,7 +188,9 @@ def test_chinese_text_is_segmented_into_words(built_site: Path) -> None:
 
 def test_site_urls_come_from_one_place(built_site: Path) -> None:
     home = (built_site / "index.html").read_text(encoding="utf-8")
-    canonical = re.search(r'<link rel="canonical" href="([^"]+)"', home).group(1)
+    found = re.search(r'<link rel="canonical" href="([^"]+)"', home)
+    assert found, "no canonical link on the home page"
+    canonical = found.group(1)
     repo = re.search(r'<a href="([^"]+)" title="前往仓库"', home)
     assert urlparse(canonical).scheme == "https"
     assert repo and repo.group(1).startswith("https://github.com/")

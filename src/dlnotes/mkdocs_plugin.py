@@ -10,7 +10,7 @@ from __future__ import annotations
 import html
 import logging
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from mkdocs.config import base, config_options
 from mkdocs.plugins import BasePlugin, event_priority
@@ -40,16 +40,21 @@ class _Options(base.Config):
 
 # The bibliography's options: mkdocs-bibtex's keys (a site written for it switches by renaming the
 # plugin) and ours, `bib` and `style` (dlnotes.bibconfig says what each means).
-NotesConfig = type(
-    "NotesConfig",
-    (_Options,),
-    {
-        name: config_options.Optional(config_options.Type(kind))
-        if default is None
-        else config_options.Type(kind, default=default)
-        for name, (kind, default) in OPTIONS.items()
-    },
-)
+# Made at run time from OPTIONS; to mypy it is the typed options (the bibliography's are read as
+# a dict: Settings.from_options).
+if TYPE_CHECKING:
+    NotesConfig = _Options
+else:
+    NotesConfig = type(
+        "NotesConfig",
+        (_Options,),
+        {
+            name: config_options.Optional(config_options.Type(kind))
+            if default is None
+            else config_options.Type(kind, default=default)
+            for name, (kind, default) in OPTIONS.items()
+        },
+    )
 
 
 def report(problems: list[Problem]) -> None:

@@ -34,7 +34,7 @@ from . import bibconfig, csl, mathmd, mathtex, pagecontext
 from .backlinks import BacklinkIndex, backlinks_html, mentions
 from .bibconfig import DEFAULT_STYLE
 from .bibliography import Bibliography, EntryFormatter, FormatStore, load_bibliography, parse_cache
-from .cards import build_card, card_html, insert_after_title_html, roadmap_places, short_citation
+from .cards import RoadmapPlace, build_card, card_html, insert_after_title_html, roadmap_places, short_citation
 from .citedin import CitedIn, index_citations
 from .citemd import CitationExtension, PageCitations
 from .companion import (
@@ -147,7 +147,7 @@ class NotesSite:
         self.problems: list[Problem] = []  # the current build's, for drivers that collect them
         self._told = 0  # how many of them new_problems() has handed out
         self.math_summary = ""  # how many formulas the last build typeset and took from the cache
-        self._bib_stamp: tuple | None = None
+        self._bib_stamp: tuple[tuple[str, int, int], ...] | None = None
         self.entry_html: ReferenceHTML | StyledReferenceHTML | None = None
         self.styled: csl.CslFormatter | csl.PlainFormatter | None = None
         self._style_problem: Problem | None = None
@@ -169,10 +169,10 @@ class NotesSite:
         )
         self._links: dict[str, pagecontext.PageContext] = {}  # uri -> what rendering it recorded
         self._anchors: dict[str, set[str]] = {}
-        self._roadmap_stamp: tuple | None = None
+        self._roadmap_stamp: tuple[tuple[int, int], ...] | None = None
         self._roadmap_problem: Problem | None = None
-        self._places: dict = {}
-        self._signature: tuple | None = None
+        self._places: dict[str, tuple[tuple[RoadmapPlace, ...], int | None]] = {}
+        self._signature: tuple[object, ...] | None = None
         self.backlinks = BacklinkIndex()  # kept across preview rebuilds: pages not rebuilt keep theirs
         self._doc_at: dict[str, str] = {}  # URL in the site -> page
 
@@ -326,7 +326,7 @@ class NotesSite:
             parsed = not any(p.file == name for p in self.bib.problems)
             listed = {k: e.pybtex for k, e in self.bib.entries.items() if e.file == name} if parsed else None
             try:
-                self.roadmap = load_roadmap(*paths, entries=listed or None)
+                self.roadmap = load_roadmap(paths[0], paths[1], entries=listed or None)
             except (OSError, ValueError) as err:
                 self.roadmap = None
                 self._roadmap_problem = Problem(self.display(paths[0]), None, f"roadmap not loaded: {err}")
@@ -567,7 +567,7 @@ def relative_url(url: str, other: str) -> str:
         other = dirname
     other_parts, dest_parts = _norm_parts(other), _norm_parts(url)
     common = 0
-    for a, b in zip(other_parts, dest_parts):
+    for a, b in zip(other_parts, dest_parts, strict=False):  # the common prefix
         if a != b:
             break
         common += 1

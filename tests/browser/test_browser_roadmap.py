@@ -3,18 +3,21 @@ papers and by stars."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from playwright.sync_api import Page
 
 from tests.browser.browsing import open_page
 
 
-def _rows(page: Page) -> list[dict]:
-    return page.evaluate("""() => [...document.querySelectorAll('article details.roadmap-section tbody tr')]
+def _rows(page: Page) -> list[dict[str, Any]]:
+    rows: list[dict[str, Any]] = page.evaluate("""() => [...document.querySelectorAll('article details.roadmap-section tbody tr')]
         .filter(r => !r.hidden).map(r => {
           const cells = r.querySelectorAll('td'), stars = r.querySelector("[aria-label$='（满分 5）']");
           return {status: cells[cells.length - 1].textContent.trim(),
                   stars: stars ? parseInt(stars.getAttribute('aria-label'), 10) : 0};
         })""")
+    return rows
 
 
 def test_sections_fold_and_their_tables_line_up(page: Page, site_url: str) -> None:
