@@ -155,26 +155,31 @@ class BacklinkIndex:
 
     def __init__(self) -> None:
         self._by_source: dict[str, list[Mention]] = {}
+        self._by_target: dict[str, list[Mention]] | None = None  # made on the first `to` after a change
 
     def collect(self, source: str, found: Iterable[Mention]) -> None:
         self._by_source[source] = list(found)
+        self._by_target = None
 
     def keep_only(self, sources: Iterable[str]) -> None:
         wanted = set(sources)
         self._by_source = {s: m for s, m in self._by_source.items() if s in wanted}
+        self._by_target = None
 
     def to(self, target: str, from_notes: Callable[[str], bool] = lambda _doc: True) -> list[Mention]:
         """Mentions of `target` from pages accepted by `from_notes`, one per (source, sentence),
         in the order of the sources' collection, which is the navigation's."""
+        if self._by_target is None:  # one pass over every mention, not one per target
+            self._by_target = {}
+            for found in self._by_source.values():
+                for m in found:
+                    self._by_target.setdefault(m.target, []).append(m)
         seen: set[tuple[str, str]] = set()
         out: list[Mention] = []
-        for source, found in self._by_source.items():
-            if not from_notes(source):
-                continue
-            for m in found:
-                if m.target == target and (m.source, m.context) not in seen:
-                    seen.add((m.source, m.context))
-                    out.append(m)
+        for m in self._by_target.get(target, []):
+            if from_notes(m.source) and (m.source, m.context) not in seen:
+                seen.add((m.source, m.context))
+                out.append(m)
         return out
 
 
