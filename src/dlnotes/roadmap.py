@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -127,21 +127,21 @@ def load_roadmap(yaml_path: str | Path, bib_path: str | Path, entries: Mapping[s
         for key in raw["papers"] or []:
             if key not in built:
                 if key not in entries:
-                    raise ValueError(f"{key} is in {yaml_path} but not in {bib_path}")
+                    raise ValueError(f"{key} is in {yaml_path} but in no bib file")
                 built[key] = _paper_from_entry(key, entries[key])
             section.papers.append(built[key])
         sections.append(section)
 
-    roadmap = Roadmap(sections)
-    extra = set(entries.keys()) - set(built)
-    if extra:
-        raise ValueError(f"in {bib_path} but in no section: {', '.join(sorted(extra))}")
-    for order, paper in enumerate(roadmap.papers, start=1):
-        listed = tuple(s.id for s in sections if any(p.key == paper.key for p in s.papers))
-        entry_order = entries[paper.key].fields.get("roadmap_order")
-        if listed != paper.section_ids or entry_order != str(order):
-            raise ValueError(f"{paper.key}: sections/order differ between bib and yaml")
-    return roadmap
+    # Membership, sections and order come from the YAML alone: an entry of any bib file is only
+    # the paper's data, so adding one (or editing its bookkeeping fields) never breaks the roadmap.
+    listed: dict[str, list[str]] = {}
+    for section in sections:
+        for paper in section.papers:
+            listed.setdefault(paper.key, []).append(section.id)
+    placed = {key: replace(paper, section_ids=tuple(listed[key])) for key, paper in built.items()}
+    for section in sections:
+        section.papers = [placed[paper.key] for paper in section.papers]
+    return Roadmap(sections)
 
 
 def _paper_from_entry(key: str, entry: Any) -> RoadmapPaper:
