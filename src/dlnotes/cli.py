@@ -113,6 +113,8 @@ def check(config_file: Path, warnings: bool) -> None:
         problems = check_site(config_file)
     except ConfigError as err:
         raise click.ClickException(str(err)) from None
+    except Exception as err:  # noqa: BLE001 - a Markdown extension of the site's: one line, never a traceback
+        raise click.ClickException(f"{config_file}: a page could not be rendered: {type(err).__name__}: {err}") from None
     errors = [p for p in problems if p.severity == "error"]
     for problem in problems:
         if problem.severity == "error" or warnings:

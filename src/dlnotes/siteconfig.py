@@ -30,6 +30,11 @@ PLUGIN_DEFAULTS: dict[str, Any] = {
 }
 
 
+# Markdown extensions of the site engine's theme (Material's link previews need MkDocs' own link
+# processor): left out when pages are rendered without an engine.
+ENGINE_EXTENSIONS = ("material.",)
+
+
 class ConfigError(Exception):
     """mkdocs.yml cannot be read; the message is one line naming the file."""
 
@@ -103,6 +108,8 @@ def load(path: Path) -> SiteConfig:
     config.nav = list(_nav_pages(raw.get("nav") or []))
     for item in raw.get("markdown_extensions") or []:
         name, options = next(iter(item.items())) if isinstance(item, dict) else (item, None)
+        if str(name).startswith(ENGINE_EXTENSIONS):  # they need the engine and change no problem
+            continue
         config.extensions.append(name)
         if options:
             config.extension_configs[name] = options
