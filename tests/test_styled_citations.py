@@ -45,7 +45,7 @@ def text(html: str) -> str:
 
 def paragraph(html: str, start: str) -> str:
     """The HTML of the paragraph whose text starts with `start`."""
-    found = [p for p in re.findall(r"<p>(.*?)</p>", html, re.S) if text(p).startswith(start)]
+    found: list[str] = [p for p in re.findall(r"<p>(.*?)</p>", html, re.S) if text(p).startswith(start)]
     assert found, start
     return found[0]
 
