@@ -32,7 +32,13 @@ import tempfile
 import threading
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import urlparse
+
+from tests.support.chromium import layout_shift_js
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser
 
 ROOT = Path(__file__).resolve().parent.parent
 ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "NO_COLOR": "1"}
@@ -73,12 +79,7 @@ LOADER_JS = """(function () {
 })();
 """
 
-LAYOUT_SHIFT_JS = """() => new Promise(resolve => {
-  let total = 0;
-  new PerformanceObserver(list => { for (const e of list.getEntries()) if (!e.hadRecentInput) total += e.value; })
-    .observe({type: "layout-shift", buffered: true});
-  setTimeout(() => resolve(total), 1000);
-})"""
+LAYOUT_SHIFT_JS = layout_shift_js(1000)
 
 
 def cpu_run(args: list[str], cwd: Path) -> tuple[float, float, str]:
@@ -121,11 +122,11 @@ def real_site_variant(work: Path, reference: bool) -> Path:
 
 
 class _Quiet(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - the stdlib's name
         pass
 
 
-def measure_page(browser, site: Path, url_path: str, reference: bool) -> dict:
+def measure_page(browser: Browser, site: Path, url_path: str, reference: bool) -> dict[str, float]:
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(site)))
     threading.Thread(target=server.serve_forever, daemon=True).start()
     base = f"http://127.0.0.1:{server.server_port}/"
@@ -169,10 +170,12 @@ def bench_weight(work: Path) -> None:
         }
     )
     print(
-        f"\nA note's first load (cold cache; gzip sizes of every resource it loads; budget <= {WEIGHT_BUDGET_KB} KB, layout shift 0)"
+        "\nA note's first load (cold cache; gzip sizes of every resource it loads; "
+        f"budget <= {WEIGHT_BUDGET_KB} KB, layout shift 0)"
     )
     print(
-        f"{'note':<42} {'ours KB':>8} {'ref KB':>8} {'ours/ref':>8} {'req':>7} {'shift ours':>10} {'shift ref':>9} {'math ms ours':>12} {'ref':>6}"
+        f"{'note':<42} {'ours KB':>8} {'ref KB':>8} {'ours/ref':>8} {'req':>7} "
+        f"{'shift ours':>10} {'shift ref':>9} {'math ms ours':>12} {'ref':>6}"
     )
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
@@ -182,7 +185,8 @@ def bench_weight(work: Path) -> None:
             verdict = "ok" if a["gzip_kb"] <= WEIGHT_BUDGET_KB and a["shift"] == 0 else "OVER"
             print(
                 f"{note:<42} {a['gzip_kb']:>8.1f} {b['gzip_kb']:>8.1f} {a['gzip_kb'] / b['gzip_kb']:>8.2f} "
-                f"{a['requests']:>3}/{b['requests']:<3} {a['shift']:>10.4f} {b['shift']:>9.4f} {a['math_ms']:>12.0f} {b['math_ms']:>6.0f}  {verdict}"
+                f"{a['requests']:>3}/{b['requests']:<3} {a['shift']:>10.4f} {b['shift']:>9.4f} "
+                f"{a['math_ms']:>12.0f} {b['math_ms']:>6.0f}  {verdict}"
             )
         browser.close()
 
@@ -196,7 +200,8 @@ def formulas(i: int, count: int) -> list[tuple[str, bool]]:
         (r"h_t = \tanh(W_h h_{t-1} + W_x x_t + b)", False),
         (rf"\alpha_{{{i},j}} = \frac{{\exp(e_{{{i}j}})}}{{\sum_{{k=1}}^{{{i % 50 + 2}}} \exp(e_{{{i}k}})}}", True),
         (
-            rf"\mathcal{{L}}_{{{i}}}(\theta) = -\sum_{{t=1}}^{{T}} \log p_\theta(y_t \mid y_{{<t}}, x) + {i % 7}\lambda \|\theta\|_2^2",
+            rf"\mathcal{{L}}_{{{i}}}(\theta) = -\sum_{{t=1}}^{{T}} \log p_\theta(y_t \mid y_{{<t}}, x)"
+            rf" + {i % 7}\lambda \|\theta\|_2^2",
             True,
         ),
         (rf"x_{{{i}}} \in \mathbb{{R}}^{{{i % 512 + 1}}}", False),
@@ -278,7 +283,8 @@ def bench_build(work: Path, notes: int, count: int, rounds: int) -> None:
     reference = generate(work / "build-reference", notes, count, ours=False)
     ours = generate(work / "build-ours", notes, count, ours=True)
     print(
-        f"\nBuild: {notes} notes x {count} formulas (CPU s of mkdocs and node; ours' round 1 has an empty cache; budget next builds <= {BUILD_BUDGET}x)"
+        f"\nBuild: {notes} notes x {count} formulas (CPU s of mkdocs and node; "
+        f"ours' round 1 has an empty cache; budget next builds <= {BUILD_BUDGET}x)"
     )
     print(f"{'round':>5} {'reference s':>11} {'ours s':>8} {'ours/ref':>8} {'wall ref':>8} {'wall ours':>9}  typeset")
     ratios = []
@@ -290,12 +296,14 @@ def bench_build(work: Path, notes: int, count: int, rounds: int) -> None:
         if r > 1:
             ratios.append(ratio)
         print(
-            f"{r:>5} {ref_cpu:>11.2f} {our_cpu:>8.2f} {ratio:>8.2f} {ref_wall:>8.2f} {our_wall:>9.2f}  {said.group(0) if said else '?'}"
+            f"{r:>5} {ref_cpu:>11.2f} {our_cpu:>8.2f} {ratio:>8.2f} {ref_wall:>8.2f} {our_wall:>9.2f}  "
+            f"{said.group(0) if said else '?'}"
         )
     if ratios:
         median = statistics.median(ratios)
         print(
-            f"next builds: median ours/reference {median:.2f} ({'within' if median <= BUILD_BUDGET else 'OVER'} the {BUILD_BUDGET}x budget)"
+            f"next builds: median ours/reference {median:.2f} "
+            f"({'within' if median <= BUILD_BUDGET else 'OVER'} the {BUILD_BUDGET}x budget)"
         )
 
 

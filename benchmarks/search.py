@@ -150,7 +150,8 @@ def query_times(page: Page, queries: list[str]) -> list[tuple[float, str]]:
         started = time.perf_counter()
         page.keyboard.press("End")
         page.wait_for_function(
-            "q => { const m = document.querySelector('.md-search-result__meta'); const i = document.querySelector('.md-search__input');"
+            "q => { const m = document.querySelector('.md-search-result__meta');"
+            " const i = document.querySelector('.md-search__input');"
             " return i.value === q && m && /结果/.test(m.textContent) }",
             arg=query,
             timeout=30_000,

@@ -36,7 +36,7 @@ def append(path: Path, text: str) -> None:
     path.write_text(path.read_text(encoding="utf-8") + text, encoding="utf-8")
 
 
-Breakage = Callable[[Path], None]
+Breakage = Callable[[Path], object]  # what it returns (write_text's count) is not used
 
 CASES: dict[str, tuple[Breakage, str, list[str]]] = {
     # name: (how to break the site, expected message regex, pages whose text must survive)
@@ -79,7 +79,8 @@ CASES: dict[str, tuple[Breakage, str, list[str]]] = {
         lambda s: (s / "bib/more.bib").write_text(
             "@book{Doe2019Book,\n  author = {D, J},\n  title = {B},\n  publisher = {P},\n  year = {2019}\n}\n"
         ),
-        r"bib/refs\.bib:9: duplicate key 'doe2019book' \(differs only in case from 'Doe2019Book'\): already defined at bib/more\.bib:1",
+        r"bib/refs\.bib:9: duplicate key 'doe2019book' \(differs only in case from 'Doe2019Book'\): "
+        r"already defined at bib/more\.bib:1",
         ["index.html", "note/index.html"],
     ),
     "bib file not UTF-8": (
@@ -197,3 +198,17 @@ def test_an_uncited_entry_is_reported_but_does_not_fail(tmp_path: Path) -> None:
     checked = run_check(site)
     assert checked.returncode == 0, checked.stderr
     assert checked.stdout == "bib/refs.bib:9: (warning only) entry 'doe2019book' is not cited by any note\n"
+
+
+def test_a_note_saved_by_a_windows_editor_builds_like_any_other(tmp_path: Path) -> None:
+    """CRLF line endings and a byte-order mark (Notepad, some Typora set-ups): front matter read,
+    card shown, nothing reported; a Typora or Obsidian front-matter key is left alone."""
+    site = make_site(tmp_path)
+    note = site / "docs/note.md"
+    text = note.read_text(encoding="utf-8").replace("---\nkey:", "---\ntypora-root-url: ../assets\naliases: [S20]\nkey:", 1)
+    note.write_bytes(b"\xef\xbb\xbf" + text.replace("\n", "\r\n").encode("utf-8"))
+    result = run_mkdocs_build(site / "mkdocs.yml", tmp_path / "out")
+    assert result.returncode == 0 and "WARNING" not in result.stderr, result.stderr
+    page = (tmp_path / "out" / "note" / "index.html").read_text(encoding="utf-8")
+    assert "paper-card" in page and "---" not in article_text(tmp_path / "out" / "note/index.html")[:40]
+    assert run_check(site).returncode == 0

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -25,7 +26,7 @@ markdown_extensions:
 """
 
 
-def bibtex_options(text: str) -> dict:
+def bibtex_options(text: str) -> dict[str, Any]:
     plugins = yaml.safe_load(text)["plugins"]
     return next(p["bibtex"] for p in plugins if isinstance(p, dict) and "bibtex" in p)
 

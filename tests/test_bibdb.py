@@ -45,7 +45,9 @@ def test_macros_from_any_file_whatever_the_names_and_in_nested_folders(tmp_path:
     write(
         tmp_path,
         **{
-            "a-articles.bib": "@article{x2020,\n author = alice # { and Bob Brown},\n title = {T},\n journal = jml,\n year = 2020\n}\n",
+            "a-articles.bib": (
+                "@article{x2020,\n author = alice # { and Bob Brown},\n title = {T},\n journal = jml,\n year = 2020\n}\n"
+            ),
             "z/deep/strings.bib": '@string{jml = "Journal of " # ml}\n',
             "m-base.bib": '@string{ml = "Machine Learning"}\n@string{alice = "Alice Smith"}\n',
         },
@@ -139,7 +141,9 @@ def test_a_missing_crossref_parent_is_a_problem(tmp_path: Path) -> None:
     write(
         tmp_path,
         **{
-            "a.bib": "@inproceedings{c,\n author = {A B},\n title = {T},\n booktitle = {B},\n year = 2000,\n crossref = {nosuch}\n}\n"
+            "a.bib": (
+                "@inproceedings{c,\n author = {A B},\n title = {T},\n booktitle = {B},\n year = 2000,\n crossref = {nosuch}\n}\n"
+            )
         },
     )
     assert messages(load_bibliography([tmp_path], tmp_path)) == ["a.bib:1: entry 'c': crossref 'nosuch' is not in any bib file"]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from dlnotes.bibliography import EntryFormatter, load_bibliography
+from dlnotes.bibliography import Bibliography, EntryFormatter, load_bibliography
 
 GOOD = """@article{good2020,
   author  = {Good, Ann},
@@ -120,9 +120,10 @@ def test_formatted_entries_are_kept_between_builds_and_redone_when_an_entry_chan
 
     bibdir, store_path = tmp_path / "bib", tmp_path / ".cache" / "formatted.json"
     bibdir.mkdir()
-    first = EntryFormatter(load(bibdir, refs=GOOD), store=FormatStore(store_path))
+    store = FormatStore(store_path)
+    first = EntryFormatter(load(bibdir, refs=GOOD), store=store)
     text = first("good2020")
-    first.store.save()
+    store.save()
     assert first.calls == 1 and store_path.is_file()
     again = EntryFormatter(load(bibdir, refs=GOOD), store=FormatStore(store_path))
     assert again("good2020") == text and again.calls == 0
@@ -143,7 +144,7 @@ def test_parsed_files_are_kept_between_builds_and_their_problems_reported_every_
     (bibdir / "refs.bib").write_text(broken + GOOD, encoding="utf-8")
     (bibdir / "other.bib").write_text(GOOD.replace("good2020", "Good2020"), encoding="utf-8")
 
-    def build() -> tuple[object, DiskCache]:
+    def build() -> tuple[Bibliography, DiskCache]:
         cache = parse_cache(cache_path)
         bib = load_bibliography([bibdir], tmp_path, cache=cache)
         cache.save()

@@ -105,7 +105,7 @@ def test_pandoc_citations_are_found_with_the_same_modes_prefixes_locators_and_su
         ("，第 3 页", (None, None, "，第 3 页")),
     ],
 )
-def test_locators_are_read_as_citeproc_reads_them(suffix: str, locator: tuple) -> None:
+def test_locators_are_read_as_citeproc_reads_them(suffix: str, locator: tuple[str | None, str | None, str]) -> None:
     assert parse_locator(suffix) == locator
 
 
@@ -123,7 +123,9 @@ CONTEXTS = {
     "blockquote": "> quoted\n>\n> more [@a]\n",
     "heading": "## Title [@a]\n",
     "html markdown=1": '<div markdown="1">\nText [@a].\n</div>\n',
-    "figure caption markdown=span": '<figure markdown="1">\n  ![x](x.png)\n  <figcaption markdown="span">After [@a].</figcaption>\n</figure>\n',
+    "figure caption markdown=span": (
+        '<figure markdown="1">\n  ![x](x.png)\n  <figcaption markdown="span">After [@a].</figcaption>\n</figure>\n'
+    ),
     "in-text in an admonition": "!!! note\n\n    As @a says.\n",
 }
 

@@ -4,6 +4,7 @@ nothing else on the page changes."""
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import markdown as markdown_lib
 import pytest
@@ -14,7 +15,7 @@ from dlnotes.citemd import footnote_ref_html as ref
 KNOWN = {"a", "b", "smith2020", "smith2020deep", "ns:key.v2/x+y", "doe-2019", "ho2019flow++"}
 
 
-def site_footnotes_config() -> dict:
+def site_footnotes_config() -> dict[str, Any]:
     """The footnotes extension's options in the site's mkdocs.yml."""
     from mkdocs.utils.yaml import yaml_load
 

@@ -35,7 +35,7 @@ from dlnotes.companion import (
 )
 from dlnotes.mdtext import key_anchor, md_escape, plain_text, relative_link, stars
 from dlnotes.notes import Note
-from dlnotes.roadmap import load_roadmap
+from dlnotes.roadmap import Roadmap, load_roadmap
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -46,7 +46,7 @@ def bib() -> Bibliography:
 
 
 @pytest.fixture(scope="module")
-def roadmap():  # type: ignore[no-untyped-def]
+def roadmap() -> Roadmap:
     return load_roadmap(REPO / "bib" / "roadmap.yaml", REPO / "bib" / "roadmap.bib")
 
 
@@ -85,7 +85,7 @@ def test_plain_text_and_stars() -> None:
 # --- cards -----------------------------------------------------------------------------
 
 
-def test_card_of_bahdanau_from_bib_front_matter_and_roadmap(bib: Bibliography, roadmap) -> None:  # type: ignore[no-untyped-def]
+def test_card_of_bahdanau_from_bib_front_matter_and_roadmap(bib: Bibliography, roadmap: Roadmap) -> None:
     note = Note("attention/bahdanau2014neural.md", key="bahdanau2014neural", status="read", tags=["注意力"])
     card = build_card(bib.entries["bahdanau2014neural"], note, roadmap_places(roadmap))
     assert card.title == "Neural Machine Translation by Jointly Learning to Align and Translate"
@@ -119,13 +119,15 @@ def test_card_html_escapes_bib_text(bib: Bibliography) -> None:
     assert "A &lt;b&gt; &amp; &quot;c&quot;" in out and "x &lt; y" in out and "<b>" not in out
 
 
-def test_card_of_the_paper_in_two_sections_lists_both(bib: Bibliography, roadmap) -> None:  # type: ignore[no-untyped-def]
+def test_card_of_the_paper_in_two_sections_lists_both(bib: Bibliography, roadmap: Roadmap) -> None:
     card = build_card(bib.entries["sutskever2014sequence"], Note("x.md", key="sutskever2014sequence"), roadmap_places(roadmap))
     assert [p.section_id for p in card.roadmap] == ["2.4", "3.1"]
 
 
 def test_doi_link_and_accents(bib: Bibliography) -> None:
-    assert ("DOI", "https://doi.org/10.1038/nature14539") in {(l.label, l.url) for l in entry_links(bib.entries["lecun2015deep"])}
+    assert ("DOI", "https://doi.org/10.1038/nature14539") in {
+        (link.label, link.url) for link in entry_links(bib.entries["lecun2015deep"])
+    }
     assert "Bart van Merriënboer" in entry_authors(bib.entries["cho2014learning"])
 
 
@@ -186,7 +188,7 @@ NOTES = [
 
 def test_notes_index_keeps_notes_only_and_reads_status_from_front_matter() -> None:
     index = NotesIndex.of(NOTES)
-    assert [n.path for n in index.notes][0] == "papers/lecun2015deep.md"  # index page is not a note
+    assert index.notes[0].path == "papers/lecun2015deep.md"  # index page is not a note
     assert index.read() == {"lecun2015deep": dt.date(2021, 1, 28), "bahdanau2014neural": None, "sawant2020understanding": None}
 
 
@@ -230,10 +232,10 @@ def test_references_page_has_an_anchor_per_entry_and_links_to_first_citations(bi
     assert "尚未被笔记引用" in blocks[key_anchor("nielsen2015neural")]
 
 
-def test_roadmap_page_counts_status_and_next_up(bib: Bibliography, roadmap) -> None:  # type: ignore[no-untyped-def]
+def test_roadmap_page_counts_status_and_next_up(bib: Bibliography, roadmap: Roadmap) -> None:
     index = NotesIndex.of(NOTES)
     text = roadmap_markdown(roadmap, index, bib.entries, "roadmap.md")
-    sections = re.findall(r"^## (\d\.\d) .*\{#roadmap-\d-\d\}\n\n已读 (\d+) / (\d+)$", text, re.M)
+    sections = re.findall(r'^## (\d\.\d) .*\{#roadmap-\d-\d\}\n\n\?\?\?\+ note roadmap-section "已读 (\d+) / (\d+)"$', text, re.M)
     assert len(sections) == 21
     assert sum(int(total) for _, _, total in sections) == 133
     assert "已读 **2 / 132** 篇论文" in text  # sawant2020understanding is not a roadmap paper

@@ -10,11 +10,11 @@ import re
 from pathlib import Path
 
 import pytest
-from csl_golden import GOLDEN, STYLES, golden_bib
 
 from dlnotes.bibliography import load_bibliography
 from dlnotes.citemodel import Citation, CiteItem, Mode
 from dlnotes.csl import CslError, CslFormatter, Engine, format_store, load_style
+from tests.csl_golden import GOLDEN, STYLES, golden_bib
 
 FIXTURES = Path(__file__).parent / "fixtures" / "bib"
 GBT = "china-national-standard-gb-t-7714-2015-numeric"
@@ -172,7 +172,7 @@ def test_math_in_a_title_is_typeset_by_the_page(tmp_path: Path) -> None:
     bib = load_bibliography([tmp_path], tmp_path)
     html = CslFormatter(bib, "apa").reference_html("h2017beta")
     assert '<span class="arithmatex">\\(\\beta\\)</span>-VAE: Learning with <span class="arithmatex">\\(h^+\\)</span>' in html
-    assert "Β" not in html
+    assert "\N{GREEK CAPITAL LETTER BETA}" not in html
 
 
 def test_formatted_output_is_kept_between_builds(tmp_path: Path, bib) -> None:

@@ -120,5 +120,5 @@ def test_unclosed_math_names_the_opening_delimiter(tmp_path: Path) -> None:
     line = text[: text.index("and goes on")].count("\n") + 1
     result = run_mkdocs_build(site / "mkdocs.yml", site / "out")
     assert result.returncode != 0
-    problems = [l for l in result.stderr.splitlines() if l.startswith("WARNING")]
+    problems = [row for row in result.stderr.splitlines() if row.startswith("WARNING")]
     assert len(problems) == 1 and f"docs/index.md:{line}: unclosed math '$'" in problems[0], result.stderr

@@ -8,6 +8,7 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -51,8 +52,9 @@ def nav_entries(config: str, section: str) -> list[str]:
     return re.findall(rf"^\s+- (?:[^\n:]+: )?({section}/[^\s]+\.md)\s*$", config, re.M)
 
 
-def front_matter(path: Path) -> dict:
-    return yaml.safe_load(path.read_text(encoding="utf-8").split("---\n")[1])
+def front_matter(path: Path) -> dict[str, Any]:
+    found: dict[str, Any] = yaml.safe_load(path.read_text(encoding="utf-8").split("---\n")[1])
+    return found
 
 
 def test_creates_a_roadmap_paper_note_with_front_matter_and_nav_entry(project: Path) -> None:
@@ -70,7 +72,7 @@ def test_creates_a_roadmap_paper_note_with_front_matter_and_nav_entry(project: P
     # One line added, right after the section's last entry; comments and the rest untouched.
     last = nav_entries(before, "papers")[-1]
     assert nav_entries(after, "papers")[-2:] == [last, f"papers/{key}.md"]
-    line = next(l for l in after.splitlines(keepends=True) if l.strip() == f"- papers/{key}.md")
+    line = next(row for row in after.splitlines(keepends=True) if row.strip() == f"- papers/{key}.md")
     assert after.replace(line, "", 1) == before
 
 
@@ -137,12 +139,15 @@ def test_safe_file_names() -> None:
 
 
 def test_nav_editing_is_textual_and_refuses_when_it_cannot_place_the_note() -> None:
-    config = "site_name: x\n# keep me\nnav:\n  - Home: index.md  # home\n  - A:\n    - 'a/one.md'\n    - Two: a/two.md\n  - B: b.md\nplugins: []\n"
+    config = (
+        "site_name: x\n# keep me\nnav:\n  - Home: index.md  # home\n"
+        "  - A:\n    - 'a/one.md'\n    - Two: a/two.md\n  - B: b.md\nplugins: []\n"
+    )
     assert add_to_nav(config, "a", "a/three.md") == config.replace(
         "    - Two: a/two.md\n", "    - Two: a/two.md\n    - a/three.md\n"
     )
     assert add_to_nav("site_name: x\n", "a", "a/x.md") is None  # no explicit nav: nothing to do
-    with pytest.raises(NewNoteError, match="cannot find where to add c/x.md"):
+    with pytest.raises(NewNoteError, match=r"cannot find where to add c/x\.md"):
         add_to_nav(config, "c", "c/x.md")
     with pytest.raises(NewNoteError):  # plugins after the nav are not nav entries
         add_to_nav("nav:\n  - a.md\nextra:\n  - c/x.md\n", "c", "c/y.md")

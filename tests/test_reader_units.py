@@ -32,7 +32,8 @@ def test_links_and_citations_become_mentions_with_their_sentence() -> None:
     html = (
         '<h1 id="a">A</h1>\n'
         '<p>第一句话。注意力最早由 <a href="../b/#为什么有效">Bahdanau et al</a> 提出,也就是NMT领域。最后一句。</p>\n'
-        '<p>Deep learning is a survey.<sup id="fnref:ckey2015"><a class="footnote-ref" href="#fn:ckey2015">1</a></sup> Next sentence.</p>\n'
+        '<p>Deep learning is a survey.<sup id="fnref:ckey2015">'
+        '<a class="footnote-ref" href="#fn:ckey2015">1</a></sup> Next sentence.</p>\n'
         '<p>An outside link <a href="https://example.org/x">x</a> and one to itself <a href="./">here</a>.</p>\n'
         "<pre><code>[not a link](../b/)</code></pre>\n"
     )

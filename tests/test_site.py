@@ -1,4 +1,5 @@
-"""What a reader gets from the strict build of the real site."""
+"""What a reader gets from a strict build: exact outputs, on the frozen copy of the notes
+(tests/fixtures/snapshot), so the author adding, editing or deleting a note never breaks them."""
 
 from __future__ import annotations
 
@@ -13,6 +14,12 @@ from dlnotes.searchindex import subwords
 from tests.seed_text import SEED_PARAGRAPHS, SEED_REFERENCE_LINES
 from tests.site_text import MATH, article_html, article_text, pages
 from tests.support.searching import QUERIES
+
+
+@pytest.fixture(scope="module")
+def built_site(snapshot_site: Path) -> Path:
+    return snapshot_site
+
 
 NOTES = {
     "papers/lecun2015deep/": "lecun2015deep",

@@ -22,9 +22,10 @@ from pybtex.scanner import PybtexError
 
 from . import keys as keys_module
 from . import problems as problems_module
+from . import textfiles
 from .diskcache import DiskCache, code_version, digest
 from .keys import KEY_RULE, closest_key, is_valid_key
-from .problems import Problem
+from .problems import Problem, display_path
 
 # Entry types BibTeX's standard styles know, and biblatex's (its manual, 2.1).
 BIBTEX_TYPES = {
@@ -195,17 +196,15 @@ def load_bibliography(paths: Iterable[Path], root: Path | None = None, cache: Di
     bib = Bibliography()
     texts: list[tuple[str, str]] = []
     for path in files:
-        name = _display(path, root)
+        name = display_path(path, root) if root is not None else path.as_posix()
         bib.files.append(name)
         try:
-            raw = path.read_bytes()
-            text = raw.decode("utf-8")
-        except UnicodeDecodeError as err:
-            line = raw[: err.start].count(b"\n") + 1
-            bib.problems.append(Problem(name, line, f"not UTF-8 (byte 0x{raw[err.start]:02x}); save the file as UTF-8"))
-            continue
+            text, problem = textfiles.read_text(path, name)
         except OSError as err:
             bib.problems.append(Problem(name, None, f"cannot read: {err.strerror}"))
+            continue
+        if problem is not None:  # not UTF-8: reported, and the file left out (its entries unknown)
+            bib.problems.append(problem)
             continue
         texts.append((name, text))
     chunked = {name: _chunks(text) for name, text in texts}
@@ -266,21 +265,12 @@ def missing_fields(entry: BibEntry) -> list[str]:
     return [need for need in REQUIRED_FIELDS.get(entry.type, DEFAULT_REQUIRED) if not any(alt in have for alt in need.split("|"))]
 
 
-def _display(path: Path, root: Path | None) -> str:
-    if root is not None:
-        try:
-            return path.resolve().relative_to(root.resolve()).as_posix()
-        except ValueError:
-            pass
-    return path.as_posix()
-
-
 def _chunks(text: str) -> list[tuple[int, str, str]]:
     """(line, type, chunk) from each `@type{` to the next: BibTeX ignores what is between."""
     starts = [(m.start(), m.group(1).lower()) for m in _ENTRY_START.finditer(text)]
     chunks = []
     line, previous = 1, 0
-    for (start, kind), end in zip(starts, [s for s, _ in starts[1:]] + [len(text)]):
+    for (start, kind), end in zip(starts, [s for s, _ in starts[1:]] + [len(text)], strict=True):
         line += text.count("\n", previous, start)
         previous = start
         chunks.append((line, kind, text[start:end]))
@@ -489,7 +479,7 @@ def resolve_inheritance(bib: Bibliography) -> None:
                         Problem(entry.file, entry.line, f"entry '{entry.key}': {field_name} '{parent_key}' refers back to it")
                     )
                     continue
-                resolve(parent, chain + (entry.key,))
+                resolve(parent, (*chain, entry.key))
                 sources.append((bib.entries[parent.key], mapped))
         for parent, mapped in sources:
             for name, value in list(parent.fields.items()) + list(parent.names.items()):
@@ -591,7 +581,11 @@ class EntryFormatter:
                     text = self._format(entry.pybtex)
                     if self.store:
                         self.store.put(digest, text)
-                except Exception as err:  # pybtex's style raises on odd data; keep the build going, loudly
+                # pybtex's plain style on odd data: a missing field or LaTeX it cannot parse
+                # (PybtexError), a trailing backslash (latexcodec's UnicodeDecodeError, a
+                # ValueError), a type it has no template for (AttributeError, e.g. @conference).
+                # Keep the build going, loudly.
+                except (PybtexError, ValueError, AttributeError) as err:
                     self.bib.problems.append(Problem(entry.file, entry.line, f"entry '{key}' cannot be formatted: {err}"))
                     self.failed.add(key)
                     text = entry.get("title") or key
@@ -611,7 +605,7 @@ def plain_formatter() -> Callable[[Entry], str]:
     def format_entry(entry: Entry) -> str:
         if entry.type.lower() in FORMAT_AS_MISC:
             entry = Entry("misc", fields=entry.fields, persons=entry.persons)
-        text = style.format_entry("", entry).text.render(backend).replace("\n", " ")
+        text: str = style.format_entry("", entry).text.render(backend).replace("\n", " ")
         return text.replace("\\(", "(").replace("\\)", ")").replace("\\.", ".")
 
     return format_entry

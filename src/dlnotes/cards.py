@@ -9,6 +9,7 @@ button (see `card_html` for why HTML).
 from __future__ import annotations
 
 import datetime as dt
+import html
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
@@ -225,7 +226,7 @@ def card_html(
     if venue:
         facts.append(("发表", _h(venue)))
     if card.links:
-        facts.append(("链接", " · ".join(f'<a href="{_h(l.url)}">{_h(l.label)}</a>' for l in card.links)))
+        facts.append(("链接", " · ".join(f'<a href="{_h(link.url)}">{_h(link.label)}</a>' for link in card.links)))
     status = STATUS_LABELS.get(card.status or "")
     if status:
         facts.append(("状态", status))
@@ -271,7 +272,8 @@ def _fold(text: str) -> str:
 
 
 def _h(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
+    """Text in HTML, also inside a double-quoted attribute (the one escaping rule: html.escape)."""
+    return html.escape(text)
 
 
 _H1_END = re.compile(r"</h1\s*>", re.I)

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import click
 
+from .addpaper.cli import add as _add
 from .linkcheck.cli import command as linkcheck_command
 
 ROOT_HELP = "the project folder (default: the current folder)"
@@ -119,8 +120,6 @@ def check(config_file: Path, warnings: bool) -> None:
     click.echo(f"{len(errors)} error(s), {len(problems) - len(errors)} warning(s)", err=True)
     sys.exit(1 if errors else 0)
 
-
-from .addpaper.cli import add as _add
 
 main.add_command(_add)
 

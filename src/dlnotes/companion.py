@@ -18,6 +18,7 @@ from .bibliography import BibEntry
 from .cards import STATUS_LABELS, entry_title, roadmap_anchor, short_citation, stars_html
 from .citedin import CitedIn, footnote_ref_anchor
 from .mdtext import key_anchor, md_escape, relative_link
+from .references import text_html
 from .roadmap import Roadmap, next_up, progress
 
 UNDATED = "未注明日期"
@@ -105,7 +106,7 @@ def references_html(
 
     def link(doc: str, anchor: str | None = None) -> str:
         target = url(doc, anchor)
-        label = _html(titles.get(doc, doc))
+        label = text_html(titles.get(doc, doc))
         return f'<a href="{html.escape(target)}">{label}</a>' if target is not None else label
 
     out = []
@@ -119,10 +120,6 @@ def references_html(
         facts.append(f"引用于: {', '.join(link(p, footnote_ref_anchor(key)) for p in citing)}" if citing else "尚未被笔记引用")
         out.append(f'<p class="ref-entry" id="{html.escape(key_anchor(key))}">{reference_html(key)}<br>\n{" · ".join(facts)}</p>')
     return "\n".join(out)
-
-
-def _html(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 # --- roadmap page ------------------------------------------------------------------------------
@@ -163,17 +160,21 @@ def roadmap_markdown(
     for i, paper in enumerate(upcoming, start=1):
         out.append(
             f"{i}. {_paper_label(paper.key, paper.title, paper.links, entries, notes, here)}"
-            f" — {md_escape(paper.section_ids[0] if paper.section_ids else '')} {stars_html(paper.stars, 'roadmap-stars') if paper.stars else ''}".rstrip()
+            f" — {md_escape(paper.section_ids[0] if paper.section_ids else '')}"
+            f" {stars_html(paper.stars, 'roadmap-stars') if paper.stars else ''}".rstrip()
         )
     for section in roadmap.sections:
         row = next(s for s in done.sections if s.id == section.id)
         out += ["", f"## {md_escape(section.id + ' ' + section.title)} {{#{roadmap_anchor(section.id)}}}", ""]
-        out.append(f"已读 {row.read} / {row.total}")
-        out += ["", "| 论文 | 推荐 | 状态 |", "|---|---|---|"]
+        # Each section's papers fold away (pymdownx.details, open at first); every section's table
+        # has the same columns and width (extra.css), and the page's filter reads its rows
+        # (assets/javascripts/roadmap.js): status in the last cell, stars in their aria-label.
+        out.append(f'???+ note roadmap-section "已读 {row.read} / {row.total}"')
+        out += ["", "    | 论文 | 推荐 | 状态 |", "    |---|---|---|"]
         for paper in section.papers:
             label = _paper_label(paper.key, paper.title, paper.links, entries, notes, here)
             rating = stars_html(paper.stars, "roadmap-stars") if paper.stars else "—"
-            out.append(f"| {label} | {rating} | {_status_cell(notes.by_key.get(paper.key), here)} |")
+            out.append(f"    | {label} | {rating} | {_status_cell(notes.by_key.get(paper.key), here)} |")
     out.append("")
     return "\n".join(out)
 

@@ -42,6 +42,8 @@ class FrontMatter:
     field_lines: dict[str, int] = field(default_factory=dict)  # field -> 1-based line of the file
     error: tuple[int, str] | None = None  # (line, what is wrong) when a block is there but unusable
     present: bool = False  # a block MkDocs takes as front matter
+    block: str | None = None  # the YAML between the delimiters, as written (also when unusable)
+    block_end: int = 0  # where the text after the closing delimiter's line starts
 
     def line_of(self, name: str) -> int:
         return self.field_lines.get(name, 2 if self.present else 1)
@@ -55,7 +57,7 @@ def split(text: str) -> FrontMatter:
         if re.match(r"-{3}[ \t]*\n", text):
             return FrontMatter(body=text, error=(1, "front matter is not closed: add a line '---' after it"))
         return FrontMatter(body=text)
-    block = match.group(1)
+    block, end = match.group(1), match.end()
     try:
         loader = _TextDatesLoader(block)
         try:
@@ -69,13 +71,13 @@ def split(text: str) -> FrontMatter:
         mark = getattr(err, "context_mark", None) or getattr(err, "problem_mark", None)
         line = mark.line + 2 if mark is not None else 1
         what = getattr(err, "problem", None) or str(err).splitlines()[0]
-        return FrontMatter(body=text, error=(line, f"front matter is not valid YAML: {what}"))
+        return FrontMatter(body=text, error=(line, f"front matter is not valid YAML: {what}"), block=block, block_end=end)
     if not isinstance(data, dict):
         if data is None:  # an empty block: MkDocs drops nothing either, but it is no error
-            return FrontMatter(body=text)
-        return FrontMatter(body=text, error=(2, "front matter must be 'field: value' lines"))
+            return FrontMatter(body=text, block=block, block_end=end)
+        return FrontMatter(body=text, error=(2, "front matter must be 'field: value' lines"), block=block, block_end=end)
     lines = {str(k.value): k.start_mark.line + 2 for k, _v in node.value} if isinstance(node, yaml.MappingNode) else {}
     rest = text[match.end() :]
     body = rest.lstrip("\n")
     body_line = text.count("\n", 0, match.end()) + 1 + (len(rest) - len(body))
-    return FrontMatter(fields=data, body=body, body_line=body_line, field_lines=lines, present=True)
+    return FrontMatter(fields=data, body=body, body_line=body_line, field_lines=lines, present=True, block=block, block_end=end)

@@ -10,7 +10,7 @@ Two rules, as pandoc and BibTeX have them:
 
 How a key is made (the roadmap import and `dlnotes add` share `base_key`): surname, year, first
 title word.
-"""
+"""  # noqa: RUF002 - the example key is pandoc's own, Cyrillic on purpose
 
 from __future__ import annotations
 

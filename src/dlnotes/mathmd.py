@@ -33,10 +33,11 @@ markers' TeX, puts the typeset math in (place_math).
 from __future__ import annotations
 
 import html
+import itertools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from markdown import Extension, Markdown
 from markdown.inlinepatterns import (
@@ -340,11 +341,13 @@ class DisplayMath(Preprocessor):
             elif nxt == "b":
                 env = _BEGIN.match(text, i)
                 if env is not None and _starts_line(text, starts[line_at(i)], i):
-                    end = _environment_end(text, env.end(), env.group(1) + env.group(2))
+                    name = env.group(1) + env.group(2)
+                    end = _environment_end(text, env.end(), name)
                     if end is None:
                         self.page().problem(
                             chunk[line_at(i)][0],
-                            f"unclosed math environment '\\begin{{{env.group(1)}{env.group(2)}}}': add '\\end{{{env.group(1)}{env.group(2)}}}' (display math ends at a blank line)",
+                            f"unclosed math environment '\\begin{{{name}}}': add '\\end{{{name}}}' "
+                            "(display math ends at a blank line)",
                         )
                         i = env.end()
                         continue
@@ -425,7 +428,9 @@ def _code_spans(text: str) -> list[tuple[int, int]]:
         if m.group(1):  # escaped backslashes
             pos = m.end()
             continue
-        start, end = _CODE_SPANS.find_code_spans(m.start(), text)
+        # types-Markdown says `tuple[int, int] | None`; Markdown itself returns (start, None)
+        # when no closing backticks match.
+        start, end = cast("tuple[int, int | None]", _CODE_SPANS.find_code_spans(m.start(), text))
         if end is None:
             pos = start
             continue
@@ -524,8 +529,8 @@ def locate(md: Markdown, snippet: str) -> int | None:
     snippet = snippet.replace(_PIPE, "|").strip()
     if not snippet:
         return None
-    start = getattr(md, "dlmath_cursor", 0)
-    for index in [*range(start, len(lines)), *range(start)]:
+    start: int = getattr(md, "dlmath_cursor", 0)
+    for index in itertools.chain(range(start, len(lines)), range(start)):
         if snippet in lines[index]:
             md.dlmath_cursor = index  # type: ignore[attr-defined]
             return index + 1
@@ -555,7 +560,7 @@ class MathOutput(Postprocessor):
         used = sorted({int(m.group(3)) for m in _MARKER.finditer(text)})
         page = self.ext.page()
         outputs, glyphs = self.ext.typeset([formulas[i] for i in used], page)
-        by_index = dict(zip(used, outputs))
+        by_index = dict(zip(used, outputs, strict=True))
         if page.deferred:  # the site layer puts them in place (place_math)
             page.typeset.update(by_index)
             page.glyphs.update(glyphs)

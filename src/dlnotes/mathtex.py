@@ -110,6 +110,8 @@ class NodeMathJax:
         if "fatal" in answer:
             raise MathJaxError(f"MathJax failed: {answer['fatal'].splitlines()[0]}")
         results: list[dict[str, Any]] = answer["results"]
+        if len(results) != len(items):  # the worker answers each item, in order
+            raise MathJaxError(f"MathJax (node) answered {len(results)} of {len(items)} formulas")
         return results
 
     def _said(self) -> str:
@@ -185,12 +187,12 @@ class Typesetter:
                 self.failed = str(err)
                 page.problem(None, f"math not typeset: {err}")
             else:
-                for i, answer in zip(missing, fresh):
+                for i, answer in zip(missing, fresh, strict=True):
                     results[i] = answer
                     self._put(keys[i], answer)
         outputs: list[str] = []
         glyphs: dict[str, str] = {}
-        for formula, result in zip(formulas, results):
+        for formula, result in zip(formulas, results, strict=True):
             if result is None:  # MathJax could not run: the TeX, for MathJax in a browser
                 outputs.append(html.escape(formula.source))
             elif "error" in result:

@@ -6,6 +6,8 @@ inline content too would triple its cost, so it has a block-only parser of its o
 
 from __future__ import annotations
 
+from typing import Any
+
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
@@ -13,12 +15,12 @@ _full = MarkdownIt("commonmark")
 _blocks = MarkdownIt("commonmark").disable("inline")
 
 
-def parse_blocks(text: str, env: dict | None = None) -> list[Token]:
+def parse_blocks(text: str, env: dict[str, Any] | None = None) -> list[Token]:
     """Blocks only: `inline` tokens carry their source but no children. `env` receives the
     link reference definitions, for `parse_inline`."""
     return _blocks.parse(text, env if env is not None else {})
 
 
-def parse_inline(text: str, env: dict) -> list[Token]:
+def parse_inline(text: str, env: dict[str, Any]) -> list[Token]:
     """The inline tokens of one block's content (links, images, code spans...)."""
     return _full.parseInline(text, env)[0].children or []

@@ -8,6 +8,7 @@ import re
 from functools import lru_cache
 
 from pybtex.backends.plaintext import Backend as _PlainText
+from pybtex.exceptions import PybtexError
 from pybtex.richtext import Text
 
 # Backslash escapes for Markdown's inline markers; entities for what a backslash would not make
@@ -26,7 +27,9 @@ def plain_text(latex: str) -> str:
     """BibTeX field text as a reader sees it: braces gone, accents decoded ({\\"e} -> ë)."""
     try:
         text = Text.from_latex(latex).render(_PLAIN) if any(c in latex for c in "{\\~$-") else latex
-    except Exception:  # pybtex rejects some odd LaTeX; braces stripped is still readable
+    # pybtex rejects odd LaTeX (unbalanced braces: PybtexSyntaxError; a trailing backslash:
+    # latexcodec's UnicodeDecodeError); braces stripped is still readable.
+    except (PybtexError, ValueError):
         text = latex.replace("{", "").replace("}", "")
     return " ".join(text.split())
 

@@ -27,8 +27,9 @@ import re
 from collections.abc import Callable, Iterable, Mapping
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
-import jieba  # type: ignore[import-untyped]  # jieba ships no type information
+import jieba
 
 from .bibliography import BibEntry
 from .cards import entry_authors, entry_title
@@ -121,8 +122,11 @@ def listing_pages(sources: Mapping[str, str], urls: Mapping[str, str]) -> set[st
 
 
 def tune_index(
-    data: dict, papers: Mapping[str, str], listings: Iterable[str] = (), known: Callable[[str], bool] = known_word
-) -> dict:
+    data: dict[str, Any],
+    papers: Mapping[str, str],
+    listings: Iterable[str] = (),
+    known: Callable[[str], bool] = known_word,
+) -> dict[str, Any]:
     """Material's search index (the parsed JSON) with sub-words and the notes' paper fields.
 
     `papers` maps a page's location in the index (its URL, as Material writes it) to its paper

@@ -20,6 +20,7 @@ imports the engine: a page is its path relative to docs/ ("uri") and its URL in 
 
 from __future__ import annotations
 
+import os
 import posixpath
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -511,7 +512,11 @@ class NotesSite:
     def _asset_files(self) -> set[str]:
         """Every file under docs/ (images, pdfs) by its docs-relative path."""
         docs = self.settings.docs_dir
-        return {p.relative_to(docs).as_posix() for p in docs.rglob("*") if p.is_file()} if docs.is_dir() else set()
+        found: set[str] = set()
+        for folder, _dirs, files in os.walk(docs, followlinks=True):  # as MkDocs walks docs/
+            rel = Path(folder).relative_to(docs)
+            found.update((rel / name).as_posix() for name in files)
+        return found
 
     def doc_url(self, here: str, doc: str, anchor: str | None = None) -> str | None:
         """URL of `doc` relative to the page `here`; None if `doc` is not a page of the site."""

@@ -3,14 +3,11 @@
 Notes and bib files are read as MkDocs reads a page: UTF-8 with or without a byte-order mark, any
 line ending (CRLF and CR become LF, as Python's universal newlines do). A file that is not UTF-8
 gives one problem naming its line and byte, and its text with only the bad bytes replaced, so
-nothing else is lost. Writes go through a temporary file and a rename: an interrupted write never
-leaves half a file behind.
+nothing else is lost. (Writing a file safely: dlnotes.atomic.)
 """
 
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 
 from .problems import Problem
@@ -37,19 +34,3 @@ def decode(raw: bytes, name: str) -> tuple[str, Problem | None]:
 
 def read_text(path: Path, name: str | None = None) -> tuple[str, Problem | None]:
     return decode(path.read_bytes(), name or path.as_posix())
-
-
-def write_atomic(path: Path, text: str) -> None:
-    """Write `text` (UTF-8, LF) to `path` through a temporary file in the same folder."""
-    write_bytes_atomic(path, text.encode("utf-8"))
-
-
-def write_bytes_atomic(path: Path, data: bytes) -> None:
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise

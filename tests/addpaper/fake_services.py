@@ -57,7 +57,7 @@ class FakeServices:
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
 
-            def log_message(self, format: str, *args: object) -> None:
+            def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - the stdlib's name
                 pass
 
             def do_GET(self) -> None:

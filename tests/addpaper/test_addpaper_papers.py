@@ -56,7 +56,8 @@ PAPERS = [
      {"title": "{$\\infty$}-former: Infinite Memory Transformer", "journal": "arXiv preprint arXiv:2109.00301"}, 3),
     # more than a hundred authors; arXiv's journal reference kept as a note
     ("2206.04615", "srivastava2022beyond", "article",
-     {"note": "Published in: Transactions on Machine Learning Research, May/2022, https://openreview.net/forum?id=uyTL5Bvosj"}, 450),
+     {"note": "Published in: Transactions on Machine Learning Research, May/2022,"
+              " https://openreview.net/forum?id=uyTL5Bvosj"}, 450),
     # a DOI (Crossref): journal, volume, number, pages, publisher's pdf
     ("10.1162/neco.1997.9.8.1735", "hochreiter1997long", "article",
      {"title": "Long Short-Term Memory", "journal": "Neural Computation", "volume": "9", "number": "8",

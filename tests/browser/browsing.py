@@ -30,7 +30,11 @@ MATH_STATE_JS = r"""() => {
   const spans = Array.from(document.querySelectorAll("article .arithmatex"));
   const article = document.querySelector("article");
   const text = article ? article.innerText : "";
-  const drawn = s => { const svg = s.querySelector("mjx-container > svg"); const r = svg && svg.getBoundingClientRect(); return !!r && r.width > 0 && r.height > 0; };
+  const drawn = s => {
+    const svg = s.querySelector("mjx-container > svg");
+    const r = svg && svg.getBoundingClientRect();
+    return !!r && r.width > 0 && r.height > 0;
+  };
   return {
     count: spans.length,
     typeset: spans.filter(drawn).length,

@@ -20,9 +20,10 @@ from tests.support.serving import serve_files
 
 
 @pytest.fixture(scope="session")
-def site_url(built_site: Path) -> Iterator[str]:
-    """The strict build, served as GitHub Pages would (static files), on a free local port."""
-    with serve_files(built_site) as base:
+def site_url(snapshot_site: Path) -> Iterator[str]:
+    """The strict build of the frozen notes (tests name their pages), served as GitHub Pages
+    would (static files), on a free local port."""
+    with serve_files(snapshot_site) as base:
         yield base
 
 

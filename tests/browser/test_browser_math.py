@@ -3,28 +3,25 @@ loads no MathJax, is read by screen readers, is no Tab stop, shifts nothing and 
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from playwright.sync_api import Browser, Page
 
 from tests.browser.browsing import (
     MATH_PAGES,
     MATH_STATE_JS,
-    VIEWPORT,
     Traffic,
     open_page,
     switch_to_dark,
 )
+from tests.support.chromium import VIEWPORT, layout_shift_js
 
-LAYOUT_SHIFT_JS = """() => new Promise(resolve => {
-  let total = 0;
-  new PerformanceObserver(list => { for (const e of list.getEntries()) if (!e.hadRecentInput) total += e.value; })
-    .observe({type: "layout-shift", buffered: true});
-  setTimeout(() => resolve(total), 500);
-})"""
+LAYOUT_SHIFT_JS = layout_shift_js(500)
 
 
-def assert_typeset(page: Page, where: str) -> dict:
-    math = page.evaluate(MATH_STATE_JS)
+def assert_typeset(page: Page, where: str) -> dict[str, Any]:
+    math: dict[str, Any] = page.evaluate(MATH_STATE_JS)
     assert math["count"] > 0, f"{where}: no math on the page"
     assert math["typeset"] == math["count"], f"{where}: only {math['typeset']} of {math['count']} formulas drawn"
     assert math["spoken"] == math["count"], (

@@ -7,13 +7,14 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from playwright.sync_api import Browser, Page
+from playwright.sync_api import Browser, FloatRect, Locator, Page
 
-from tests.browser.browsing import SCREENSHOTS, VIEWPORT, open_page, switch_to_dark, watch
+from tests.browser.browsing import SCREENSHOTS, open_page, switch_to_dark, watch
+from tests.support.chromium import VIEWPORT, Viewport
 
 NOTE = "attention/bahdanau2014neural/"
 LINKING_NOTE = "attention/sawant2020understanding/"
-PHONE = {"width": 390, "height": 844}
+PHONE: Viewport = {"width": 390, "height": 844}
 
 
 @pytest.fixture(params=["phone", "desktop"])
@@ -34,21 +35,27 @@ def device(request: pytest.FixtureRequest, browser: Browser) -> Iterator[tuple[s
         ctx.close()
 
 
-def _open_figure(page: Page) -> dict:
+def _box(locator: Locator, what: str) -> FloatRect:
+    box = locator.bounding_box()
+    assert box is not None, f"{what} is not displayed"
+    return box
+
+
+def _open_figure(page: Page) -> FloatRect:
     figure = page.locator("article figure a.glightbox").first
     figure.scroll_into_view_if_needed()
     figure.click()
     shown = page.locator(".glightbox-container .gslide.current .gslide-image img")
     shown.wait_for(state="visible")
     page.wait_for_timeout(600)  # the opening animation
-    return shown.bounding_box() or {}
+    return _box(shown, "the full-size figure")
 
 
 def test_figure_opens_full_size_and_closes(device: tuple[str, Page], site_url: str) -> None:
     name, page = device
     traffic = watch(page)
     open_page(page, site_url + NOTE)
-    inline = page.locator("article figure img").first.bounding_box() or {}
+    inline = _box(page.locator("article figure img").first, "the figure")
     box = _open_figure(page)
     assert box["width"] >= inline["width"] * 0.99, (box, inline)
     if name == "desktop":
@@ -108,10 +115,11 @@ def test_footnote_markers_are_24px_targets_and_a_tap_shows_the_reference(device:
     markers = page.locator("article a.footnote-ref")
     assert markers.count() > 0
     for i in range(markers.count()):
-        box = markers.nth(i).bounding_box() or {}
+        box = _box(markers.nth(i), f"footnote marker {i}")
         assert box["width"] >= 24 and box["height"] >= 24, f"footnote marker {i}: {box}"
     first = markers.first
-    page.locator("article .md-clipboard").first.wait_for(state="attached")  # Material's content components are mounted
+    # Material has mounted its content components once the code blocks have their copy button.
+    page.locator("article .md-code__button, article .md-clipboard").first.wait_for(state="attached")
     first.scroll_into_view_if_needed()
     if name == "phone":
         first.tap()

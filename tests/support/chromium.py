@@ -28,3 +28,13 @@ def chromium_path() -> str | None:
     candidate = os.environ.get("CHROMIUM", "/usr/bin/chromium")
     found = shutil.which(candidate) if not os.path.isabs(candidate) else candidate
     return found if found and os.access(found, os.X_OK) else None
+
+
+def layout_shift_js(wait_ms: int = 500) -> str:
+    """A page script: the page's cumulative layout shift (shifts not caused by input), after `wait_ms`."""
+    return f"""() => new Promise(resolve => {{
+  let total = 0;
+  new PerformanceObserver(list => {{ for (const e of list.getEntries()) if (!e.hadRecentInput) total += e.value; }})
+    .observe({{type: "layout-shift", buffered: true}});
+  setTimeout(() => resolve(total), {wait_ms});
+}})"""

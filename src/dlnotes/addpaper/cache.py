@@ -12,9 +12,10 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import time
 from pathlib import Path
+
+from ..atomic import write_atomic
 
 
 class AnswerCache:
@@ -47,10 +48,7 @@ class AnswerCache:
         if path is None:
             return
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = path.with_name(path.name + f".{os.getpid()}.tmp")
-            tmp.write_text(json.dumps({"url": url, "fetched": time.time(), "text": text}, ensure_ascii=False), encoding="utf-8")
-            os.replace(tmp, path)
+            write_atomic(path, json.dumps({"url": url, "fetched": time.time(), "text": text}, ensure_ascii=False))
         except OSError:
             pass  # a cache that cannot be written only costs a request next time
 

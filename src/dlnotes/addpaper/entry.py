@@ -103,7 +103,8 @@ def plain(text: str) -> str:
     if not any(c in text for c in "\\{}$~"):
         return squeeze(text)  # nothing to decode (most titles): latexcodec costs ~3 ms a call
     try:
-        decoded = UnicodeLatexIncrementalDecoder().decode(text, final=True)
+        decoder = UnicodeLatexIncrementalDecoder()  # type: ignore[no-untyped-call]  # latexcodec leaves __init__ unannotated
+        decoded = decoder.decode(text, final=True)
     except (ValueError, UnicodeError):  # latexcodec gives up on odd input: drop the markup instead
         decoded = text
     decoded = re.sub(r"\\[A-Za-z]+\s*", "", decoded)

@@ -1,4 +1,4 @@
-"""Link checker for the notes (issue 4): extraction, async checking, cache and reports.
+"""Link checker for the notes: extraction, async checking, cache and reports.
 
 Plain Python on purpose (no MkDocs import): it runs in CI on its own and is tested alone.
 """

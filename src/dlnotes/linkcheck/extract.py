@@ -18,6 +18,8 @@ import yaml
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
+from .. import frontmatter, textfiles
+
 __all__ = [
     "InputError",
     "Occurrence",
@@ -66,7 +68,6 @@ def is_http(url: str) -> bool:
 
 # --- Markdown -----------------------------------------------------------------------------
 
-_FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?\r?\n)?(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z)", re.DOTALL)
 # MkDocs (pymdownx/admonition) containers whose body is indented by four spaces; markdown-it
 # alone would read that body as an indented code block and skip its links.
 _CONTAINER = re.compile(r"^( *)(?:!!!|\?\?\?\+?|===)[ \t]")
@@ -175,12 +176,12 @@ class _MarkdownExtractor:
     def run(self) -> list[Occurrence]:
         text = self.text
         offset = 0  # lines taken by the front matter
-        fm = _FRONT_MATTER.match(text)
-        if fm:
-            for url, line in _front_matter_urls(fm.group(1) or "", 2):
+        fm = frontmatter.split(text)  # the one reader, MkDocs' delimiters
+        if fm.block is not None:
+            for url, line in _front_matter_urls(fm.block, 2):
                 self.add(url, line)
-            offset = text.count("\n", 0, fm.end())
-            text = text[fm.end() :]
+            offset = text.count("\n", 0, fm.block_end)
+            text = text[fm.block_end :]
         lines = _dedent_containers(text.split("\n"))
         self.lines = lines
         body = "\n".join(lines)
@@ -259,7 +260,7 @@ class _MarkdownExtractor:
 
 def extract_markdown(text: str, file: str) -> list[Occurrence]:
     """URLs of a Markdown note: links, images, autolinks, bare URLs, HTML href/src, front matter."""
-    return _MarkdownExtractor(text, file).run()
+    return _MarkdownExtractor(textfiles.normalize(text), file).run()
 
 
 # --- BibTeX -------------------------------------------------------------------------------
@@ -385,7 +386,7 @@ def collect_files(paths: Iterable[str]) -> list[Path]:
 
 def extract_file(path: Path) -> list[Occurrence]:
     try:
-        text = path.read_text(encoding="utf-8")
+        text = textfiles.normalize(path.read_bytes().decode("utf-8"))  # BOM and CRLF as MkDocs reads them
     except UnicodeDecodeError as exc:
         raise InputError(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start})") from None
     except OSError as exc:
