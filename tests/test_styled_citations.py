@@ -14,6 +14,7 @@ import markdown as markdown_lib
 import pytest
 
 from dlnotes.backlinks import mentions
+from dlnotes.csl import CslError, CslFormatter
 from dlnotes.site import NotesSite, Settings, SourcePage, page_url
 
 FIXTURES = Path(__file__).parent / "fixtures" / "bib"
@@ -173,3 +174,30 @@ def test_the_references_page_does_not_list_a_note_as_citing_its_own_paper(tmp_pa
     assert re.findall(r'<a href="([^"]+)#fnref:bahdanau2014neural">', own) == ["../other/"]
     cho = next(block for anchor, block in blocks.items() if "cho2014" in anchor)
     assert re.findall(r'<a href="([^"]+)#fnref:cho2014learning">', cho) == ["../attention/b/"]
+
+
+def test_two_english_authors_in_chinese_running_text_are_spaced(tmp_path: Path) -> None:
+    pages, _ = build(tmp_path, {"n.md": "@hinton2006reducing 提出了自编码器。\n"})
+    assert text(paragraph(pages["n.md"], "Hinton")) == "Hinton 和 Salakhutdinov[1] 提出了自编码器。"
+
+
+def test_when_the_style_cannot_run_citations_are_numbers_and_the_build_fails(tmp_path: Path, monkeypatch) -> None:
+    def stopped(self, citations):  # type: ignore[no-untyped-def]
+        raise CslError("citeproc-js stopped without an answer")
+
+    monkeypatch.setattr(CslFormatter, "render_page", stopped)
+    with pytest.raises(AssertionError, match="citations not in style"):
+        build(tmp_path, {"n.md": "Two [@zhou2016ml; @li2012tongji].\n"})
+    docs = tmp_path / "docs"
+    site = NotesSite(Settings(root=tmp_path, docs_dir=docs, bib_paths=(FIXTURES / "chinese",), style=GBT))
+    site.load_bibliography()
+    site.read_pages([SourcePage("n.md", "n/", docs / "n.md")])
+    site.arrange(["n.md"])
+    md = markdown_lib.Markdown(extensions=[*EXTENSIONS, *site.markdown_extensions()])
+    html = site.page_html("n.md", md.convert(site.page_markdown("n.md", site.notes["n.md"].body)))
+    html = site.page_final("n.md", html)
+    assert text(paragraph(html, "Two")) == "Two [1, 2]."
+    assert reference_list(html) == ["zhou2016ml", "li2012tongji"]
+    assert [str(p) for p in site.problems] == [
+        "docs/n.md: citations not in style 'china-national-standard-gb-t-7714-2015-numeric': citeproc-js stopped without an answer"
+    ]
