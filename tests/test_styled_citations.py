@@ -181,8 +181,10 @@ def test_two_english_authors_in_chinese_running_text_are_spaced(tmp_path: Path) 
     assert text(paragraph(pages["n.md"], "Hinton")) == "Hinton 和 Salakhutdinov[1] 提出了自编码器。"
 
 
-def test_when_the_style_cannot_run_citations_are_numbers_and_the_build_fails(tmp_path: Path, monkeypatch) -> None:
-    def stopped(self, citations):  # type: ignore[no-untyped-def]
+def test_when_the_style_cannot_run_citations_are_numbers_and_the_build_fails(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def stopped(self: CslFormatter, citations: object) -> None:
         raise CslError("citeproc-js stopped without an answer")
 
     monkeypatch.setattr(CslFormatter, "render_page", stopped)
