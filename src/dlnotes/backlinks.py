@@ -3,10 +3,11 @@ around the link. No MkDocs here.
 
 Read from each page's rendered HTML (Python-Markdown's own parse decided what is a link; code
 and math hold none), with the standard library's HTML parser: a link is an `<a href>` that leads
-to another page of the site, a citation is the marker `<sup id="fnref:KEY">` the citation layer
-writes. The sentence is cut from the text of the paragraph (or list item, table cell...) that
-holds the link, at Chinese and English sentence ends. The site engine collects every page while
-rendering and asks for the list once every page has been seen.
+to another page of the site, a citation is the marker `<sup id="fnref:KEY">` (`<span>` for a style
+whose citations are not superscript) the citation layer writes. The sentence is cut from the text
+of the paragraph (or list item, table cell...) that holds the link, at Chinese and English
+sentence ends. The site engine collects every page while rendering and asks for the list once
+every page has been seen.
 """
 
 from __future__ import annotations
@@ -69,7 +70,7 @@ class _Collector(HTMLParser):
             self.blocks.append(block)
             return
         current = self._stack[-1] if self._stack else None
-        if tag == "sup" and current is not None:
+        if tag in ("sup", "span") and current is not None:  # a citation in a style's text: <span id=fnref:KEY>
             m = _CITATION_ID.match(a.get("id", ""))
             if m:
                 current.marks.append((len(current.text), "citation", htmlmod.unescape(m.group(1))))

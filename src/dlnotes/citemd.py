@@ -24,8 +24,12 @@ the inline pass a tree processor visits the citations in reading order and finds
 `@key` in the source, the n-th citation of a key at its n-th occurrence (code that quotes the same
 `@key` before it can shift the line it names).
 
-Output: the footnote references the site shows today (see README "Citing"); each cited key gets a
-footnote whose text the caller supplies after rendering (`PageCitations.finish`).
+Output: footnote references (numbers, see README "Citing"); each cited key gets a footnote whose
+text the caller supplies after rendering (`PageCitations.finish`). When the site has a CSL style
+(`CitationExtension(styled=...)`), each citation is instead a placeholder that
+`PageCitations.finish_styled` replaces with the style's text ("[1, 3–5]", "Bahdanau 等[2]",
+"(Bahdanau et al., 2014)"), linked to the footnote of its first key; the footnotes are then the
+page's own reference list, in the style's order, apart from the author's footnotes.
 """
 
 from __future__ import annotations
@@ -60,6 +64,10 @@ REFERENCES_TITLE, REFERENCES_ID = "参考文献", "references"
 # The back-link's tooltip; mkdocs.yml gives Python-Markdown's footnotes the same text.
 BACKLINK_TITLE = "回到正文第 {} 个脚注处"
 _PLACEHOLDER = re.compile(r"dlnotesref(\d+)x")  # a word Markdown leaves alone, filled after rendering
+# A styled citation until finish_styled() writes it: a footnote reference (so toc leaves it out of
+# headings' anchors, as it does footnotes) holding the citation's number on the page.
+_STYLED = re.compile(r'<sup id="[^"]*">dlnotescite(\d+)x</sup>')
+_SUPERSCRIPT = re.compile(r"(.*?)<sup>((?:(?!</?sup>).)*)</sup>", re.DOTALL)
 
 _CITE, _PRE, _SUF, _REF = "dlnotes-cite", "dlnotes-pre", "dlnotes-suf", "dlnotes-ref"
 _ESCAPED = re.compile(util.STX + r"(\d+)" + util.ETX)
@@ -188,6 +196,8 @@ class PageCitations:
     refs: dict[str, int] = field(default_factory=dict)  # key -> references to it (HTML mode)
     footnotes_html: str = ""
     placeholders: list[str] = field(default_factory=list)  # keys whose text a placeholder stands for
+    styled: bool = False  # citations are placeholders for the style's text (finish_styled)
+    cluster_refs: list[list[tuple[str, str]]] = field(default_factory=list)  # per citation: (key, its fnref id)
 
     def placeholder(self, key: str) -> str:
         self.placeholders.append(key)
@@ -201,6 +211,38 @@ class PageCitations:
         if self.placeholders:
             html_text = _PLACEHOLDER.sub(lambda m: reference_html(self.placeholders[int(m.group(1))]), html_text)
         return html_text
+
+    def finish_styled(
+        self,
+        html_text: str,
+        citation_html: Callable[[int], str],
+        bibliography: list[tuple[str, str]],
+        reference_html: Callable[[str, str | None], str],
+        numeric: bool,
+    ) -> str:
+        """The rendered page with each citation as the style writes it (`citation_html(i)`, the
+        page's `i`-th citation in reading order) and its reference list: `bibliography` is the
+        style's (key, text) in the style's order, numbered as the style numbers; keys it lacks
+        (entries that could not be formatted) follow. `reference_html(key, text)`: the footnote's
+        inline HTML, from the style's text (None for those keys). `numeric`: the style prints
+        numbers (superscript citations are linked as footnote references; the list is numbered)."""
+        texts = dict(bibliography)
+        order = [k for k in texts if k in self.refs] + [k for k in self.cited if k not in texts]
+        number = {key: n for n, key in enumerate(order, start=1)}
+        if order:
+            self.footnotes_html = footnotes_html(
+                [(key, reference_html(key, texts.get(key)), self.refs[key]) for key in order], numbered=numeric
+            )
+
+        def citation(m: re.Match[str]) -> str:
+            index = int(m.group(1))
+            refs = self.cluster_refs[index]
+            text = citation_html(index)
+            if not re.sub(r"<[^>]+>", "", text).strip():  # nothing the style could write: the numbers
+                text = "<sup>[" + ", ".join(str(number[key]) for key, _ in refs) + "]</sup>"
+            return styled_citation_html(text, refs, numeric)
+
+        return _STYLED.sub(citation, html_text)
 
     def place_footnotes(self, html_text: str) -> str:
         """The rendered page with the footnote list where FOOTNOTES_SLOT is."""
@@ -496,7 +538,10 @@ class _CitationTreeprocessor(Treeprocessor):
     def run(self, root: etree.Element) -> None:
         state, page = self.state, self.state.page
         fx = state.footnotes()
-        page.html_mode = not (fx is not None and fx.footnotes)
+        page.styled = state.ext.styled()
+        # Styled citations carry the style's numbers: their list is the page's own, apart from
+        # the author's footnotes (which Python-Markdown numbers alone).
+        page.html_mode = page.styled or not (fx is not None and fx.footnotes)
         found = _SourceLines(state.lines)
         parents = {child: parent for parent in root.iter() for child in parent}
         seen: set[str] = set()
@@ -512,11 +557,14 @@ class _CitationTreeprocessor(Treeprocessor):
             else:
                 items = [RawItem(state.text(i.prefix), i.key, i.braced, i.suppress, state.text(i.suffix)) for i in cluster.items]
                 page.citations.append(Citation(tuple(_item(i, cluster.intext and n == 0) for n, i in enumerate(items)), line))
-                for ref in el.iter(_REF):
-                    self.reference(ref, ref.get("data-key", ""), fx, line)
-                for child in list(el):
-                    if child.tag in (_PRE, _SUF):
-                        _unwrap(child, el)
+                if page.styled:
+                    self.styled_reference(el, [i.key for i in items], fx, line)
+                else:
+                    for ref in el.iter(_REF):
+                        self.reference(ref, ref.get("data-key", ""), fx, line)
+                    for child in list(el):
+                        if child.tag in (_PRE, _SUF):
+                            _unwrap(child, el)
             seen.add(index)
             _unwrap(el, parents[el])
         page.problems = list(dict.fromkeys(page.problems))  # footnote texts may be read twice
@@ -541,6 +589,25 @@ class _CitationTreeprocessor(Treeprocessor):
             page.problems.append((line, f"footnote label '[^{key}]' is also a citation key: rename the footnote"))
         page.refs[key] = 1
         ref.set("data-key", key)  # numbered with the author's footnotes by number_footnotes()
+
+    def styled_reference(self, el: etree.Element, keys: list[str], fx: FootnoteExtension | None, line: int) -> None:
+        """The citation becomes a placeholder for the style's text (PageCitations.finish_styled),
+        each of its keys a reference to its footnote (fnref:KEY, fnref2:KEY... in reading order)."""
+        page = self.state.page
+        refs = []
+        for key in dict.fromkeys(keys):
+            if key not in page.cited:
+                page.cited.append(key)
+                if fx is not None and key in fx.footnotes:
+                    page.problems.append((line, f"footnote label '[^{key}]' is also a citation key: rename the footnote"))
+            page.refs[key] = page.refs.get(key, 0) + 1
+            refs.append((key, _ref_id(key, page.refs[key])))
+        page.cluster_refs.append(refs)
+        for child in list(el):
+            el.remove(child)
+        el.text = ""
+        sup = etree.SubElement(el, "sup", {"id": refs[0][1]})
+        sup.text = f"dlnotescite{len(page.citations) - 1}x"
 
     def number_footnotes(self, root: etree.Element, fx: FootnoteExtension) -> None:
         """Number the author's footnote references and ours together, in reading order, with
@@ -685,8 +752,23 @@ def footnote_ref_html(key: str, number: int, n: int = 1) -> str:
     return f'<sup id="{_ref_id(key, n)}"><a class="footnote-ref" href="#fn:{key}">{number}</a></sup>'
 
 
-def footnotes_html(footnotes: list[tuple[str, str, int]]) -> str:
-    """The footnote list, as Python-Markdown writes it: (key, text as inline HTML, references to it)."""
+def styled_citation_html(text: str, refs: list[tuple[str, str]], numeric: bool) -> str:
+    """A citation as the style writes it (`text`), linked to the footnote of its first key, with
+    the ids of its keys' references (`refs`: (key, fnref id)) that cited-in links and back-links
+    lead to. A numeric style's superscript ("Bahdanau 等<sup>[1]</sup>") is the footnote
+    reference, as Python-Markdown writes one; other citations are linked whole."""
+    key, ref = refs[0]
+    link = f'<a class="footnote-ref" href="#fn:{html.escape(key)}">'
+    more = "".join(f'<sup id="{html.escape(r)}"></sup>' for _, r in refs[1:])
+    m = _SUPERSCRIPT.fullmatch(text) if numeric else None
+    if m is not None:
+        return f'{m.group(1)}<sup id="{html.escape(ref)}">{link}{m.group(2)}</a></sup>{more}'
+    return f'<span class="dlnotes-cite" id="{html.escape(ref)}">{link}{text}</a></span>{more}'
+
+
+def footnotes_html(footnotes: list[tuple[str, str, int]], numbered: bool = True) -> str:
+    """The footnote list, as Python-Markdown writes it: (key, text as inline HTML, references to
+    it). `numbered=False`: a list whose numbers the page does not print (author-date styles)."""
     items = []
     for number, (key, text, refs) in enumerate(footnotes, start=1):
         key = html.escape(key)
@@ -695,7 +777,8 @@ def footnotes_html(footnotes: list[tuple[str, str, int]]) -> str:
             f'<a class="footnote-backref" href="#{_ref_id(key, n)}" title="{title}">&#8617;</a>' for n in range(1, refs + 1)
         )
         items.append(f'<li id="fn:{key}">\n<p>{text}&#160;{backlinks}</p>\n</li>')
-    return '<div class="footnote">\n<hr />\n<ol>\n' + "\n".join(items) + "\n</ol>\n</div>"
+    kind = "footnote" if numbered else "footnote dlnotes-unnumbered"
+    return f'<div class="{kind}">\n<hr />\n<ol>\n' + "\n".join(items) + "\n</ol>\n</div>"
 
 
 class CitationExtension(Extension):
@@ -707,10 +790,12 @@ class CitationExtension(Extension):
         known: Callable[[str], bool] = lambda key: False,
         suggest: Callable[[str], str | None] = lambda key: None,
         reported: Callable[[str], bool] = lambda key: False,
+        styled: Callable[[], bool] = lambda: False,
         **kwargs: object,
     ) -> None:
         super().__init__(**kwargs)
         self.known, self.suggest, self.reported = known, suggest, reported
+        self.styled = styled  # asked per page: citations in the site's CSL style (finish_styled)
         self.last = PageCitations()
 
     def extendMarkdown(self, md: Markdown) -> None:

@@ -115,7 +115,8 @@ def references_html(
         note = notes.by_key.get(key)
         if note is not None:
             facts.append(f"笔记: {link(note.path)}")
-        citing = cited.citing(key)
+        # A note's citation of its own paper is not "cited in": the note is listed above.
+        citing = [p for p in cited.citing(key) if note is None or p != note.path]
         facts.append(f"引用于: {', '.join(link(p, footnote_ref_anchor(key)) for p in citing)}" if citing else "尚未被笔记引用")
         out.append(f'<p class="ref-entry" id="{html.escape(key_anchor(key))}">{reference_html(key)}<br>\n{" · ".join(facts)}</p>')
     return "\n".join(out)

@@ -86,7 +86,13 @@ class StyledReferenceHTML:
     def __call__(self, key: str) -> str:
         html = self._cache.get(key)
         if html is None:
-            entry = self.formatter.bib.entries[key]
-            links = " ".join(f'<a href="{html_module.escape(url)}">{label}</a>' for label, url in entry_links(entry))
-            html = self._cache[key] = f"{self.formatter.reference_html(key)} {links}".strip()
+            html = self._cache[key] = self.with_links(key, self.formatter.reference_html(key))
         return html
+
+    def with_links(self, key: str, formatted: str) -> str:
+        """`formatted` (the entry as a style wrote it, e.g. in a page's bibliography) and the
+        entry's pdf and code links."""
+        links = " ".join(
+            f'<a href="{html_module.escape(url)}">{label}</a>' for label, url in entry_links(self.formatter.bib.entries[key])
+        )
+        return f"{formatted} {links}".strip()

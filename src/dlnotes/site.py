@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import os
 import posixpath
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from html import escape
 from pathlib import Path
@@ -166,6 +166,7 @@ class NotesSite:
             known=lambda key: key in self.bib,
             suggest=lambda key: self.bib.suggest(key),
             reported=lambda key: key in self.bib.broken,
+            styled=lambda: isinstance(self.styled, csl.CslFormatter),  # pybtex's plain: footnote numbers
         )
         self._links: dict[str, pagecontext.PageContext] = {}  # uri -> what rendering it recorded
         self._anchors: dict[str, set[str]] = {}
@@ -372,7 +373,7 @@ class NotesSite:
                 Problem(context.display, line + context.line_offset if line else None, message)
                 for line, message in sorted(cited.problems)
             )
-        html = cited.finish(html, lambda key: self._reference_html(key, uri))
+        html = self._finish_citations(uri, cited, html)
         html = exclude_footnote_markers(html)  # a stray "¹" in search results otherwise
         self._anchors[uri] = html_ids(html) | cited.footnote_ids()
         page = self._pages.get(uri)
@@ -380,6 +381,26 @@ class NotesSite:
             notes_of = {k: n.path for k, n in self.note_index.by_key.items()}
             self.backlinks.collect(uri, mentions(uri, page.url, html, self._doc_at, notes_of))
         return html
+
+    def _finish_citations(self, uri: str, cited: PageCitations, html: str) -> str:
+        """The page's citations as its CSL style writes them ("[1, 3–5]", "Bahdanau 等[2]",
+        "(Bahdanau et al., 2014)"), its reference list in the style's order and numbering; with
+        pybtex's plain style (no in-text forms), footnote numbers."""
+        styled = self.styled
+        if not cited.styled or not isinstance(styled, csl.CslFormatter):
+            return cited.finish(html, lambda key: self._reference_html(key, uri))
+        page = styled.page()
+        for citation in cited.citations:  # reading order: the style numbers them so
+            page.add(citation)
+        text: Callable[[int], str] = page.citation_html
+        try:
+            bibliography = page.bibliography() if cited.citations else []
+        except csl.CslError as err:  # node could not run: numbers, and a problem that fails strict builds
+            self._report([Problem(self.page_display(uri), None, f"citations not in style '{styled.style.name}': {err}")])
+            bibliography, text = [], lambda index: ""
+        return cited.finish_styled(
+            html, text, bibliography, lambda key, formatted: self._reference_html(key, uri, formatted), styled.style.numeric
+        )
 
     def complete(self) -> None:
         """Every page is rendered: who cites what is known (from the same parse that wrote them)."""
@@ -505,11 +526,15 @@ class NotesSite:
         url = relative_url(target.url, source.url)
         return f"{url}#{anchor}" if anchor else url
 
-    def _reference_html(self, key: str, here: str) -> str:
+    def _reference_html(self, key: str, here: str, formatted: str | None = None) -> str:
         """A citation's footnote: the formatted entry with its links, then a link to our note on
-        the paper and its summary, if there is one."""
+        the paper and its summary, if there is one. `formatted`: the entry as the page's style
+        wrote it (its page bibliography), else as the site's style writes it alone."""
         assert self.entry_html is not None
-        html = self.entry_html(key)
+        if formatted is not None and isinstance(self.entry_html, StyledReferenceHTML):
+            html = self.entry_html.with_links(key, formatted)
+        else:
+            html = self.entry_html(key)
         note = self.note_index.by_key.get(key)
         url = self.doc_url(here, note.path) if note is not None and note.path != here else None
         if note is None or url is None:

@@ -213,9 +213,12 @@ def format_store(path: Path) -> DiskCache:
 def _finish(html: str, in_text: bool = False) -> str:
     """citeproc-js' HTML with our tokens decoded (math, "and others")."""
     html = latex.math_to_html(csljson.finish_others(html, in_text))
-    # citeproc-js writes a CJK term right after a Latin name ("Bahdanau等"); Chinese typesetting
-    # puts a space between Latin and Chinese.
-    return re.sub(r"([A-Za-z\u00c0-\u024f.])(等)", r"\1 \2", html) if in_text else html
+    # citeproc-js writes a CJK term right next to a Latin name ("Bahdanau等", "Smith和Doe");
+    # Chinese typesetting puts a space between Latin and Chinese.
+    if not in_text:
+        return html
+    html = re.sub(r"([A-Za-z\u00c0-\u024f.])(等|和)", r"\1 \2", html)
+    return re.sub(r"(和)([A-Za-z\u00c0-\u024f])", r"\1 \2", html)
 
 
 def _with_locators(html: str, citation: Citation) -> str:
