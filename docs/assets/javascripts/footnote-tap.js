@@ -1,11 +1,14 @@
-/* On touch screens (no hover), the first tap on a footnote marker shows its reference in place
-   (Material's footnote tooltip, which opens on focus) instead of jumping to the end of the page;
-   a second tap on the same marker follows it. Mouse and keyboard are left as they are. */
+/* On touch (a finger, not a mouse: the pointer that pressed says so; or a screen without hover),
+   the first tap on a footnote marker shows its reference in place (Material's footnote tooltip,
+   which opens on focus) instead of jumping to the end of the page; a second tap on the same
+   marker follows it. Mouse and keyboard are left as they are. */
 (function () {
-  var touch = window.matchMedia("(hover: none)");
+  var noHover = window.matchMedia("(hover: none)");
+  var lastPointer = "";
+  document.addEventListener("pointerdown", function (event) { lastPointer = event.pointerType; }, true);
   document.addEventListener("click", function (event) {
     var link = event.target instanceof Element ? event.target.closest("a.footnote-ref") : null;
-    if (!link || !touch.matches) return;
+    if (!link || !(lastPointer === "touch" || noHover.matches)) return;
     if (document.activeElement === link && link.dataset.tapped === "1") {
       link.dataset.tapped = "";
       return; // second tap: go to the footnote
