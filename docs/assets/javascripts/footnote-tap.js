@@ -5,8 +5,9 @@
 (function () {
   var noHover = window.matchMedia("(hover: none)");
   var lastPointer = "";
-  document.addEventListener("pointerdown", function (event) { lastPointer = event.pointerType; }, true);
-  document.addEventListener("click", function (event) {
+  window.addEventListener("pointerdown", function (event) { lastPointer = event.pointerType; }, true);
+  // On the window, capturing: before Material's own click handling (instant navigation) sees it.
+  window.addEventListener("click", function (event) {
     var link = event.target instanceof Element ? event.target.closest("a.footnote-ref") : null;
     if (!link || !(lastPointer === "touch" || noHover.matches)) return;
     if (document.activeElement === link && link.dataset.tapped === "1") {
@@ -14,6 +15,7 @@
       return; // second tap: go to the footnote
     }
     event.preventDefault();
+    event.stopImmediatePropagation();
     document.querySelectorAll("a.footnote-ref[data-tapped]").forEach(function (a) { a.dataset.tapped = ""; });
     link.dataset.tapped = "1";
     link.focus();
