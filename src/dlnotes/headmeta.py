@@ -91,21 +91,16 @@ def _meta(attr: str, name: str, content: str) -> str:
 
 
 def citation_tags(paper: PaperMeta) -> list[str]:
-    tags = [_meta("name", "citation_title", paper.title)]
-    tags += [_meta("name", "citation_author", a) for a in paper.authors]
-    if paper.date:
-        tags.append(_meta("name", "citation_publication_date", paper.date))
-    if paper.journal:
-        tags.append(_meta("name", "citation_journal_title", paper.journal))
-    if paper.conference:
-        tags.append(_meta("name", "citation_conference_title", paper.conference))
-    if paper.pdf_url:
-        tags.append(_meta("name", "citation_pdf_url", paper.pdf_url))
-    if paper.doi:
-        tags.append(_meta("name", "citation_doi", paper.doi))
-    if paper.arxiv_id:
-        tags.append(_meta("name", "citation_arxiv_id", paper.arxiv_id))
-    return tags
+    fields = [("citation_title", paper.title)] + [("citation_author", a) for a in paper.authors]
+    fields += [
+        ("citation_publication_date", paper.date),
+        ("citation_journal_title", paper.journal),
+        ("citation_conference_title", paper.conference),
+        ("citation_pdf_url", paper.pdf_url),
+        ("citation_doi", paper.doi),
+        ("citation_arxiv_id", paper.arxiv_id),
+    ]
+    return [_meta("name", name, value) for name, value in fields if value]
 
 
 def open_graph_tags(title: str, url: str | None, site_name: str, text: str | None, is_note: bool) -> list[str]:
