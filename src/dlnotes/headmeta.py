@@ -91,7 +91,8 @@ def _meta(attr: str, name: str, content: str) -> str:
 
 
 def citation_tags(paper: PaperMeta) -> list[str]:
-    fields = [("citation_title", paper.title)] + [("citation_author", a) for a in paper.authors]
+    fields: list[tuple[str, str | None]] = [("citation_title", paper.title)]
+    fields += [("citation_author", a) for a in paper.authors]
     fields += [
         ("citation_publication_date", paper.date),
         ("citation_journal_title", paper.journal),
