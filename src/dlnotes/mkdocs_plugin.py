@@ -19,6 +19,7 @@ from .bibconfig import OPTIONS
 from .problems import Problem
 from .site import NotesSite, Settings, SourcePage
 from .siteconfig import PLUGIN_DEFAULTS
+from .theme import decode_anchor_lookups
 
 log = logging.getLogger("mkdocs.plugins.dlnotes")
 
@@ -151,6 +152,7 @@ class NotesPlugin(BasePlugin[NotesConfig]):
 
     @event_priority(-100)  # after Material's search plugin has written its index
     def on_post_build(self, config: Any) -> None:
+        report(decode_anchor_lookups(Path(config.site_dir) / "assets" / "javascripts"))
         assert self.site is not None
         index = Path(config.site_dir) / "search" / "search_index.json"
         if index.is_file():

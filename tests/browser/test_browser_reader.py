@@ -162,3 +162,13 @@ def test_screenshots_of_a_note_on_a_phone(device: tuple[str, Page], site_url: st
     if scheme == "dark":
         switch_to_dark(page)
     page.screenshot(path=str(SCREENSHOTS / f"note-{name}-{scheme}.png"), full_page=True, animations="disabled")
+
+
+def test_hover_preview_of_a_link_to_a_chinese_heading(page: Page, site_url: str) -> None:
+    """Material looks the target up by the percent-encoded hash (issue 8544); the site decodes it."""
+    open_page(page, site_url + "attention/")
+    link = page.locator('article a[href$="#为什么有效"], article a[href*="#%E4%B8%BA"]').first
+    link.hover()
+    preview = page.locator(".md-tooltip2--active")
+    preview.wait_for(state="visible")
+    assert "为什么有效" in preview.inner_text()
