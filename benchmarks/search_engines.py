@@ -40,8 +40,9 @@ from playwright.sync_api import Page, sync_playwright
 
 from benchmarks import search as material_bench
 from tests.browser.test_browser_search import search as material_search
-from tests.browser.test_browser_search_queries import FIXTURE, QUERIES, REPORTED, WORKER, _pages
+from tests.browser.test_browser_search_queries import FIXTURE, QUERIES, WORKER, _pages
 from tests.support.chromium import CHROMIUM_ARGS, chromium_path
+from tests.support.searching import REPORTED
 from tests.support.serving import serve_files as serve
 from tests.support.sitebuild import ROOT, run_mkdocs_build
 

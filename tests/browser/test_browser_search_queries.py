@@ -18,6 +18,7 @@ import pytest
 from playwright.sync_api import Page
 
 from tests.browser.test_browser_search import RESULTS, search
+from tests.support.searching import REPORTED
 from tests.support.serving import serve_files
 from tests.support.sitebuild import ROOT, run_mkdocs_build
 
@@ -125,20 +126,6 @@ QUERIES: list[tuple[str, list[str], str | None]] = [
     ("Deep learning", [L, G], None),
 ]
 # The queries the site's readers reported (all of them must pass, not 95 %).
-REPORTED = {
-    "无监督学习",
-    "无监督",
-    "双向RNN",
-    "attention机制",
-    "RNN编码器",
-    "学习",
-    "glimpses",
-    "attentions",
-    "atention",
-    "bahdanu",
-    "Mnih",
-    "alignment model",
-}
 
 
 @pytest.fixture(scope="module")

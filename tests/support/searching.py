@@ -17,3 +17,20 @@ QUERIES: list[tuple[str, str | None]] = [
 ]
 FOUND = [(query, page) for query, page in QUERIES if page is not None]
 NOT_FOUND = [query for query, page in QUERIES if page is None]
+
+# What readers reported search missing (Chinese sub-words, mixed scripts, plurals, typos, an
+# author): the browser query set must pass all of them; the search benchmarks time them.
+REPORTED = {
+    "无监督学习",
+    "无监督",
+    "双向RNN",
+    "attention机制",
+    "RNN编码器",
+    "学习",
+    "glimpses",
+    "attentions",
+    "atention",
+    "bahdanu",
+    "Mnih",
+    "alignment model",
+}
