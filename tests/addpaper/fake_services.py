@@ -20,6 +20,14 @@ from urllib.parse import parse_qs, urlsplit
 FIXTURES = Path(__file__).parent / "fixtures"
 
 
+class _QuietServer(ThreadingHTTPServer):
+    """A cut connection is a test case here, not an error: the standard server would print its
+    traceback on this process's stderr, where the command under test writes its own lines."""
+
+    def handle_error(self, request: object, client_address: object) -> None:
+        pass
+
+
 @dataclass
 class Answer:
     status: int = 200
@@ -84,7 +92,7 @@ class FakeServices:
                 except OSError:
                     pass
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server = _QuietServer(("127.0.0.1", 0), Handler)
         self.server.daemon_threads = True
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 
