@@ -44,6 +44,22 @@ def test_links_and_citations_become_mentions_with_their_sentence() -> None:
     ]
 
 
+def test_mentions_belong_to_the_innermost_block_and_skip_permalinks_and_footnote_numbers() -> None:
+    html = (
+        '<h2 id="x">About <a href="../b/">B</a><a class="headerlink" href="#x">¶</a></h2>\n'
+        '<ul><li>Before. Item <a href="../b/">B</a> one.<p>Inner <a href="../../papers/c/">C</a>.</p>'
+        'After <sup id="fnref2:ckey2015"><a class="footnote-ref" href="#fn:ckey2015">12</a></sup> it.</li></ul>\n'
+        "<!-- <p><a href='../b/'>commented</a></p> -->"
+    )
+    found = mentions("attention/a.md", "attention/a/", html, DOC_AT, NOTE_OF_KEY)
+    assert [(m.target, m.kind, m.context) for m in found] == [
+        ("attention/b.md", "link", "About B"),
+        ("attention/b.md", "link", "Item B one.After it."),  # the inner paragraph is not the item's text
+        ("papers/c.md", "citation", "Item B one.After it."),
+        ("papers/c.md", "link", "Inner C."),
+    ]
+
+
 def test_resolve_relative_urls() -> None:
     assert resolve("attention/a/", "../b/") == "attention/b/"
     assert resolve("attention/a/", "../../papers/c/#x") == "papers/c/"

@@ -2,7 +2,7 @@
 around the link. No MkDocs here.
 
 Read from each page's rendered HTML (Python-Markdown's own parse decided what is a link; code
-and math hold none), with the standard library's HTML parser: a link is an `<a href>` that leads
+and math hold none), parsed by Lexbor (selectolax): a link is an `<a href>` that leads
 to another page of the site, a citation is the marker `<sup id="fnref:KEY">` (`<span>` for a style
 whose citations are not superscript) the citation layer writes. The sentence is cut from the text
 of the paragraph (or list item, table cell...) that holds the link, at Chinese and English
@@ -17,13 +17,17 @@ import posixpath
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from html.parser import HTMLParser
 from urllib.parse import unquote, urlsplit
+
+from selectolax.lexbor import LexborHTMLParser
+from selectolax.lexbor import LexborNode as Node
 
 # Elements whose text is one "paragraph" for the sentence around a link.
 _BLOCKS = frozenset({"p", "li", "td", "th", "dd", "dt", "figcaption", "blockquote", "h1", "h2", "h3", "h4", "h5", "h6"})
 _SKIP_CLASSES = frozenset({"headerlink", "footnote-ref", "footnote-backref"})
 _CITATION_ID = re.compile(r"^fnref\d*:(.+)$")
+_MARKS = "a[href], sup[id^='fnref'], span[id^='fnref']"
+_BLOCK_SELECTOR = ", ".join(sorted(_BLOCKS))
 # A sentence ends after 。！？ (and their fullwidth kin), or after . ! ? followed by a space.
 _SENTENCE_END = re.compile(r"(?<=[。！？!?；;])|(?<=[.!?])(?=\s)")
 _MATH = re.compile(r"\\\((.+?)\\\)|\\\[(.+?)\\\]", re.DOTALL)
@@ -44,57 +48,64 @@ class Mention:
 class _Block:
     parts: list[str] = field(default_factory=list)
     marks: list[tuple[int, str, str]] = field(default_factory=list)  # (offset, kind, value)
+    size: int = 0
 
     @property
     def text(self) -> str:
         return "".join(self.parts)
 
 
-class _Collector(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.blocks: list[_Block] = []
-        self._stack: list[_Block] = []
-        self._skip = 0  # depth inside an element whose text is not prose (¶, footnote numbers)
-        self._skip_tags: list[str] = []
+def _skipped(node: Node) -> bool:
+    """A ¶ link or a footnote number: not prose, and no link of the text."""
+    return node.tag == "a" and not _SKIP_CLASSES.isdisjoint((node.attributes.get("class") or "").split())
 
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        a = {k: v or "" for k, v in attrs}
-        if self._skip:
-            if tag == self._skip_tags[-1]:
-                self._skip += 1
-            return
-        if tag in _BLOCKS:
-            block = _Block()
-            self._stack.append(block)
-            self.blocks.append(block)
-            return
-        current = self._stack[-1] if self._stack else None
-        if tag in ("sup", "span") and current is not None:  # a citation in a style's text: <span id=fnref:KEY>
-            m = _CITATION_ID.match(a.get("id", ""))
-            if m:
-                current.marks.append((len(current.text), "citation", htmlmod.unescape(m.group(1))))
-        if tag == "a":
-            classes = set(a.get("class", "").split())
-            if classes & _SKIP_CLASSES:
-                self._skip, self._skip_tags = 1, [*self._skip_tags, tag]
-                return
-            if current is not None and a.get("href"):
-                current.marks.append((len(current.text), "link", a["href"]))
 
-    def handle_endtag(self, tag: str) -> None:
-        if self._skip:
-            if tag == self._skip_tags[-1]:
-                self._skip -= 1
-                if not self._skip:
-                    self._skip_tags.pop()
-            return
-        if tag in _BLOCKS and self._stack:
-            self._stack.pop()
+def _mark(node: Node) -> tuple[str, str] | None:
+    if node.tag == "a":
+        href = node.attributes.get("href")
+        return ("link", href) if href else None
+    m = _CITATION_ID.match(node.attributes.get("id") or "")
+    return ("citation", m.group(1)) if m else None
 
-    def handle_data(self, data: str) -> None:
-        if not self._skip and self._stack:
-            self._stack[-1].parts.append(data)
+
+def _read_block(node: Node, marked: set[int], block: _Block) -> None:
+    """The block's own text (not that of blocks inside it) and its marks' offsets in it."""
+    for child in node.iter(include_text=True):
+        tag = child.tag
+        if tag == "-text":
+            text = child.text_content or ""
+            block.parts.append(text)
+            block.size += len(text)
+        elif tag is None or tag.startswith("_") or tag in _BLOCKS or _skipped(child):  # comment, nested block, ¶
+            continue
+        else:
+            if child.mem_id in marked and (mark := _mark(child)) is not None:
+                block.marks.append((block.size, *mark))
+            _read_block(child, marked, block)
+
+
+def _blocks(page_html: str) -> list[_Block]:
+    """The paragraphs (list items, cells...) that hold a link or a citation, in document order.
+    Lexbor (through selectolax, which the lightbox plugin already brings) parses the page: the
+    standard library's parser, written in Python, cost more than the rest of our page work."""
+    tree = LexborHTMLParser(page_html)
+    marked: dict[int, set[int]] = {}  # block -> its marks
+    for mark in tree.css(_MARKS):
+        if _mark(mark) is None:
+            continue
+        node: Node | None = mark
+        while node is not None and node.tag not in _BLOCKS and not _skipped(node):
+            node = node.parent
+        if node is not None and node.tag in _BLOCKS:
+            marked.setdefault(node.mem_id, set()).add(mark.mem_id)
+    blocks = []
+    if marked:
+        for node in tree.css(_BLOCK_SELECTOR):
+            if node.mem_id in marked:
+                block = _Block()
+                _read_block(node, marked[node.mem_id], block)
+                blocks.append(block)
+    return blocks
 
 
 def _sentence(text: str, at: int, trailing: bool = False) -> str:
@@ -132,11 +143,8 @@ def mentions(
     """Every link from `source` (rendered at `page_url`) to another doc of the site, and every
     citation of a paper that has a note. `doc_at`: site path -> doc; `note_of_key`: key -> doc.
     A page that points at the same target twice gives one mention per place."""
-    collector = _Collector()
-    collector.feed(page_html)
-    collector.close()
     found: list[Mention] = []
-    for block in collector.blocks:
+    for block in _blocks(page_html):
         text = block.text
         for offset, kind, value in block.marks:
             if kind == "link":

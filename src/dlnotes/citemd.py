@@ -715,8 +715,11 @@ def _written(data: str, start: int) -> str:
 
 class _SourceLines:
     """The line of each citation, found in the page's source: the n-th citation written
-    "see [@a" at the n-th occurrence of that text (whitespace may differ: lines of a quote or a
-    list item); if the text is not found, the n-th occurrence of `@a`."""
+    "see [@a" at the n-th occurrence of that text (whitespace and quote markers `>` between its
+    words may differ: lines of a quote or a list item); if the text is not found, the n-th
+    occurrence of `@a`. Plain string searches on a copy of the source whose runs of whitespace
+    and `>` are one space each: a regular expression per citation cost more than the page's
+    whole Markdown conversion."""
 
     def __init__(self, lines: list[str]) -> None:
         self.text = "\n".join(lines)
@@ -724,22 +727,64 @@ class _SourceLines:
         for line in lines:
             self.starts.append(self.starts[-1] + len(line) + 1)
         self.seen: dict[str, int] = {}
+        # The source with each run of whitespace and `>` as one space; where each run starts.
+        parts = _GAPS.split(self.text)
+        self.flat = " ".join(parts)
+        self.flat_at: list[int] = []  # offset in `flat` of each part -> offset in `text`
+        self.text_at: list[int] = []
+        flat = 0
+        for part, gap in zip(parts, [*_GAPS.finditer(self.text), None], strict=True):
+            self.flat_at.append(flat)
+            self.text_at.append((gap.start() if gap else len(self.text)) - len(part))
+            flat += len(part) + 1
+
+    def _source_offset(self, flat: int) -> int:
+        i = bisect.bisect_right(self.flat_at, flat) - 1
+        return self.text_at[i] + flat - self.flat_at[i]
+
+    def _nth(self, needle: str, text: str, accept: Callable[[int], bool]) -> int | None:
+        """Where the n-th accepted occurrence of `needle` in `text` starts, n counting how often
+        this needle was asked before (the last occurrence when there are fewer)."""
+        found: list[int] = []
+        asked = needle if text is self.flat else "\0" + needle  # the two searches count apart
+        wanted = self.seen.get(asked, 0)
+        at = text.find(needle)
+        while at >= 0 and len(found) <= wanted:
+            if accept(at):
+                found.append(at)
+                at = text.find(needle, at + len(needle))
+            else:
+                at = text.find(needle, at + 1)
+        if not found:
+            return None
+        self.seen[asked] = wanted + 1
+        return found[min(wanted, len(found) - 1)]
 
     def line(self, cluster: _Cluster) -> int:
-        patterns = []
-        if cluster.written.strip():
-            patterns.append(r"(?:\s|>)+".join(re.escape(w) for w in cluster.written.split()))
+        words = " ".join(_GAPS.sub(" ", cluster.written).split())
+        if words:
+            at = self._nth(words, self.flat, lambda _at: True)
+            if at is not None:
+                return bisect.bisect_right(self.starts, self._source_offset(at))
         first = cluster.items[0] if cluster.items else None
         if first is not None:
-            key = "{" + first.key + "}" if first.braced else first.key
-            patterns.append(r"(?<!\\\[)(?<![\w@])-?@" + re.escape(key) + ("" if first.braced else r"(?![\w])"))
-        for pattern in patterns:
-            matches = list(re.finditer(pattern, self.text))
-            if matches:
-                n = self.seen.get(pattern, 0)
-                self.seen[pattern] = n + 1
-                return bisect.bisect_right(self.starts, matches[min(n, len(matches) - 1)].start())
+            key = "@{" + first.key + "}" if first.braced else "@" + first.key
+            text = self.text
+
+            def alone(at: int) -> bool:  # not inside a word, an e-mail address or after `\\[`
+                before_ok = at == 0 or text[at - 1] == "-" or not (_WORD_OR_AT.match(text[at - 1]) or text[at - 2 : at] == "\\[")
+                end = at + len(key)
+                return before_ok and (first.braced or end >= len(text) or not _WORD.match(text[end]))
+
+            at = self._nth(key, text, alone)
+            if at is not None:
+                return bisect.bisect_right(self.starts, at)
         return 0
+
+
+_GAPS = re.compile(r"[\s>]+")
+_WORD_OR_AT = re.compile(r"[\w@]")
+_WORD = re.compile(r"\w")
 
 
 def _ref_id(key: str, n: int) -> str:

@@ -13,6 +13,7 @@ import html
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from .bibliography import BibEntry
 from .cards import STATUS_LABELS, entry_title, roadmap_anchor, short_citation, stars_html
@@ -64,6 +65,16 @@ class NotesIndex:
             if page.key:
                 index.by_key.setdefault(page.key, page)  # the first note on a paper is its note
         return index
+
+    @cached_property
+    def paths(self) -> frozenset[str]:
+        """The doc path of every note."""
+        return frozenset(n.path for n in self.notes)
+
+    @cached_property
+    def path_of_key(self) -> dict[str, str]:
+        """key -> the doc path of its note."""
+        return {k: n.path for k, n in self.by_key.items()}
 
     def read(self) -> dict[str, dt.date | None]:
         """key -> reading date (None if undated) for every paper whose note says status read."""

@@ -378,8 +378,7 @@ class NotesSite:
         self._anchors[uri] = html_ids(html) | cited.footnote_ids()
         page = self._pages.get(uri)
         if page is not None:
-            notes_of = {k: n.path for k, n in self.note_index.by_key.items()}
-            self.backlinks.collect(uri, mentions(uri, page.url, html, self._doc_at, notes_of))
+            self.backlinks.collect(uri, mentions(uri, page.url, html, self._doc_at, self.note_index.path_of_key))
         return html
 
     def _finish_citations(self, uri: str, cited: PageCitations, html: str) -> str:
@@ -443,7 +442,7 @@ class NotesSite:
 
     def _backlinks_html(self, here: str) -> str:
         """The notes that link to this note or cite its paper (every page has been rendered)."""
-        notes = {n.path for n in self.note_index.notes}
+        notes = self.note_index.paths
         if here not in notes:
             return ""
         found = self.backlinks.to(here, from_notes=notes.__contains__)
