@@ -10,7 +10,7 @@ from __future__ import annotations
 import html
 import logging
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from mkdocs.config import base, config_options
 from mkdocs.plugins import BasePlugin, event_priority
@@ -22,6 +22,7 @@ from .siteconfig import PLUGIN_DEFAULTS
 from .theme import decode_anchor_lookups
 
 log = logging.getLogger("mkdocs.plugins.dlnotes")
+T = TypeVar("T")
 
 
 _D = PLUGIN_DEFAULTS
@@ -68,6 +69,16 @@ class NotesPlugin(BasePlugin[NotesConfig]):
     site: NotesSite | None = None  # kept across the rebuilds of `mkdocs serve`
     dirty = False
 
+    @property
+    def core(self) -> NotesSite:
+        assert self.site is not None, "on_config made it"
+        return self.site
+
+    def reported(self, value: T) -> T:
+        """`value`, once the problems the core found meanwhile are reported."""
+        report(self.core.new_problems())
+        return value
+
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.dirty = dirty
 
@@ -80,26 +91,20 @@ class NotesPlugin(BasePlugin[NotesConfig]):
         return config
 
     def on_pre_build(self, config: Any) -> None:
-        assert self.site is not None
-        self.site.load_bibliography()
-        report(self.site.new_problems())
+        self.reported(self.core.load_bibliography())
 
     def on_files(self, files: Any, config: Any) -> Any:
-        assert self.site is not None
         pages = [
             SourcePage(f.src_uri, f.url, Path(f.abs_src_path) if f.abs_src_path else None) for f in files.documentation_pages()
         ]
-        replaced = self.site.read_pages(pages, dirty=self.dirty)
-        report(self.site.new_problems())
+        replaced = self.reported(self.core.read_pages(pages, dirty=self.dirty))
         for file in files.documentation_pages():
             if file.src_uri in replaced:  # MkDocs would stop with a traceback on bad bytes
                 file.content_string = replaced[file.src_uri]
         return files
 
     def on_nav(self, nav: Any, config: Any, files: Any) -> Any:
-        assert self.site is not None
-        changed = self.site.arrange([page.file.src_uri for page in nav.pages])
-        report(self.site.new_problems())
+        changed = self.reported(self.core.arrange([page.file.src_uri for page in nav.pages]))
         if changed and self.dirty:
             # `serve --dirty` rebuilds only saved pages; what other pages show changed: all.
             log.info("dlnotes: cross-page data changed, rebuilding every page")
@@ -108,29 +113,21 @@ class NotesPlugin(BasePlugin[NotesConfig]):
         return nav
 
     def on_page_markdown(self, markdown: str, page: Any, config: Any, files: Any) -> str:
-        assert self.site is not None
-        markdown = self.site.page_markdown(page.file.src_uri, markdown)
-        report(self.site.new_problems())
-        return markdown
+        return self.reported(self.core.page_markdown(page.file.src_uri, markdown))
 
     def on_page_content(self, html: str, page: Any, config: Any, files: Any) -> str:
-        assert self.site is not None
-        html = self.site.page_html(page.file.src_uri, html)
-        report(self.site.new_problems())
-        return html
+        return self.reported(self.core.page_html(page.file.src_uri, html))
 
     @event_priority(-100)  # after Material's search plugin has indexed the page
     def on_page_context(self, context: Any, page: Any, config: Any, nav: Any) -> Any:
-        assert self.site is not None
-        page.content = self.site.page_final(page.file.src_uri, page.content)
-        text = self.site.description(page.file.src_uri)
+        page.content = self.core.page_final(page.file.src_uri, page.content)
+        text = self.core.description(page.file.src_uri)
         if text:
             page.meta["description"] = html.escape(text)  # Material writes it as it is
         return context
 
     def on_post_page(self, output: str, page: Any, config: Any) -> str:
-        assert self.site is not None
-        return self.site.page_head(
+        return self.core.page_head(
             page.file.src_uri,
             output,
             page.title or config.site_name,
@@ -140,30 +137,24 @@ class NotesPlugin(BasePlugin[NotesConfig]):
         )
 
     def on_env(self, env: Any, config: Any, files: Any) -> Any:
-        assert self.site is not None
         # Every page is rendered: who cites what is known, and so is every anchor.
-        self.site.complete()
+        self.core.complete()
         for file in files.documentation_pages():
             if file.page is not None and file.page.content is not None:
-                file.page.content = self.site.complete_page(file.src_uri, file.page.content)
-        self.site.link_problems()
-        report(self.site.new_problems())
-        return env
+                file.page.content = self.core.complete_page(file.src_uri, file.page.content)
+        self.core.link_problems()
+        return self.reported(env)
 
     @event_priority(-100)  # after Material's search plugin has written its index
     def on_post_build(self, config: Any) -> None:
         report(decode_anchor_lookups(Path(config.site_dir) / "assets" / "javascripts"))
-        assert self.site is not None
-        index = Path(config.site_dir) / "search" / "search_index.json"
-        if index.is_file():
-            self.site.tune_search_index(index)
-        self.site.write_feed(
+        self.core.tune_search_index(Path(config.site_dir) / "search" / "search_index.json")  # if search is on
+        self.core.write_feed(
             Path(config.site_dir),
             config.site_url or "http://127.0.0.1:8000/",
             config.site_name,
             config.site_author or config.site_name,
             config.site_description,
         )
-        self.site.finish()
-        report(self.site.new_problems())
-        log.info("dlnotes: %s", self.site.math_summary)
+        self.reported(self.core.finish())
+        log.info("dlnotes: %s", self.core.math_summary)
