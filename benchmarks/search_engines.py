@@ -26,7 +26,6 @@ from __future__ import annotations
 import argparse
 import gzip
 import os
-import shutil
 import statistics
 import subprocess
 import sys
@@ -40,13 +39,13 @@ from playwright.sync_api import Page, sync_playwright
 
 from benchmarks import search as material_bench
 from tests.browser.test_browser_search import search as material_search
-from tests.browser.test_browser_search_queries import FIXTURE, QUERIES, WORKER, _pages
+from tests.browser.test_browser_search_queries import _pages
 from tests.support.chromium import CHROMIUM_ARGS, chromium_path
-from tests.support.searching import REPORTED
+from tests.support.searching import QUERY_SET, REPORTED, copy_search_fixture
 from tests.support.serving import serve_files as serve
-from tests.support.sitebuild import ROOT, run_mkdocs_build
+from tests.support.sitebuild import run_mkdocs_build
 
-# The query set's groups, each named by its first query (the test lists them in this order).
+# The query set's groups, each named by its first query (queries.yml lists them in this order).
 GROUPS = [
     ("Chinese", "注意力"),
     ("mixed scripts", "双向RNN"),
@@ -73,10 +72,7 @@ PAGEFIND_QUERY_JS = """async q => {
 
 
 def build_fixture(where: Path) -> Path:
-    shutil.copytree(FIXTURE, where, dirs_exist_ok=True)
-    shutil.copytree(ROOT / "overrides", where / "overrides")
-    (where / WORKER).parent.mkdir(parents=True, exist_ok=True)
-    shutil.copy2(ROOT / WORKER, where / WORKER)
+    copy_search_fixture(where)
     result = run_mkdocs_build(where / "mkdocs.yml", where / "site")
     if result.returncode:
         sys.exit(result.stderr[-3000:])
@@ -108,7 +104,7 @@ def check(pages: list[str], section: str, expected: list[str], wanted: str | Non
 def group_of(query: str) -> str:
     starts = {first: name for name, first in GROUPS}
     name = GROUPS[0][0]
-    for q, _, _ in QUERIES:
+    for q, _, _ in QUERY_SET:
         name = starts.get(q, name)
         if q == query:
             return name
@@ -119,7 +115,7 @@ def query_set(page: Page, base: str, engine: str) -> dict[str, str]:
     """The failures of the query set on `engine` ("material" or "pagefind"): query -> what it got."""
     page.goto(base, wait_until="load")
     failures = {}
-    for query, expected, wanted in QUERIES:
+    for query, expected, wanted in QUERY_SET:
         if engine == "material":
             material_search(page, query)
             pages, section = _pages(page, base)
@@ -203,17 +199,17 @@ def main() -> None:
         run_pagefind(binary, fixture)
         with serve(fixture) as base:
             failures = {engine: query_set(browser.new_page(), base, engine) for engine in ("material", "pagefind")}
-        print(f"query set ({len(QUERIES)} queries on tests/fixtures/search; page(s) among the first three):")
+        print(f"query set ({len(QUERY_SET)} queries on tests/fixtures/search; page(s) among the first three):")
         for engine, failed in failures.items():
-            passed = len(QUERIES) - len(failed)
+            passed = len(QUERY_SET) - len(failed)
             reported = sum(1 for q in failed if q in REPORTED)
             print(
-                f"  {engine:9} {passed}/{len(QUERIES)} pass ({passed / len(QUERIES):.0%}); "
+                f"  {engine:9} {passed}/{len(QUERY_SET)} pass ({passed / len(QUERY_SET):.0%}); "
                 f"reported queries failing: {reported}/{len(REPORTED)}"
             )
         print(f"  {'group':18} {'queries':>7} " + " ".join(f"{engine:>9}" for engine in failures))
         for name, _ in GROUPS:
-            members = [q for q, _, _ in QUERIES if group_of(q) == name]
+            members = [q for q, _, _ in QUERY_SET if group_of(q) == name]
             counts = [sum(1 for q in members if q not in failed) for failed in failures.values()]
             print(f"  {name:18} {len(members):>7} " + " ".join(f"{n:>9}" for n in counts))
         for engine, failed in failures.items():

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import re
 import shutil
-from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
+import yaml
 
 from tests.site_text import article_text
 from tests.support.sitebuild import run_check, run_mkdocs_build
@@ -36,109 +37,31 @@ def append(path: Path, text: str) -> None:
     path.write_text(path.read_text(encoding="utf-8") + text, encoding="utf-8")
 
 
-Breakage = Callable[[Path], object]  # what it returns (write_text's count) is not used
+CASES_FILE = Path(__file__).parent / "fixtures" / "author_errors.yml"
 
-CASES: dict[str, tuple[Breakage, str, list[str]]] = {
-    # name: (how to break the site, expected message regex, pages whose text must survive)
-    "unknown citation key": (
-        lambda s: edit(s / "docs/note.md", "[@smith2020deep]", "[@smith2020dep]"),
-        r"docs/note\.md:11: unknown citation key 'smith2020dep' \(did you mean 'smith2020deep'\?\)",
-        ["index.html"],
-    ),
-    "unknown key in a list item's second paragraph": (
-        lambda s: edit(s / "docs/note.md", "## 小节\n", "## 小节\n\n- item\n\n    As [see @smith2020dep, p. 3] shows.\n"),
-        r"docs/note\.md:19: unknown citation key 'smith2020dep' \(did you mean 'smith2020deep'\?\)",
-        ["index.html"],
-    ),
-    "malformed citation in a footnote's second paragraph": (
-        lambda s: append(s / "docs/note.md", "\nSee.[^n]\n\n[^n]: First paragraph.\n\n    Second [@smith2020deep; and].\n"),
-        r"docs/note\.md:23: malformed citation '\[@smith2020deep; and\]': write \[@key\], .*",
-        ["index.html"],
-    ),
-    "unbalanced brace in the bib": (
-        lambda s: edit(s / "bib/refs.bib", "title   = {Deep things}", "title   = {Deep {things}"),
-        r"bib/refs\.bib:3: entry 'smith2020deep': unbalanced braces: '\{' in field 'title' is never closed",
-        ["index.html"],
-    ),
-    "missing comma in the bib": (
-        lambda s: edit(s / "bib/refs.bib", "title   = {Deep things},", "title   = {Deep things}"),
-        r"bib/refs\.bib:\d+: entry 'smith2020deep': syntax error: '}' expected",
-        ["index.html"],
-    ),
-    "bad entry type": (
-        lambda s: edit(s / "bib/refs.bib", "@book{doe2019book", "@bok{doe2019book"),
-        r"bib/refs\.bib:9: unknown entry type '@bok' \(did you mean '@book'\?\)",
-        ["index.html", "note/index.html"],
-    ),
-    "entry without required fields": (
-        lambda s: edit(s / "bib/refs.bib", "  journal = {Journal of Things},\n", ""),
-        r"bib/refs\.bib:1: entry 'smith2020deep' \(@article\) lacks required field\(s\): journal",
-        ["index.html", "note/index.html"],
-    ),
-    "duplicate key across files, differing in case": (
-        lambda s: (s / "bib/more.bib").write_text(
-            "@book{Doe2019Book,\n  author = {D, J},\n  title = {B},\n  publisher = {P},\n  year = {2019}\n}\n"
-        ),
-        r"bib/refs\.bib:9: duplicate key 'doe2019book' \(differs only in case from 'Doe2019Book'\): "
-        r"already defined at bib/more\.bib:1",
-        ["index.html", "note/index.html"],
-    ),
-    "bib file not UTF-8": (
-        lambda s: (s / "bib/latin.bib").write_bytes("@misc{x2020,\n  title = {Caf\xe9}\n}\n".encode("latin-1")),
-        r"bib/latin\.bib:2: not UTF-8 \(byte 0xe9\); save the file as UTF-8",
-        ["index.html", "note/index.html"],
-    ),
-    "front matter not YAML": (
-        lambda s: edit(s / "docs/note.md", "tags: [测试]", "tags: [测试"),
-        r"docs/note\.md:5: front matter is not valid YAML: .+",
-        ["index.html"],
-    ),
-    "reading date not a date": (
-        lambda s: edit(s / "docs/note.md", "date: 2021-02-03", "date: 2021-02-31"),
-        r"docs/note\.md:3: front matter 'date': '2021-02-31' is not a date: write YYYY-MM-DD, e.g\. date: 2021-01-28",
-        ["index.html", "note/index.html"],
-    ),
-    "tags not a list": (
-        lambda s: edit(s / "docs/note.md", "tags: [测试]", "tags: 测试"),
-        r"docs/note\.md:5: front matter 'tags': must be a list, e\.g\. tags: \[Attention, NMT\]",
-        ["index.html", "note/index.html"],
-    ),
-    "front matter key not in the bib": (
-        lambda s: edit(s / "docs/note.md", "key: smith2020deep", "key: smith2020dee"),
-        r"docs/note\.md:2: front matter 'key': 'smith2020dee' is not in any bib file \(did you mean 'smith2020deep'\?\)",
-        ["index.html", "note/index.html"],
-    ),
-    "unclosed math": (
-        lambda s: edit(s / "docs/note.md", "math $x_t$ and", "math $x_t and"),
-        r"docs/note\.md:13: unclosed math '\$': .+",
-        ["index.html", "note/index.html"],
-    ),
-    "link to a note that does not exist": (
-        lambda s: append(s / "docs/index.md", "\nSee [the other](notes/other.md).\n"),
-        r"docs/index\.md:5: link to 'notes/other\.md': no file 'notes/other\.md' in docs/",
-        ["note/index.html"],
-    ),
-    "link to an anchor that does not exist": (
-        lambda s: append(s / "docs/index.md", "\nSee [a section](note.md#没有这一节).\n"),
-        r"docs/index\.md:5: link to 'note\.md#没有这一节': no anchor '#没有这一节' on 'note\.md'",
-        ["note/index.html"],
-    ),
-    "missing figure": (
-        lambda s: append(s / "docs/note.md", "\n![A figure](figures/missing.svg)\n"),
-        r"docs/note\.md:19: image to 'figures/missing\.svg': no file 'figures/missing\.svg' in docs/",
-        ["index.html"],
-    ),
-    "note not UTF-8": (
-        lambda s: (s / "docs/latin.md").write_bytes("# Latin\n\nCaf\xe9 au lait.\n".encode("latin-1")),
-        r"docs/latin\.md:3: not UTF-8 \(byte 0xe9\); save the file as UTF-8",
-        ["index.html", "note/index.html"],
-    ),
-    "empty note": (
-        lambda s: (s / "docs/empty.md").write_text(""),
-        r"docs/empty\.md: empty note: write at least a heading, or delete the file",
-        ["index.html", "note/index.html"],
-    ),
-}
+
+def read_cases(path: Path) -> dict[str, dict[str, Any]]:
+    """The cases of `path` by name (its comment says what a case holds)."""
+    cases = yaml.safe_load(path.read_text(encoding="utf-8"))
+    named = {case["case"]: case for case in cases}
+    assert len(named) == len(cases), f"{path.name}: two cases share a name"
+    return named
+
+
+def break_site(site: Path, case: dict[str, Any]) -> None:
+    """Make the case's one change to the copy of the site."""
+    path = site / case["file"]
+    (how,) = {"replace", "append", "write"} & case.keys()  # exactly one way to break it
+    if how == "replace":
+        old, new = case["replace"]
+        edit(path, old, new)
+    elif how == "append":
+        append(path, case["append"])
+    else:
+        path.write_bytes(case["write"].encode(case.get("encoding", "utf-8")))
+
+
+CASES = read_cases(CASES_FILE)
 
 
 def test_the_fixture_site_builds_cleanly(tmp_path: Path) -> None:
@@ -152,9 +75,9 @@ def test_the_fixture_site_builds_cleanly(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("case", list(CASES))
 def test_author_mistake_gives_one_clear_line_and_fails_strict_build(tmp_path: Path, case: str) -> None:
-    breakage, pattern, intact_pages = CASES[case]
+    pattern, intact_pages = CASES[case]["message"], CASES[case]["intact"]
     site = make_site(tmp_path)
-    breakage(site)
+    break_site(site, CASES[case])
     out = tmp_path / "out"
     result = run_mkdocs_build(site / "mkdocs.yml", out)
     assert result.returncode != 0, f"strict build passed despite: {case}"

@@ -25,6 +25,29 @@ markdown_extensions:
   - footnotes
 """
 
+# Each option of mkdocs-bibtex's README, none at its default.
+EVERY_OPTION = r"""
+plugins:
+  - bibtex:
+      bib_dir: refs
+      csl_file: styles/apa.csl
+      csl_file_encoding: utf-8
+      bib_command: \refs
+      full_bib_command: \allrefs
+      bib_by_default: false
+      footnote_format: ref{number}
+      enable_inline_citations: false
+"""
+# Files on the web (this site builds offline) and values of the wrong kind.
+URLS_AND_BAD_VALUES = """
+plugins:
+  - bibtex:
+      bib_file: https://api.zotero.org/x/items?format=bibtex
+      csl_file: https://example.org/apa.csl
+      footnote_format: ref
+      bib_by_default: "yes"  # quoted: a string, where YAML's bare yes would be true
+"""
+
 
 def bibtex_options(text: str) -> dict[str, Any]:
     plugins = yaml.safe_load(text)["plugins"]
@@ -42,17 +65,7 @@ def test_the_readme_setup_keeps_mkdocs_bibtex_defaults(tmp_path: Path) -> None:
 
 
 def test_every_option_of_the_readme(tmp_path: Path) -> None:
-    options = {
-        "bib_dir": "refs",
-        "csl_file": "styles/apa.csl",
-        "csl_file_encoding": "utf-8",
-        "bib_command": "\\refs",
-        "full_bib_command": "\\allrefs",
-        "bib_by_default": False,
-        "footnote_format": "ref{number}",
-        "enable_inline_citations": False,
-    }
-    settings, problems = settings_from(options, tmp_path / "mkdocs.yml")
+    settings, problems = settings_from(bibtex_options(EVERY_OPTION), tmp_path / "mkdocs.yml")
     assert problems == []
     assert settings.bib_paths == (tmp_path / "refs",) and settings.style == str(tmp_path / "styles/apa.csl")
     assert (settings.bib_command, settings.full_bib_command, settings.bib_by_default) == ("\\refs", "\\allrefs", False)
@@ -69,13 +82,7 @@ def test_our_defaults_and_style_names(tmp_path: Path) -> None:
 
 
 def test_urls_and_bad_values_are_problems_not_downloads(tmp_path: Path) -> None:
-    options = {
-        "bib_file": "https://api.zotero.org/x/items?format=bibtex",
-        "csl_file": "https://example.org/apa.csl",
-        "footnote_format": "ref",
-        "bib_by_default": "yes",
-    }
-    settings, problems = settings_from(options, tmp_path / "mkdocs.yml")
+    settings, problems = settings_from(bibtex_options(URLS_AND_BAD_VALUES), tmp_path / "mkdocs.yml")
     text = [str(p) for p in problems]
     assert len(text) == 4 and all(t.startswith("mkdocs.yml: ") for t in text)
     assert any("built offline" in t and "bib_file" in t for t in text) and any("csl_file" in t for t in text)

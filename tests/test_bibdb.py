@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from dlnotes.bibliography import load_bibliography, parse_cache
+from dlnotes.bibliography import Bibliography, load_bibliography, parse_cache
 from dlnotes.csljson import finish_others, language, to_csl_json
 from dlnotes.latex import math_to_html, to_csl, to_text
 
@@ -23,7 +23,12 @@ def write(folder: Path, **files: str) -> Path:
     return folder
 
 
-def messages(bib) -> list[str]:
+def load(folder: Path, **files: str) -> Bibliography:
+    """The bibliography of `folder`, once `files` (name: text) are written there."""
+    return load_bibliography([write(folder, **files)], folder)
+
+
+def messages(bib: Bibliography) -> list[str]:
     return [str(p) for p in bib.problems]
 
 
@@ -42,7 +47,7 @@ def test_a_research_groups_split_bib_loads_every_entry() -> None:
 
 
 def test_macros_from_any_file_whatever_the_names_and_in_nested_folders(tmp_path: Path) -> None:
-    write(
+    bib = load(
         tmp_path,
         **{
             "a-articles.bib": (
@@ -52,21 +57,19 @@ def test_macros_from_any_file_whatever_the_names_and_in_nested_folders(tmp_path:
             "m-base.bib": '@string{ml = "Machine Learning"}\n@string{alice = "Alice Smith"}\n',
         },
     )
-    bib = load_bibliography([tmp_path], tmp_path)
     assert messages(bib) == []
     assert bib.entries["x2020"].fields["journal"] == "Journal of Machine Learning"
     assert bib.entries["x2020"].persons["author"] == ["Smith, Alice", "Brown, Bob"]
 
 
 def test_an_undefined_macro_is_one_problem_with_its_line(tmp_path: Path) -> None:
-    write(tmp_path, **{"a.bib": "@article{x2020,\n author = {A B},\n title = {T},\n journal = nosuch,\n year = 2020\n}\n"})
-    bib = load_bibliography([tmp_path], tmp_path)
+    bib = load(tmp_path, **{"a.bib": "@article{x2020,\n author = {A B},\n title = {T},\n journal = nosuch,\n year = 2020\n}\n"})
     assert len(bib.problems) == 1 and bib.problems[0].file == "a.bib" and "nosuch" in bib.problems[0].message
     assert bib.problems[0].line in (1, 4)
 
 
 def test_crossref_is_inherited_as_biber_does(tmp_path: Path) -> None:
-    write(
+    bib = load(
         tmp_path,
         **{
             "refs.bib": """@inproceedings{child2020,
@@ -96,7 +99,6 @@ def test_crossref_is_inherited_as_biber_does(tmp_path: Path) -> None:
 """
         },
     )
-    bib = load_bibliography([tmp_path], tmp_path)
     assert messages(bib) == []  # no "lacks required field(s)": booktitle and year come from the parent
     child = bib.entries["child2020"]
     assert child.fields["booktitle"] == "Proceedings of the Conference"
@@ -126,19 +128,18 @@ def test_crossref_resolution_survives_the_disk_cache(tmp_path: Path) -> None:
 
 
 def test_xdata_fields_are_copied(tmp_path: Path) -> None:
-    write(
+    bib = load(
         tmp_path,
         **{
             "a.bib": "@xdata{pub,\n publisher = {MIT Press},\n location = {Cambridge}\n}\n"
             "@book{b,\n author = {A B},\n title = {T},\n year = 2000,\n xdata = {pub}\n}\n"
         },
     )
-    bib = load_bibliography([tmp_path], tmp_path)
     assert messages(bib) == [] and bib.entries["b"].fields["publisher"] == "MIT Press"
 
 
 def test_a_missing_crossref_parent_is_a_problem(tmp_path: Path) -> None:
-    write(
+    bib = load(
         tmp_path,
         **{
             "a.bib": (
@@ -146,20 +147,19 @@ def test_a_missing_crossref_parent_is_a_problem(tmp_path: Path) -> None:
             )
         },
     )
-    assert messages(load_bibliography([tmp_path], tmp_path)) == ["a.bib:1: entry 'c': crossref 'nosuch' is not in any bib file"]
+    assert messages(bib) == ["a.bib:1: entry 'c': crossref 'nosuch' is not in any bib file"]
 
 
 def test_a_stray_brace_between_entries_is_a_warning_and_keeps_both_entries(tmp_path: Path) -> None:
-    write(tmp_path, **{"a.bib": "@misc{one,\n title = {One}\n}\n}\n\n@misc{two,\n title = {Two}\n}\n"})
-    bib = load_bibliography([tmp_path], tmp_path)
+    bib = load(tmp_path, **{"a.bib": "@misc{one,\n title = {One}\n}\n}\n\n@misc{two,\n title = {Two}\n}\n"})
     assert list(bib.entries) == ["one", "two"]
     assert [(p.line, p.severity) for p in bib.problems] == [(4, "warning")]
     assert "stray '}'" in bib.problems[0].message
 
 
 def test_a_duplicate_key_names_both_places(tmp_path: Path) -> None:
-    write(tmp_path, **{"a.bib": "@misc{k,\n title = {One}\n}\n", "sub/b.bib": "\n@misc{k,\n title = {Two}\n}\n"})
-    assert messages(load_bibliography([tmp_path], tmp_path)) == ["sub/b.bib:2: duplicate key 'k': already defined at a.bib:1"]
+    bib = load(tmp_path, **{"a.bib": "@misc{k,\n title = {One}\n}\n", "sub/b.bib": "\n@misc{k,\n title = {Two}\n}\n"})
+    assert messages(bib) == ["sub/b.bib:2: duplicate key 'k': already defined at a.bib:1"]
 
 
 def test_biblatex_examples_all_load_and_map() -> None:
@@ -203,14 +203,13 @@ def test_math_in_titles_stays_math_for_the_page_renderer() -> None:
 
 
 def test_language_from_field_or_cjk(tmp_path: Path) -> None:
-    write(
+    bib = load(
         tmp_path,
         **{
             "a.bib": "@misc{zh,\n title = {深度学习},\n author = {张三 and others}\n}\n"
             "@misc{de,\n title = {T},\n langid = {ngerman}\n}\n@misc{en,\n title = {T},\n author = {A B and others}\n}\n"
         },
     )
-    bib = load_bibliography([tmp_path], tmp_path)
     assert [language(bib.entries[k]) for k in ("zh", "de", "en")] == ["zh-CN", "de-DE", "en-US"]
     zh, en = to_csl_json(bib.entries["zh"]), to_csl_json(bib.entries["en"])
     assert finish_others("张三, " + zh["author"][-1]["literal"]) == "张三, 等"

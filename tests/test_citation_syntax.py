@@ -5,32 +5,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import markdown as markdown_lib
 import pytest
+import yaml
 
+from dlnotes import mathmd
 from dlnotes.citemd import CitationExtension, PageCitations, parse_locator
 from dlnotes.citemodel import Citation
+from tests.support.sitemarkdown import site_markdown
 
 FIXTURES = Path(__file__).parent / "fixtures" / "citations"
-# As mkdocs.yml has them (the ones that decide where Markdown is rendered).
-SITE_EXTENSIONS = [
-    "abbr",
-    "admonition",
-    "attr_list",
-    "md_in_html",
-    "footnotes",
-    "tables",
-    "def_list",
-    "toc",
-    "pymdownx.arithmatex",
-    "pymdownx.betterem",
-    "pymdownx.caret",
-    "pymdownx.details",
-    "pymdownx.superfences",
-    "pymdownx.tilde",
-    "pymdownx.tabbed",
-    "pymdownx.inlinehilite",
-]
 
 
 def read_cases(path: Path) -> list[tuple[str, str, list[str]]]:
@@ -72,9 +55,11 @@ def shown(citation: Citation) -> str:
 
 
 def convert(text: str, known: set[str]) -> tuple[str, PageCitations]:
+    """`text` rendered as the site renders a page (its extensions, math included), with the citation
+    extension knowing `known` as the bibliography's keys."""
     ext = CitationExtension(known=known.__contains__)
-    md = markdown_lib.Markdown(extensions=[*SITE_EXTENSIONS, ext], extension_configs={"pymdownx.arithmatex": {"generic": True}})
-    html = md.convert(text)
+    mathmd.begin_page("note.md")
+    html = site_markdown(ext).convert(text)
     return html, ext.last
 
 
@@ -130,7 +115,18 @@ CONTEXTS = {
 }
 
 
-@pytest.mark.parametrize("name", list(CONTEXTS))
+# docs/writing.md promises citations in content tabs, but mkdocs.yml does not enable pymdownx.tabbed:
+# on the site `=== "One"` is a paragraph and the tab's text an indented code block.
+NOT_ON_THE_SITE = {"content tabs": "mkdocs.yml does not enable pymdownx.tabbed (docs/writing.md says tabs work)"}
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        pytest.param(n, marks=pytest.mark.xfail(strict=True, reason=NOT_ON_THE_SITE[n])) if n in NOT_ON_THE_SITE else n
+        for n in CONTEXTS
+    ],
+)
 def test_citations_work_wherever_markdown_is_rendered(name: str) -> None:
     html, page = convert(CONTEXTS[name], {"a"})
     assert [c.items[0].key for c in page.citations] == ["a"], html
@@ -158,20 +154,12 @@ def test_never_a_citation_in_code_math_html_links_or_escapes(name: str) -> None:
     assert page.citations == [] and page.problems == []
 
 
-@pytest.mark.parametrize(
-    "text,line,message",
-    [
-        ("One.\n\nTwo [@zz] here.\n", 3, "unknown citation key 'zz'"),
-        ("One.\n\n!!! note\n\n    In [see @a; more].\n", 5, "malformed citation '[see @a; more]'"),
-        ("Text.[^1]\n\n[^1]: First.\n\n    Second [@zz].\n", 5, "unknown citation key 'zz'"),
-        ("Braced @{zz} unknown.\n", 1, "unknown citation key 'zz'"),
-        ("One.\n\n[@zz]\n", 3, "unknown citation key 'zz'"),
-        ("Unknown @zz [p. 3; @a].\n", 1, "malformed citation '[p. 3; @a]'"),
-        ("$$\n[@zz]\n$$\n\nReal [@zz].\n", 5, "unknown citation key 'zz'"),
-        ("```\nsee [@zz]\n```\n\n> Quoted\n> and see [@zz] too.\n", 6, "unknown citation key 'zz'"),
-        ("| h | i |\n|---|---|\n| x | y [@zz] |\n", 3, "unknown citation key 'zz'"),
-    ],
-)
+PROBLEMS = [
+    (case["text"], case["line"], case["message"]) for case in yaml.safe_load((FIXTURES / "problems.yml").read_text("utf-8"))
+]
+
+
+@pytest.mark.parametrize("text,line,message", PROBLEMS)
 def test_what_cannot_be_read_is_one_problem_with_its_line_and_stays_as_written(text: str, line: int, message: str) -> None:
     html, page = convert(text, {"a"})
     assert len(page.problems) == 1 and page.problems[0][0] == line and page.problems[0][1].startswith(message)

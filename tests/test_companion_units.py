@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from pybtex.database import parse_string
 
+from dlnotes import companion
 from dlnotes.bibliography import Bibliography, load_bibliography
 from dlnotes.cards import (
     INTERNAL_FIELDS,
@@ -23,16 +24,7 @@ from dlnotes.cards import (
     short_citation,
 )
 from dlnotes.citedin import footnote_ref_anchor, scan_citations
-from dlnotes.companion import (
-    NotePage,
-    NotesIndex,
-    first_heading,
-    latest_markdown,
-    reference_keys,
-    references_html,
-    roadmap_markdown,
-    timeline_markdown,
-)
+from dlnotes.companion import NotePage, NotesIndex
 from dlnotes.mdtext import key_anchor, md_escape, plain_text, relative_link, stars
 from dlnotes.notes import Note
 from dlnotes.roadmap import Roadmap, load_roadmap
@@ -193,7 +185,7 @@ def test_notes_index_keeps_notes_only_and_reads_status_from_front_matter() -> No
 
 
 def test_timeline_newest_first_by_month_undated_last() -> None:
-    text = timeline_markdown(NotesIndex.of(NOTES).notes, "timeline.md")
+    text = companion.timeline_markdown(NotesIndex.of(NOTES).notes, "timeline.md")
     headings = re.findall(r"^## (.+)$", text, re.M)
     assert headings == ["2021 年 3 月", "2021 年 1 月", "2020 年 12 月", "未注明日期"]
     assert "- 2021-01-28 · [Deep learning](papers/lecun2015deep.md)" in text
@@ -202,7 +194,7 @@ def test_timeline_newest_first_by_month_undated_last() -> None:
 
 
 def test_latest_notes_by_date_then_nav_order() -> None:
-    text = latest_markdown(NotesIndex.of(NOTES).notes, "index.md", n=4)
+    text = companion.latest_markdown(NotesIndex.of(NOTES).notes, "index.md", n=4)
     titles = re.findall(r"\[([^\]]+)\]\(", text)
     assert titles == ["New one", "Deep learning", "Older", "NMT"]
 
@@ -213,7 +205,7 @@ def test_references_page_has_an_anchor_per_entry_and_links_to_first_citations(bi
         bib.__contains__,
     )
     index = NotesIndex.of(NOTES)
-    keys = reference_keys(bib.entries, lambda e: Path(e.file).name == "roadmap.bib", cited, index.by_key)
+    keys = companion.reference_keys(bib.entries, lambda e: Path(e.file).name == "roadmap.bib", cited, index.by_key)
     references = {k for k, e in bib.entries.items() if Path(e.file).name == "references.bib"}
     assert references <= set(keys)
     assert {"cho2014learning", "lecun2015deep", "hinton2006fast"} <= set(keys)  # cited, or with a note
@@ -224,7 +216,7 @@ def test_references_page_has_an_anchor_per_entry_and_links_to_first_citations(bi
     def url(doc: str, anchor: str | None) -> str | None:
         return urls[doc] + (f"#{anchor}" if anchor else "") if doc in urls else None
 
-    text = references_html(keys, lambda k: f"REF {k}", cited, index, titles, url)
+    text = companion.references_html(keys, lambda k: f"REF {k}", cited, index, titles, url)
     blocks = dict(re.findall(r'^<p class="ref-entry" id="([^"]+)">(REF .*?)</p>$', text, re.M | re.S))
     assert list(blocks) == [key_anchor(k) for k in keys]
     assert '引用于: <a href="attention/x/#fnref:cho2014learning">X &lt;1&gt;</a>, Y' in blocks[key_anchor("cho2014learning")]
@@ -234,7 +226,7 @@ def test_references_page_has_an_anchor_per_entry_and_links_to_first_citations(bi
 
 def test_roadmap_page_counts_status_and_next_up(bib: Bibliography, roadmap: Roadmap) -> None:
     index = NotesIndex.of(NOTES)
-    text = roadmap_markdown(roadmap, index, bib.entries, "roadmap.md")
+    text = companion.roadmap_markdown(roadmap, index, bib.entries, "roadmap.md")
     sections = re.findall(r'^## (\d\.\d) .*\{#roadmap-\d-\d\}\n\n\?\?\?\+ note roadmap-section "已读 (\d+) / (\d+)"$', text, re.M)
     assert len(sections) == 21
     assert sum(int(total) for _, _, total in sections) == 133
@@ -253,8 +245,8 @@ def test_roadmap_page_counts_status_and_next_up(bib: Bibliography, roadmap: Road
 
 
 def test_first_heading() -> None:
-    assert first_heading("intro\n# Title {#x}\n## b") == "Title"
-    assert first_heading("## only h2") is None
+    assert companion.first_heading("intro\n# Title {#x}\n## b") == "Title"
+    assert companion.first_heading("## only h2") is None
 
 
 def test_card_goes_after_the_first_rendered_h1() -> None:

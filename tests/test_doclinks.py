@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import markdown
+import pytest
 
 from dlnotes import pagecontext
 from dlnotes.doclinks import check_links, html_ids
@@ -23,27 +24,44 @@ def problems(text: str, anchors: dict[str, set[str]] | None = None) -> list[str]
     return [str(p) for p in check_links("a.md", "docs/a.md", text, 3, links_of(text), FILES, anchors or {})]
 
 
-def test_the_renderer_s_links_are_checked_with_their_line() -> None:
-    text = "# A\n\nsee [b](sub/b.md) and [gone](sub/c.md)\n\n![fig](img/missing.png)\n"
-    assert problems(text) == [
-        "docs/a.md:6: link to 'sub/c.md': no file 'sub/c.md' in docs/",
-        "docs/a.md:8: image to 'img/missing.png': no file 'img/missing.png' in docs/",
-    ]
-
-
-def test_paths_with_spaces_and_percent_encoding_are_what_python_markdown_renders() -> None:
-    assert problems("![ok](img/fig one.png) ![ok too](img/fig%20one.png)\n") == []
-    assert problems("![bad](img/fig two.png)\n") == [
-        "docs/a.md:4: image to 'img/fig two.png': no file 'img/fig two.png' in docs/"
-    ]
-
-
-def test_raw_html_targets_are_checked_like_markdown_ones() -> None:
-    text = 'x\n\n<figure>\n<img src="img/nope.svg" alt="n">\n</figure>\n\n<a href=\'sub/none.md\'>x</a>\n'
-    assert problems(text) == [
-        "docs/a.md:7: image to 'img/nope.svg': no file 'img/nope.svg' in docs/",
-        "docs/a.md:10: link to 'sub/none.md': no file 'sub/none.md' in docs/",
-    ]
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        pytest.param(
+            "# A\n\nsee [b](sub/b.md) and [gone](sub/c.md)\n\n![fig](img/missing.png)\n",
+            [
+                "docs/a.md:6: link to 'sub/c.md': no file 'sub/c.md' in docs/",
+                "docs/a.md:8: image to 'img/missing.png': no file 'img/missing.png' in docs/",
+            ],
+            id="the renderer's links, with their line",
+        ),
+        pytest.param(
+            "![ok](img/fig one.png) ![ok too](img/fig%20one.png)\n",
+            [],
+            id="a path with a space, as written or percent-encoded, as Python-Markdown renders it",
+        ),
+        pytest.param(
+            "![bad](img/fig two.png)\n",
+            ["docs/a.md:4: image to 'img/fig two.png': no file 'img/fig two.png' in docs/"],
+            id="a path with a space that is not there",
+        ),
+        pytest.param(
+            'x\n\n<figure>\n<img src="img/nope.svg" alt="n">\n</figure>\n\n<a href=\'sub/none.md\'>x</a>\n',
+            [
+                "docs/a.md:7: image to 'img/nope.svg': no file 'img/nope.svg' in docs/",
+                "docs/a.md:10: link to 'sub/none.md': no file 'sub/none.md' in docs/",
+            ],
+            id="raw HTML targets, checked like Markdown ones",
+        ),
+        pytest.param(
+            "`[x](nope.md)`\n\n    [y](nope2.md)\n\n[web](https://example.org/x) [mail](mailto:a@b.c)\n",
+            [],
+            id="links in code and external links are not ours",
+        ),
+    ],
+)
+def test_links_and_images_are_checked_with_their_line(text: str, expected: list[str]) -> None:
+    assert problems(text) == expected
 
 
 def test_paths_on_the_author_s_computer_are_reported_with_the_fix() -> None:
@@ -51,11 +69,6 @@ def test_paths_on_the_author_s_computer_are_reported_with_the_fix() -> None:
     found = problems(text)
     assert [p.split(": ")[0] for p in found] == ["docs/a.md:4", "docs/a.md:6", "docs/a.md:8"]
     assert all("copy the file into docs/ and link it relative to this note" in p for p in found)
-
-
-def test_links_in_code_and_external_links_are_not_ours() -> None:
-    text = "`[x](nope.md)`\n\n    [y](nope2.md)\n\n[web](https://example.org/x) [mail](mailto:a@b.c)\n"
-    assert problems(text) == []
 
 
 def test_anchors_are_checked_against_the_rendered_ids() -> None:

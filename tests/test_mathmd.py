@@ -4,7 +4,7 @@ tests/fixtures/math/cases.md holds the cases (title, Markdown, expected HTML, se
 of a single "."; the format of markdown-it-py's and mdit-py-plugins' fixture files). Formulas
 are left in arithmatex's `\\(...\\)` form (typeset=False) so the expected HTML shows the parse;
 typesetting is tested in test_math_site.py. Problems are appended as HTML comments.
-Regenerate after a deliberate change: `python tests/test_mathmd.py` (then read the diff).
+Regenerate after a deliberate change: `python -m tests.test_mathmd` (then read the diff).
 """
 
 from __future__ import annotations
@@ -12,34 +12,17 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-import markdown
 import pytest
 from markdown_it.utils import read_fixture_file
 
 from dlnotes import mathmd
+from tests.support.sitemarkdown import site_markdown
 
 CASES = Path(__file__).parent / "fixtures" / "math" / "cases.md"
-# The site's extensions (mkdocs.yml) that meet math: containers, tables, code, emphasis.
-EXTENSIONS = [
-    "abbr",
-    "admonition",
-    "attr_list",
-    "md_in_html",
-    "footnotes",
-    "tables",
-    "def_list",
-    "pymdownx.betterem",
-    "pymdownx.caret",
-    "pymdownx.tilde",
-    "pymdownx.details",
-    "pymdownx.superfences",
-    "pymdownx.inlinehilite",
-    "pymdownx.highlight",
-]
 
 
 def render(text: str) -> str:
-    md = markdown.Markdown(extensions=[*EXTENSIONS, mathmd.MathExtension(typeset=False)])
+    md = site_markdown()  # the site's extensions, math among them (dlnotes.mathmd, typeset=False)
     mathmd.begin_page("note.md")
     html = md.convert(text)
     problems = mathmd.end_page()

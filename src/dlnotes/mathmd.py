@@ -601,7 +601,9 @@ class MathExtension(Extension):
         self.md = md
         if "$" not in md.ESCAPED_CHARS:
             md.ESCAPED_CHARS.append("$")
-        md.preprocessors.register(DisplayMath(md, self.page, self.store, self.reset), "dlnotes_math_display", 29)
+        # After normalize_whitespace (30) and the citation extension's copy of the lines as written
+        # (29: it finds each citation's line there), before fenced code (25).
+        md.preprocessors.register(DisplayMath(md, self.page, self.store, self.reset), "dlnotes_math_display", 28)
         md.inlinePatterns.register(InlineMath(_ROUND, md, self.page, self.store, "\\("), "dlnotes_math_round", 189.95)
         md.inlinePatterns.register(InlineMath(_INLINE, md, self.page, self.store, "$"), "dlnotes_math_inline", 189.9)
         md.postprocessors.register(MathOutput(md, self), "dlnotes_math_output", 25)

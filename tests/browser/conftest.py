@@ -40,22 +40,16 @@ def browser() -> Iterator[Browser]:
             pytest.fail(message, pytrace=False)
         pytest.skip("BROWSER TESTS NOT RUN. " + message)
     with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
-        try:
+        with playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS) as chromium:
             yield chromium
-        finally:
-            chromium.close()
 
 
 @pytest.fixture
 def context(browser: Browser) -> Iterator[BrowserContext]:
     """A fresh profile (no cache, no stored palette) with a light system colour scheme."""
-    ctx = browser.new_context(viewport=VIEWPORT, color_scheme="light", locale="zh-CN")
-    ctx.set_default_timeout(15_000)
-    try:
+    with browser.new_context(viewport=VIEWPORT, color_scheme="light", locale="zh-CN") as ctx:
+        ctx.set_default_timeout(15_000)
         yield ctx
-    finally:
-        ctx.close()
 
 
 @pytest.fixture
