@@ -7,6 +7,7 @@ import tempfile
 from pathlib import Path
 
 import feedparser
+import pytest
 
 from dlnotes.backlinks import BacklinkIndex, backlinks_html, mentions, resolve
 from dlnotes.bibliography import BibEntry, load_bibliography
@@ -28,36 +29,39 @@ def _entry(bibtex: str) -> BibEntry:
 # --- backlinks ------------------------------------------------------------------------------
 
 
-def test_links_and_citations_become_mentions_with_their_sentence() -> None:
-    html = (
+MENTIONS = {
+    "links and citations, each with its sentence": (
         '<h1 id="a">A</h1>\n'
         '<p>第一句话。注意力最早由 <a href="../b/#为什么有效">Bahdanau et al</a> 提出,也就是NMT领域。最后一句。</p>\n'
         '<p>Deep learning is a survey.<sup id="fnref:ckey2015">'
         '<a class="footnote-ref" href="#fn:ckey2015">1</a></sup> Next sentence.</p>\n'
         '<p>An outside link <a href="https://example.org/x">x</a> and one to itself <a href="./">here</a>.</p>\n'
-        "<pre><code>[not a link](../b/)</code></pre>\n"
-    )
-    found = mentions("attention/a.md", "attention/a/", html, DOC_AT, NOTE_OF_KEY)
-    assert [(m.target, m.kind, m.context) for m in found] == [
-        ("attention/b.md", "link", "注意力最早由 Bahdanau et al 提出,也就是NMT领域。"),
-        ("papers/c.md", "citation", "Deep learning is a survey."),
-    ]
-
-
-def test_mentions_belong_to_the_innermost_block_and_skip_permalinks_and_footnote_numbers() -> None:
-    html = (
+        "<pre><code>[not a link](../b/)</code></pre>\n",
+        [
+            ("attention/b.md", "link", "注意力最早由 Bahdanau et al 提出,也就是NMT领域。"),
+            ("papers/c.md", "citation", "Deep learning is a survey."),
+        ],
+    ),
+    "the innermost block's own text; permalinks, footnote numbers and comments skipped": (
         '<h2 id="x">About <a href="../b/">B</a><a class="headerlink" href="#x">¶</a></h2>\n'
         '<ul><li>Before. Item <a href="../b/">B</a> one.<p>Inner <a href="../../papers/c/">C</a>.</p>'
         'After <sup id="fnref2:ckey2015"><a class="footnote-ref" href="#fn:ckey2015">12</a></sup> it.</li></ul>\n'
-        "<!-- <p><a href='../b/'>commented</a></p> -->"
-    )
+        "<!-- <p><a href='../b/'>commented</a></p> -->",
+        [
+            ("attention/b.md", "link", "About B"),
+            ("attention/b.md", "link", "Item B one.After it."),  # the inner paragraph is not the item's text
+            ("papers/c.md", "citation", "Item B one.After it."),
+            ("papers/c.md", "link", "Inner C."),
+        ],
+    ),
+}
+
+
+@pytest.mark.parametrize("name", list(MENTIONS))
+def test_links_and_citations_become_mentions_with_their_sentence(name: str) -> None:
+    html, expected = MENTIONS[name]
     found = mentions("attention/a.md", "attention/a/", html, DOC_AT, NOTE_OF_KEY)
-    assert [(m.target, m.kind, m.context) for m in found] == [
-        ("attention/b.md", "link", "About B"),
-        ("attention/b.md", "link", "Item B one.After it."),  # the inner paragraph is not the item's text
-        ("papers/c.md", "citation", "Item B one.After it."),
-        ("papers/c.md", "link", "Inner C."),
-    ]
+    assert [(m.target, m.kind, m.context) for m in found] == expected
 
 
 def test_resolve_relative_urls() -> None:

@@ -52,6 +52,7 @@ from markdown.inlinepatterns import InlineProcessor
 from markdown.preprocessors import Preprocessor
 from markdown.treeprocessors import InlineProcessor as InlineTreeprocessor
 from markdown.treeprocessors import Treeprocessor
+from markdown.util import Processor
 
 from .citemodel import Citation, CiteItem, Mode
 from .keys import KEY_RULE, read_key
@@ -498,23 +499,23 @@ def _closing(data: str, start: int) -> int | None:
     return None
 
 
-class _LinesPreprocessor(Preprocessor):
+class _Stateful(Processor):
+    """A processor of this extension: it shares the page's state with the others."""
+
     def __init__(self, state: _State) -> None:
         super().__init__(state.md)
         self.state = state
 
+
+class _LinesPreprocessor(_Stateful, Preprocessor):
     def run(self, lines: list[str]) -> list[str]:
         self.state.reset()  # a new document
         self.state.lines = list(lines)
         return lines
 
 
-class _MarkerTreeprocessor(Treeprocessor):
+class _MarkerTreeprocessor(_Stateful, Treeprocessor):
     """Before Python-Markdown's footnotes place their list: did the author write the marker?"""
-
-    def __init__(self, state: _State) -> None:
-        super().__init__(state.md)
-        self.state = state
 
     def run(self, root: etree.Element) -> None:
         self.state.marker_found = _marker_paragraph(root) is not None
@@ -528,12 +529,8 @@ def _marker_paragraph(root: etree.Element) -> tuple[etree.Element, etree.Element
     return None
 
 
-class _CitationTreeprocessor(Treeprocessor):
+class _CitationTreeprocessor(_Stateful, Treeprocessor):
     """After the inline pass: citations in reading order, their lines, references and problems."""
-
-    def __init__(self, state: _State) -> None:
-        super().__init__(state.md)
-        self.state = state
 
     def run(self, root: etree.Element) -> None:
         state, page = self.state, self.state.page
