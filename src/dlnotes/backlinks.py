@@ -76,7 +76,7 @@ def _read_block(node: Node, marked: set[int], block: _Block) -> None:
             text = child.text_content or ""
             block.parts.append(text)
             block.size += len(text)
-        elif tag is None or tag.startswith("_") or tag in _BLOCKS or _skipped(child):  # comment, nested block, ¶
+        elif tag is None or tag.startswith("_") or tag in _BLOCKS or (tag == "a" and _skipped(child)):  # comment, block, ¶
             continue
         else:
             if child.mem_id in marked and (mark := _mark(child)) is not None:

@@ -714,9 +714,9 @@ class _SourceLines:
     """The line of each citation, found in the page's source: the n-th citation written
     "see [@a" at the n-th occurrence of that text (whitespace and quote markers `>` between its
     words may differ: lines of a quote or a list item); if the text is not found, the n-th
-    occurrence of `@a`. Plain string searches on a copy of the source whose runs of whitespace
-    and `>` are one space each: a regular expression per citation cost more than the page's
-    whole Markdown conversion."""
+    occurrence of `@a`. Plain string searches: the text as written, else in a copy of the source
+    whose runs of whitespace and `>` are one space each (a regular expression per citation cost
+    more than the page's whole Markdown conversion)."""
 
     def __init__(self, lines: list[str]) -> None:
         self.text = "\n".join(lines)
@@ -724,11 +724,14 @@ class _SourceLines:
         for line in lines:
             self.starts.append(self.starts[-1] + len(line) + 1)
         self.seen: dict[str, int] = {}
-        # The source with each run of whitespace and `>` as one space; where each run starts.
-        parts = _GAPS.split(self.text)
-        self.flat = " ".join(parts)
+        self.flat = ""  # made when first needed: the text is usually found as it is
         self.flat_at: list[int] = []  # offset in `flat` of each part -> offset in `text`
         self.text_at: list[int] = []
+
+    def _flatten(self) -> None:
+        """The source with each run of whitespace and `>` as one space; where each part starts."""
+        parts = _GAPS.split(self.text)
+        self.flat = " ".join(parts)
         flat = 0
         for part, gap in zip(parts, [*_GAPS.finditer(self.text), None], strict=True):
             self.flat_at.append(flat)
@@ -739,11 +742,11 @@ class _SourceLines:
         i = bisect.bisect_right(self.flat_at, flat) - 1
         return self.text_at[i] + flat - self.flat_at[i]
 
-    def _nth(self, needle: str, text: str, accept: Callable[[int], bool]) -> int | None:
+    def _nth(self, needle: str, text: str, accept: Callable[[int], bool], kind: str) -> int | None:
         """Where the n-th accepted occurrence of `needle` in `text` starts, n counting how often
         this needle was asked before (the last occurrence when there are fewer)."""
         found: list[int] = []
-        asked = needle if text is self.flat else "\0" + needle  # the two searches count apart
+        asked = f"{kind}\0{needle}"  # each kind of search counts apart
         wanted = self.seen.get(asked, 0)
         at = text.find(needle)
         while at >= 0 and len(found) <= wanted:
@@ -758,9 +761,14 @@ class _SourceLines:
         return found[min(wanted, len(found) - 1)]
 
     def line(self, cluster: _Cluster) -> int:
-        words = " ".join(_GAPS.sub(" ", cluster.written).split())
-        if words:
-            at = self._nth(words, self.flat, lambda _at: True)
+        written = cluster.written.strip()
+        if written:  # as written (the usual case), else with other whitespace or quote markers
+            at = self._nth(written, self.text, lambda _at: True, "as written")
+            if at is not None:
+                return bisect.bisect_right(self.starts, at)
+            if not self.flat:
+                self._flatten()
+            at = self._nth(" ".join(_GAPS.sub(" ", written).split()), self.flat, lambda _at: True, "flat")
             if at is not None:
                 return bisect.bisect_right(self.starts, self._source_offset(at))
         first = cluster.items[0] if cluster.items else None
@@ -773,7 +781,7 @@ class _SourceLines:
                 end = at + len(key)
                 return before_ok and (first.braced or end >= len(text) or not _WORD.match(text[end]))
 
-            at = self._nth(key, text, alone)
+            at = self._nth(key, text, alone, "key")
             if at is not None:
                 return bisect.bisect_right(self.starts, at)
         return 0
