@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import re
 import sys
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -156,6 +156,23 @@ class BibEntry:
         return {**self.__dict__, "_pybtex": None}  # the disk cache keeps what was read, not what was derived
 
 
+class PybtexEntries(Mapping[str, Entry]):
+    """Entries as pybtex entries, each made when asked for (the roadmap asks for its own few of
+    the whole bibliography)."""
+
+    def __init__(self, entries: Mapping[str, BibEntry]) -> None:
+        self.entries = entries
+
+    def __getitem__(self, key: str) -> Entry:
+        return self.entries[key].pybtex
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.entries)
+
+    def __len__(self) -> int:
+        return len(self.entries)
+
+
 @dataclass
 class Bibliography:
     entries: dict[str, BibEntry] = field(default_factory=dict)
@@ -171,8 +188,8 @@ class Bibliography:
     def suggest(self, key: str) -> str | None:
         return closest_key(key, self.entries)
 
-    def as_pybtex(self) -> BibliographyData:
-        return BibliographyData(entries={k: e.pybtex for k, e in self.entries.items()})
+    def pybtex_entries(self) -> PybtexEntries:
+        return PybtexEntries(self.entries)
 
 
 def parse_cache(path: Path) -> DiskCache:

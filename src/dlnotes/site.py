@@ -325,7 +325,7 @@ class NotesSite:
             # wrong (then the roadmap loader reads the file itself and says what is missing).
             name = self.display(paths[1])
             parsed = not any(p.file == name for p in self.bib.problems)
-            listed = {k: e.pybtex for k, e in self.bib.entries.items()} if parsed else None  # any bib file
+            listed = self.bib.pybtex_entries() if parsed else None  # any bib file
             try:
                 self.roadmap = load_roadmap(paths[0], paths[1], entries=listed or None)
             except (OSError, ValueError) as err:
