@@ -181,6 +181,8 @@ class Bibliography:
     # Keys of entries that exist but could not be read: already reported, so citing them is
     # not reported again as "unknown key".
     broken: set[str] = field(default_factory=set)
+    # The problems that left text unread (all but the entries' missing fields).
+    unread: list[Problem] = field(default_factory=list)
 
     def __contains__(self, key: str) -> bool:
         return key in self.entries
@@ -224,7 +226,16 @@ def load_bibliography(paths: Iterable[Path], root: Path | None = None, cache: Di
             bib.problems.append(problem)
             continue
         texts.append((name, text))
-    chunked = {name: _chunks(text) for name, text in texts}
+    return read_bibliography(texts, cache, bib)
+
+
+def read_bibliography(
+    texts: list[tuple[str, str]], cache: DiskCache | None = None, bib: Bibliography | None = None
+) -> Bibliography:
+    """The database of the bib files' texts ((display name, text), in order): what
+    load_bibliography does once the files are read (the link checker reads them itself)."""
+    bib = bib if bib is not None else Bibliography(files=[name for name, _ in texts])
+    chunked = {name: entry_chunks(text) for name, text in texts}
     macros = _all_macros(texts, bib.problems, chunked)
     salt = digest(json.dumps(sorted(macros.items()), ensure_ascii=False))
     folded: dict[str, BibEntry] = {}
@@ -255,6 +266,7 @@ def load_bibliography(paths: Iterable[Path], root: Path | None = None, cache: Di
             folded[entry.key.lower()] = entry
             bib.entries[entry.key] = entry
     resolve_inheritance(bib)
+    bib.unread = list(bib.problems)
     for entry in bib.entries.values():
         missing = missing_fields(entry)
         if missing:
@@ -282,7 +294,7 @@ def missing_fields(entry: BibEntry) -> list[str]:
     return [need for need in REQUIRED_FIELDS.get(entry.type, DEFAULT_REQUIRED) if not any(alt in have for alt in need.split("|"))]
 
 
-def _chunks(text: str) -> list[tuple[int, str, str]]:
+def entry_chunks(text: str) -> list[tuple[int, str, str]]:
     """(line, type, chunk) from each `@type{` to the next: BibTeX ignores what is between."""
     starts = [(m.start(), m.group(1).lower()) for m in _ENTRY_START.finditer(text)]
     chunks = []
@@ -302,7 +314,7 @@ def _all_macros(
     parser = Parser(macros=month_names)
     pending: list[tuple[str, int, str]] = []
     for name, text in texts:
-        for line, kind, chunk in chunked[name] if chunked is not None else _chunks(text):
+        for line, kind, chunk in chunked[name] if chunked is not None else entry_chunks(text):
             if kind == "string":
                 pending.append((name, line, chunk[: _entry_end(chunk)]))
     while pending:
@@ -351,7 +363,7 @@ def _parse_file(
 ) -> list[BibEntry]:
     parser = Parser(macros=macros if macros is not None else month_names, person_fields=())
     entries: list[BibEntry] = []
-    for line, kind, whole in chunks if chunks is not None else _chunks(text):
+    for line, kind, whole in chunks if chunks is not None else entry_chunks(text):
         if kind in ("comment", "preamble", "string"):
             continue
         end = _entry_end(whole)

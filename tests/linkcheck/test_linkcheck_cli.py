@@ -66,7 +66,9 @@ def test_input_errors_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture[str])
     bad = tmp_path / "bad.bib"
     bad.write_text("@article{a,\n  title = {x},\n  url = {https://x.org}\n\n@misc{b, title = {y}}\n")
     assert main([str(bad), "--offline"]) == 2
-    assert capsys.readouterr().err == f"linkcheck: error: {bad.as_posix()}:5: BibTeX syntax error: '}}' expected\n"
+    assert (
+        capsys.readouterr().err == f"linkcheck: error: {bad.as_posix()}:1: entry 'a': entry is not closed: add the final '}}'\n"
+    )
     binary = tmp_path / "binary.md"
     binary.write_bytes(b"\xff\xfe\x00bad")
     assert main([str(binary), "--offline"]) == 2

@@ -123,7 +123,7 @@ BIB = r"""@string{base = "https://example.org"}
 
 
 def test_bibtex_fields_and_lines() -> None:
-    occ = extract_bibtex(BIB, "bib/refs.bib")
+    occ = extract_bibtex([("bib/refs.bib", BIB)])
     got = [(o.url, o.line, o.pdf_hint) for o in occ]
     assert got == [
         ("https://example.org/a_b", 5, False),
@@ -141,17 +141,27 @@ def test_bibtex_fields_and_lines() -> None:
     assert {o.file for o in occ} == {"bib/refs.bib"}
 
 
+def test_bib_files_are_one_database_macros_from_another_file_and_crossref_urls_where_written() -> None:
+    strings = '@string{base = "https://example.org"}\n'
+    entries = (
+        '@book{parent,\n  title = {P}, author = {A}, publisher = {X}, year = 2020,\n  url = base # "/p",\n}\n'
+        "@incollection{child,\n  crossref = {parent},\n  author = {B}, title = {C},\n}\n"
+    )
+    occ = extract_bibtex([("bib/abbrev.bib", strings), ("bib/papers.bib", entries)])
+    assert [(o.url, o.file, o.line) for o in occ] == [("https://example.org/p", "bib/papers.bib", 3)]
+
+
 @pytest.mark.parametrize(
     ("text", "line", "problem"),
     [
-        ("@article{a,\n  title = {x},\n  url = {https://x.org}\n\n@misc{b, title = {y}}\n", 5, "'}' expected"),
-        ("@article{a, title = {x}}\n\n@misc{a, title = {y}}\n", 3, "repeated bibliography entry"),
-        ("@article{a, title = {x}\n", 2, "premature end of file"),
+        ("@article{a,\n  title = {x},\n  url = {https://x.org}\n\n@misc{b, title = {y}}\n", 1, "add the final '}'"),
+        ("@article{a, title = {x}}\n\n@misc{a, title = {y}}\n", 3, "duplicate key 'a': already defined at bib/bad.bib:1"),
+        ("@article{a, title = {x}\n", 1, "entry 'a': entry is not closed"),
     ],
 )
 def test_malformed_bibtex_is_one_clear_input_error(text: str, line: int, problem: str) -> None:
     with pytest.raises(InputError) as info:
-        extract_bibtex(text, "bib/bad.bib")
+        extract_bibtex([("bib/bad.bib", text)])
     message = str(info.value)
     assert message.startswith(f"bib/bad.bib:{line}: ")
     assert problem in message

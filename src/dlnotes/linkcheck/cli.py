@@ -19,7 +19,7 @@ import click
 
 from .cache import Cache, parse_duration
 from .check import Checker, CheckOptions, Verdict
-from .extract import InputError, Occurrence, collect_files, extract_file
+from .extract import InputError, Occurrence, collect_files, extract_files
 from .network import Unreachable, probe
 from .report import Result, render
 from .urls import GITHUB_API, Kind, Remap, apply_remaps, classify, github_repo, invalid_reason, origin, parse_remap
@@ -138,9 +138,7 @@ def run(args: Options) -> int:
     if args.output and Path(args.output).exists() and not args.force:
         raise InputError(f"{args.output}: exists; choose another file or add --force to replace it")
     files = collect_files(list(args.paths) or DEFAULT_PATHS)
-    occurrences: list[Occurrence] = []
-    for path in files:
-        occurrences.extend(extract_file(path))
+    occurrences = extract_files(files)
     excludes = list(args.exclude) + read_ignore_file(Path(args.ignore_file))
     entries = gather(occurrences)
 

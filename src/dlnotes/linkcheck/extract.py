@@ -19,13 +19,14 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 from .. import frontmatter, textfiles
+from ..bibliography import entry_chunks, read_bibliography
 
 __all__ = [
     "InputError",
     "Occurrence",
     "collect_files",
     "extract_bibtex",
-    "extract_file",
+    "extract_files",
     "extract_markdown",
 ]
 
@@ -279,60 +280,45 @@ def _clean_bib_url(value: str) -> str:
     return value.replace("{", "").replace("}", "").strip()
 
 
-def _entry_spans(text: str, keys: Iterable[str]) -> dict[str, tuple[int, int]]:
-    """Character span of each entry, found by its `@type{key,` header."""
-    starts: list[tuple[int, str]] = []
-    for key in keys:
-        m = re.search(r"@\s*\w+\s*[{(]\s*" + re.escape(key) + r"\s*,", text)
-        if m:
-            starts.append((m.start(), key))
-    starts.sort()
-    headers = [m.start() for m in re.finditer(r"(?m)^\s*@", text)]
-    spans: dict[str, tuple[int, int]] = {}
-    for start, key in starts:
-        nxt = next((h for h in headers if h > start), len(text))
-        spans[key] = (start, nxt)
-    return spans
-
-
-def _field_pos(text: str, span: tuple[int, int], field: str) -> int:
+def _field_pos(text: str, span: tuple[int, int], field: str) -> int | None:
+    """Where the entry in `span` writes `field`; None when it does not (inherited by crossref)."""
     m = re.compile(r"[,{(\s]" + re.escape(field) + r"\s*=", re.IGNORECASE).search(text, span[0], span[1])
-    return m.start() + 1 if m else span[0]
+    return m.start() + 1 if m else None
 
 
 def _line_at(text: str, pos: int) -> int:
     return text.count("\n", 0, pos) + 1
 
 
-def extract_bibtex(text: str, file: str) -> list[Occurrence]:
-    """URLs of a BibTeX file: url, pdf, code, doi, arXiv eprint, and \\url{} in howpublished/note."""
-    from pybtex.database import BibliographyDataError, parse_string
-    from pybtex.scanner import PybtexSyntaxError
-
-    try:
-        data = parse_string(text, "bibtex")
-    except PybtexSyntaxError as exc:
-        problem = re.sub(r"^syntax error in line \d+:\s*", "", str(exc))
-        raise InputError(f"{file}:{exc.lineno}: BibTeX syntax error: {problem}") from None
-    except BibliographyDataError as exc:
-        key = str(exc).rsplit(":", 1)[-1].strip()
-        header = r"@\s*\w+\s*[{(]\s*" + re.escape(key) + r"\s*,"
-        lines = [_line_at(text, m.start()) for m in re.finditer(header, text)]
-        where = lines[-1] if lines else 1  # the repeated entry is the last one
-        raise InputError(f"{file}:{where}: {exc}") from None
-    except Exception as exc:  # noqa: BLE001 - pybtex raises assorted errors on odd input
-        raise InputError(f"{file}:1: cannot parse BibTeX: {exc}") from None
-
-    spans = _entry_spans(text, data.entries.keys())
+def extract_bibtex(texts: list[tuple[str, str]]) -> list[Occurrence]:
+    """URLs of BibTeX files ((name, text), read as the site reads them: one database, so a macro
+    may come from another file): url, pdf, code, doi, arXiv eprint, and \\url{} in
+    howpublished/note, each at the line of its field. Only what an entry itself says: a field
+    inherited through crossref is checked where it is written. Text the reader could not read
+    is an InputError naming every such place."""
+    bib = read_bibliography(texts)
+    if bib.unread:
+        raise InputError("\n".join(str(p) for p in bib.unread))
+    spans: dict[tuple[str, int], tuple[int, int]] = {}  # (file, line) -> the entry's span in its text
+    text_of = dict(texts)
+    for name, text in texts:
+        offset, line = 0, 1
+        for start_line, _kind, chunk in entry_chunks(text):
+            offset = _offset_of_line(text, start_line, offset, line)
+            line = start_line
+            spans[(name, start_line)] = (offset, offset + len(chunk))
     out: list[Occurrence] = []
-    for key, entry in data.entries.items():
-        span = spans.get(key, (0, len(text)))
-        fields = {name.lower(): value for name, value in entry.fields.items()}
+    for entry in bib.entries.values():
+        text = text_of[entry.file]
+        span = spans.get((entry.file, entry.line), (0, len(text)))
+        fields = {name.lower(): value for name, value in entry.raw.fields.items()}
 
-        def add(url: str, field: str, pdf: bool = False, span: tuple[int, int] = span) -> None:
-            if not is_http(url):
-                return
+        def add(
+            url: str, field: str, pdf: bool = False, span: tuple[int, int] = span, text: str = text, file: str = entry.file
+        ) -> None:
             pos = _field_pos(text, span, field)
+            if not is_http(url) or pos is None:
+                return
             # The exact line of this URL inside a multi-line field, when it is written verbatim.
             exact = text.find(url, pos, span[1])
             out.append(Occurrence(url, file, _line_at(text, exact if exact >= 0 else pos), pdf))
@@ -352,8 +338,16 @@ def extract_bibtex(text: str, file: str) -> list[Occurrence]:
         for field in ("howpublished", "note"):
             for m in _URL_MACRO.finditer(fields.get(field, "")):
                 add(_clean_bib_url(m.group(0)), field)
-    out.sort(key=lambda o: o.line)
+    out.sort(key=lambda o: (o.file, o.line))
     return out
+
+
+def _offset_of_line(text: str, line: int, offset: int, at_line: int) -> int:
+    """Where `line` starts, counting on from `offset` (the start of line `at_line`)."""
+    while at_line < line:
+        offset = text.index("\n", offset) + 1
+        at_line += 1
+    return offset
 
 
 # --- files --------------------------------------------------------------------------------
@@ -384,14 +378,24 @@ def collect_files(paths: Iterable[str]) -> list[Path]:
     return files
 
 
-def extract_file(path: Path) -> list[Occurrence]:
+def read_file(path: Path) -> str:
+    """A Markdown or BibTeX file's text, BOM and CRLF as MkDocs reads them."""
     try:
-        text = textfiles.normalize(path.read_bytes().decode("utf-8"))  # BOM and CRLF as MkDocs reads them
+        return textfiles.normalize(path.read_bytes().decode("utf-8"))
     except UnicodeDecodeError as exc:
         raise InputError(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start})") from None
     except OSError as exc:
         raise InputError(f"{path}: cannot read: {exc.strerror or exc}") from None
-    name = path.as_posix()
-    if path.suffix.lower() in BIB_SUFFIXES:
-        return extract_bibtex(text, name)
-    return extract_markdown(text, name)
+
+
+def extract_files(paths: Iterable[Path]) -> list[Occurrence]:
+    """The URLs of the files: each Markdown file alone, the BibTeX files as one database."""
+    out: list[Occurrence] = []
+    bibs: list[tuple[str, str]] = []
+    for path in paths:
+        text = read_file(path)
+        if path.suffix.lower() in BIB_SUFFIXES:
+            bibs.append((path.as_posix(), text))
+        else:
+            out.extend(extract_markdown(text, path.as_posix()))
+    return out + extract_bibtex(bibs) if bibs else out
