@@ -108,7 +108,8 @@ def _citeproc_dir() -> Path:
 class Engine:
     """One citeproc-js process, started on first use and kept for the build."""
 
-    def __init__(self) -> None:
+    def __init__(self, speedups: bool = True) -> None:
+        self.speedups = speedups  # False: citeproc-js as published (benchmarks/csl.py's baseline)
         self._proc: subprocess.Popen[str] | None = None
         self._styles: set[str] = set()
         self._items: dict[str, str] = {}  # id -> digest of the item node has
@@ -116,7 +117,7 @@ class Engine:
 
     def _start(self) -> subprocess.Popen[str]:
         if self._proc is None:
-            env = {"DLNOTES_CITEPROC": str(_citeproc_dir()), "PATH": ""}
+            env = {"DLNOTES_CITEPROC": str(_citeproc_dir()), "PATH": "", "DLNOTES_CSL_SPEEDUPS": "1" if self.speedups else "0"}
             try:
                 self._proc = subprocess.Popen(
                     [_node(), str(HERE / "runner.js")],
@@ -202,7 +203,7 @@ def format_store(path: Path) -> DiskCache:
     salt = code_version(modules, ["pylatexenc"]) + digest(
         "".join(p.read_text(encoding="utf-8") for p in sorted(LOCALES.glob("*.xml")))
     )
-    salt += (HERE / "runner.js").read_text(encoding="utf-8")
+    salt += (HERE / "runner.js").read_text(encoding="utf-8") + (HERE / "speedups.js").read_text(encoding="utf-8")
     try:
         salt += json.loads((_citeproc_dir() / "package.json").read_text(encoding="utf-8"))["version"]
     except (CslError, OSError, ValueError):
