@@ -756,13 +756,16 @@ def styled_citation_html(text: str, refs: list[tuple[str, str]], numeric: bool) 
     """A citation as the style writes it (`text`), linked to the footnote of its first key, with
     the ids of its keys' references (`refs`: (key, fnref id)) that cited-in links and back-links
     lead to. A numeric style's superscript ("Bahdanau 等<sup>[1]</sup>") is the footnote
-    reference, as Python-Markdown writes one; other citations are linked whole."""
+    reference, as Python-Markdown writes one; other citations are linked whole, unless their
+    text already links each part to its own reference (an author-date group)."""
     key, ref = refs[0]
     link = f'<a class="footnote-ref" href="#fn:{html.escape(key)}">'
     more = "".join(f'<sup id="{html.escape(r)}"></sup>' for _, r in refs[1:])
     m = _SUPERSCRIPT.fullmatch(text) if numeric else None
     if m is not None:
         return f'{m.group(1)}<sup id="{html.escape(ref)}">{link}{m.group(2)}</a></sup>{more}'
+    if 'class="footnote-ref"' in text:  # a group whose parts link to their own references
+        return f'<span class="dlnotes-cite" id="{html.escape(ref)}">{text}</span>{more}'
     return f'<span class="dlnotes-cite" id="{html.escape(ref)}">{link}{text}</a></span>{more}'
 
 
