@@ -6,7 +6,6 @@ builds them, on the fixture bibs (tests/fixtures/bib: a site's roadmap bib and C
 
 from __future__ import annotations
 
-import html as html_lib
 import re
 from pathlib import Path
 
@@ -16,6 +15,7 @@ import pytest
 from dlnotes.backlinks import mentions
 from dlnotes.csl import CslError, CslFormatter
 from dlnotes.site import NotesSite, Settings, SourcePage, page_url
+from tests.support.pagetext import footnote_links, paragraph, text
 
 FIXTURES = Path(__file__).parent / "fixtures" / "bib"
 GBT = "china-national-standard-gb-t-7714-2015-numeric"
@@ -25,9 +25,9 @@ EXTENSIONS = ["footnotes", "attr_list", "toc", "tables", "md_in_html"]
 def build(tmp_path: Path, pages: dict[str, str], style: str = GBT) -> tuple[dict[str, str], NotesSite]:
     """Every page's HTML as the site shows it (after every build step), and the site."""
     docs = tmp_path / "docs"
-    for uri, text in pages.items():
+    for uri, source in pages.items():
         (docs / uri).parent.mkdir(parents=True, exist_ok=True)
-        (docs / uri).write_text(text, encoding="utf-8")
+        (docs / uri).write_text(source, encoding="utf-8")
     site = NotesSite(Settings(root=tmp_path, docs_dir=docs, bib_paths=(FIXTURES / "site", FIXTURES / "chinese"), style=style))
     site.load_bibliography()
     site.read_pages([SourcePage(uri, page_url(uri), docs / uri) for uri in pages])
@@ -38,17 +38,6 @@ def build(tmp_path: Path, pages: dict[str, str], style: str = GBT) -> tuple[dict
     out = {uri: site.page_final(uri, site.complete_page(uri, html)) for uri, html in rendered.items()}
     assert [str(p) for p in site.problems if p.severity == "error"] == []
     return out, site
-
-
-def text(html: str) -> str:
-    return re.sub(r"\s+", " ", html_lib.unescape(re.sub(r"<[^>]+>", "", html))).strip()
-
-
-def paragraph(html: str, start: str) -> str:
-    """The HTML of the paragraph whose text starts with `start`."""
-    found: list[str] = [p for p in re.findall(r"<p>(.*?)</p>", html, re.S) if text(p).startswith(start)]
-    assert found, start
-    return found[0]
 
 
 def reference_list(html: str) -> list[str]:
@@ -125,8 +114,8 @@ def test_author_date_citations_are_running_text_linked_to_an_unnumbered_list(tmp
 
 
 def links(html: str) -> list[tuple[str, str]]:
-    """(target, text) of every footnote link in `html`, in order."""
-    return [(k, text(t)) for k, t in re.findall(r'<a class="footnote-ref" href="#fn:([^"]+)">(.*?)</a>', html)]
+    """(key, text) of every footnote link in `html`, in order."""
+    return [(target.removeprefix("fn:"), t) for target, t in footnote_links(html)]
 
 
 @pytest.mark.parametrize(
