@@ -128,7 +128,13 @@ def test_without_cite_inline_citations_are_footnote_numbers_and_bib_by_default_o
 def test_an_apa_csl_file_links_each_part_of_a_group(tmp_path: Path) -> None:
     """mkdocs-bibtex's README points `csl_file` at a style such as APA: a group "(A, 2010; B,
     2014, 2015)" leads from each part to that work's reference."""
-    site = build(tmp_path, {'csl_file: "styles/small-author-date.csl"': f'csl_file: "{STYLES / "apa.csl"}"'})
+    site = build(
+        tmp_path,
+        {
+            'csl_file: "styles/small-author-date.csl"': f'csl_file: "{STYLES / "apa.csl"}"',
+            "  - footnotes\n": "  - footnotes\n  - toc:\n      permalink: true\n",
+        },
+    )
     page = main(site, "index")
     group = paragraph(page, "Two works")
     assert text(group) == "Two works of the same authors and a book (Doe, 2010; Smith & Roe, 2014, 2015)."
@@ -138,3 +144,6 @@ def test_an_apa_csl_file_links_each_part_of_a_group(tmp_path: Path) -> None:
     assert refs["fn:ref3"].startswith("Smith, J., & Roe, R. (2015). Learning two things. Journal of Tests.")
     methods = main(site, "methods")
     assert text(paragraph(methods, "The method")) == "The method (see Doe, 2010, p. 12) and its first use (Smith & Roe, 2014)."
+    # With toc's permalinks in headings too, the list goes where \bibliography stands.
+    assert methods.index('id="sources"') < methods.index('<li id="fn:ref1">') < methods.index('id="appendix"')
+    assert 'id="references"' not in methods

@@ -10,10 +10,9 @@ mkdocs-bibtex configuration (`bib_file`/`bib_dir` given) without `csl_file`, whi
 look mkdocs-bibtex gave it, pybtex's plain style.
 
 Plain module (no mkdocs import): the MkDocs layer declares `OPTIONS` as its config options and
-passes the values to `settings_from`; `place_bibliographies` puts the page's reference list and
-the full bibliography where the commands stand in a rendered page (or the page's list where it
-goes by default), and `relabel_footnotes` gives the reference list's footnotes the ids
-`footnote_format` makes.
+passes the values to `settings_from`; `finish_page` puts the full bibliography where its command
+stands in a rendered page (dlnotes.citemd puts the page's list where `\\bibliography` stands, or
+at the end by default) and gives the list's footnotes the ids `footnote_format` makes.
 """
 
 from __future__ import annotations
@@ -25,7 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .citemd import FOOTNOTES_SLOT, REFERENCES_ID
+from .citemd import FOOTNOTES_SLOT
 from .problems import Problem
 
 PLAIN = "pybtex-plain"
@@ -166,28 +165,6 @@ def replace_commands(html: str, settings: BibSettings, page_bibliography: str, f
     return html, placed
 
 
-# The page's reference list as citemd leaves it in a rendered page: its heading, then the slot
-# the list fills after search indexing.
-_PAGE_LIST = re.compile(r'<h2 [^>]*\bid="' + REFERENCES_ID + r'"[^>]*>[^<]*</h2>\s*' + re.escape(FOOTNOTES_SLOT))
-
-
-def place_bibliographies(html: str, settings: BibSettings, full_bibliography: Callable[[], str]) -> str:
-    """A rendered page with mkdocs-bibtex's commands done: its reference list where
-    `\\bibliography` stands (without our heading: the author's text introduces it), else at the
-    end if `bib_by_default`, else nowhere; `\\full_bibliography` replaced by
-    `full_bibliography()` (asked only when the command is there)."""
-    listed = _PAGE_LIST.search(html)
-    full = full_bibliography() if has_command(html, settings.full_bib_command) else ""
-    if listed is None:  # no citations on the page (or the author's footnotes hold them): no list
-        html, _ = replace_commands(html, settings, "", full)
-        return html
-    without = html[: listed.start()] + html[listed.end() :]
-    html, placed = replace_commands(without, settings, FOOTNOTES_SLOT, full)
-    if placed:
-        return html
-    return html[: listed.start()] + listed.group() + html[listed.start() :] if settings.bib_by_default else html
-
-
 def full_bibliography_html(references: list[tuple[str, str]], numbered: bool) -> str:
     """Every entry, as the style writes it, in the style's order (`references`: key, HTML)."""
     tag = "ol" if numbered else "ul"
@@ -204,7 +181,10 @@ def finish_page(
     untouched = settings.bib_by_default and settings.footnote_format == "{key}"
     if untouched and settings.bib_command not in html and settings.full_bib_command not in html:
         return html, footnotes_html  # the common case: nothing to do
-    html = place_bibliographies(html, settings, full_bibliography)
+    # The page's list is where the first `\\bibliography` stood (dlnotes.citemd placed it), or
+    # at the end (`bib_by_default`), or nowhere; a second `\\bibliography` is dropped.
+    full = full_bibliography() if has_command(html, settings.full_bib_command) else ""
+    html, _ = replace_commands(html, settings, "", full)
     if FOOTNOTES_SLOT not in html:  # the list has no place on this page (bib_by_default: false)
         footnotes_html = ""
     listed = [html_module.unescape(k) for k in _LIST_ITEM.findall(footnotes_html or html)]

@@ -517,13 +517,15 @@ class _MarkerTreeprocessor(Treeprocessor):
         self.state = state
 
     def run(self, root: etree.Element) -> None:
-        self.state.marker_found = _marker_paragraph(root) is not None
+        self.state.marker_found = _marker_paragraph(root, self.state.ext.list_place()[0]) is not None
 
 
-def _marker_paragraph(root: etree.Element) -> tuple[etree.Element, etree.Element] | None:
+def _marker_paragraph(root: etree.Element, command: str = "") -> tuple[etree.Element, etree.Element] | None:
+    """The paragraph that is Python-Markdown's footnote marker, or `command` (`\\bibliography`)."""
+    markers = {FOOTNOTES_MARKER, command} - {""}
     for parent in root.iter():
         for child in parent:
-            if child.tag == "p" and len(child) == 0 and (child.text or "").strip() == FOOTNOTES_MARKER:
+            if child.tag == "p" and len(child) == 0 and (child.text or "").strip() in markers:
                 return child, parent
     return None
 
@@ -637,13 +639,14 @@ class _CitationTreeprocessor(Treeprocessor):
         if page.html_mode:
             slot = etree.Element("p")
             slot.text = state.md.htmlStash.store(FOOTNOTES_SLOT)
-            marker = _marker_paragraph(root)
+            command, by_default = state.ext.list_place()
+            marker = _marker_paragraph(root, command)
             if marker is not None:
                 p, parent = marker
                 index = list(parent).index(p)
                 parent.remove(p)
                 parent.insert(index, slot)
-            else:
+            elif by_default:
                 root.append(heading)
                 root.append(slot)
             return
@@ -794,11 +797,15 @@ class CitationExtension(Extension):
         suggest: Callable[[str], str | None] = lambda key: None,
         reported: Callable[[str], bool] = lambda key: False,
         styled: Callable[[], bool] = lambda: False,
+        list_place: Callable[[], tuple[str, bool]] = lambda: ("", True),
         **kwargs: object,
     ) -> None:
         super().__init__(**kwargs)
         self.known, self.suggest, self.reported = known, suggest, reported
         self.styled = styled  # asked per page: citations in the site's CSL style (finish_styled)
+        # Asked per page: a paragraph that places the reference list (mkdocs-bibtex's
+        # `\\bibliography`, "" for none) and whether the list ends a page that has no marker.
+        self.list_place = list_place
         self.last = PageCitations()
 
     def extendMarkdown(self, md: Markdown) -> None:

@@ -169,6 +169,7 @@ class NotesSite:
             suggest=lambda key: self.bib.suggest(key),
             reported=lambda key: key in self.bib.broken,
             styled=lambda: isinstance(self.styled, csl.CslFormatter) and self._bib_options.inline_citations,
+            list_place=lambda: (self._bib_options.bib_command, self._bib_options.bib_by_default),
         )
         self._links: dict[str, pagecontext.PageContext] = {}  # uri -> what rendering it recorded
         self._anchors: dict[str, set[str]] = {}
