@@ -6,7 +6,6 @@ builds them, on the fixture bibs (tests/fixtures/bib: a site's roadmap bib and C
 
 from __future__ import annotations
 
-import html as html_lib
 import re
 from pathlib import Path
 
@@ -16,6 +15,7 @@ import pytest
 from dlnotes.backlinks import mentions
 from dlnotes.csl import CslError, CslFormatter
 from dlnotes.site import NotesSite, Settings, SourcePage, page_url
+from tests.support.pagetext import footnote_links, paragraph, text
 
 FIXTURES = Path(__file__).parent / "fixtures" / "bib"
 GBT = "china-national-standard-gb-t-7714-2015-numeric"
@@ -25,9 +25,9 @@ EXTENSIONS = ["footnotes", "attr_list", "toc", "tables", "md_in_html"]
 def build(tmp_path: Path, pages: dict[str, str], style: str = GBT) -> tuple[dict[str, str], NotesSite]:
     """Every page's HTML as the site shows it (after every build step), and the site."""
     docs = tmp_path / "docs"
-    for uri, text in pages.items():
+    for uri, source in pages.items():
         (docs / uri).parent.mkdir(parents=True, exist_ok=True)
-        (docs / uri).write_text(text, encoding="utf-8")
+        (docs / uri).write_text(source, encoding="utf-8")
     site = NotesSite(Settings(root=tmp_path, docs_dir=docs, bib_paths=(FIXTURES / "site", FIXTURES / "chinese"), style=style))
     site.load_bibliography()
     site.read_pages([SourcePage(uri, page_url(uri), docs / uri) for uri in pages])
@@ -38,17 +38,6 @@ def build(tmp_path: Path, pages: dict[str, str], style: str = GBT) -> tuple[dict
     out = {uri: site.page_final(uri, site.complete_page(uri, html)) for uri, html in rendered.items()}
     assert [str(p) for p in site.problems if p.severity == "error"] == []
     return out, site
-
-
-def text(html: str) -> str:
-    return re.sub(r"\s+", " ", html_lib.unescape(re.sub(r"<[^>]+>", "", html))).strip()
-
-
-def paragraph(html: str, start: str) -> str:
-    """The HTML of the paragraph whose text starts with `start`."""
-    found: list[str] = [p for p in re.findall(r"<p>(.*?)</p>", html, re.S) if text(p).startswith(start)]
-    assert found, start
-    return found[0]
 
 
 def reference_list(html: str) -> list[str]:
@@ -122,6 +111,69 @@ def test_author_date_citations_are_running_text_linked_to_an_unnumbered_list(tmp
     assert "<sup" not in cited
     assert reference_list(pages["n.md"]) == ["bahdanau2014neural", "zhou2016ml"]  # APA's order: by author
     assert '<div class="footnote dlnotes-unnumbered">' in pages["n.md"]
+
+
+def links(html: str) -> list[tuple[str, str]]:
+    """(key, text) of every footnote link in `html`, in order."""
+    return [(target.removeprefix("fn:"), t) for target, t in footnote_links(html)]
+
+
+@pytest.mark.parametrize(
+    ("style", "expected"),
+    [
+        (
+            "apa",
+            [
+                ("bahdanau2014neural", "Bahdanau et al., 2014"),
+                ("zhou2016ml", "周志华, 2016"),
+                ("qiu2020nndl", "see 邱锡鹏, 2020, p. 4"),
+            ],
+        ),
+        (
+            "chicago-author-date",
+            [
+                ("zhou2016ml", "周志华 2016"),
+                ("bahdanau2014neural", "Bahdanau et al. 2014"),
+                ("qiu2020nndl", "see 邱锡鹏 2020, 4"),
+            ],
+        ),
+    ],
+)
+def test_each_part_of_an_author_date_group_leads_to_its_own_reference(
+    tmp_path: Path, style: str, expected: list[tuple[str, str]]
+) -> None:
+    pages, _ = build(tmp_path, {"n.md": "Group [@zhou2016ml; @bahdanau2014neural; see @qiu2020nndl, p. 4] here.\n"}, style)
+    cited = paragraph(pages["n.md"], "Group")
+    assert links(cited) == expected  # in the style's order (APA sorts a group by author)
+    assert text(cited) == "Group (" + "; ".join(t for _, t in expected) + ") here."  # the style's text, unchanged
+    for key, _ in expected:
+        assert f'<li id="fn:{key}">' in pages["n.md"]
+    assert "<a" not in re.sub(r'<a class="footnote-ref" href="[^"]+">[^<]*</a>', "", cited)  # no link inside a link
+
+
+def test_a_collapsed_author_date_group_links_each_year(tmp_path: Path) -> None:
+    """APA writes two works of the same authors as "(Authors, 2014, 2015)": each year is a part."""
+    bib = "@article{a1, author={Smith, Jane}, title={One}, journal={J}, year={2014}}\n"
+    bib += "@article{a2, author={Smith, Jane}, title={Two}, journal={J}, year={2015}}\n"
+    (tmp_path / "refs.bib").write_text(bib, encoding="utf-8")
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "n.md").write_text("Both [@a1; @a2]. One [@a2].\n", encoding="utf-8")
+    site = NotesSite(Settings(root=tmp_path, docs_dir=docs, bib_paths=(tmp_path / "refs.bib",), style="apa"))
+    site.load_bibliography()
+    site.read_pages([SourcePage("n.md", page_url("n.md"), docs / "n.md")])
+    site.arrange(["n.md"])
+    md = markdown_lib.Markdown(extensions=[*EXTENSIONS, *site.markdown_extensions()])
+    html = site.page_html("n.md", md.convert(site.page_markdown("n.md", site.notes["n.md"].body)))
+    cited = paragraph(html, "Both")
+    assert links(cited) == [("a1", "Smith, 2014"), ("a2", "2015"), ("a2", "(Smith, 2015)")]
+    assert text(cited) == "Both (Smith, 2014, 2015). One (Smith, 2015)."
+
+
+def test_a_numeric_group_stays_one_link(tmp_path: Path) -> None:
+    pages, _ = build(tmp_path, {"n.md": NUMBERED}, "ieee")
+    group = paragraph(pages["n.md"], "Group")
+    assert links(group) == [("zhou2016ml", "[1], [3], [4], [5]")]
 
 
 def test_the_hover_preview_target_holds_the_reference_our_note_and_its_summary(tmp_path: Path) -> None:

@@ -10,18 +10,21 @@ mkdocs-bibtex configuration (`bib_file`/`bib_dir` given) without `csl_file`, whi
 look mkdocs-bibtex gave it, pybtex's plain style.
 
 Plain module (no mkdocs import): the MkDocs layer declares `OPTIONS` as its config options and
-passes the values to `settings_from`; `replace_commands` puts the bibliographies where the
-commands stand in a rendered page.
+passes the values to `settings_from`; `finish_page` puts the full bibliography where its command
+stands in a rendered page (dlnotes.citemd puts the page's list where `\\bibliography` stands, or
+at the end by default) and gives the list's footnotes the ids `footnote_format` makes.
 """
 
 from __future__ import annotations
 
+import html as html_module
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from .citemd import FOOTNOTES_SLOT
 from .problems import Problem
 
 PLAIN = "pybtex-plain"
@@ -126,6 +129,9 @@ def settings_from(options: Mapping[str, Any], config_file: Path) -> tuple[BibSet
     ), problems
 
 
+DEFAULTS = settings_from({}, Path("mkdocs.yml"))[0]  # what an empty configuration means
+
+
 def footnote_label(settings: BibSettings, key: str, number: int) -> str:
     """The footnote's label as mkdocs-bibtex's `footnote_format` makes it."""
     return settings.footnote_format.format(key=key, number=number)
@@ -157,3 +163,51 @@ def replace_commands(html: str, settings: BibSettings, page_bibliography: str, f
     html = _command_paragraph(settings.bib_command).sub(page, html)
     html = _command_paragraph(settings.full_bib_command).sub(lambda _: full_bibliography, html)
     return html, placed
+
+
+def full_bibliography_html(references: list[tuple[str, str]], numbered: bool) -> str:
+    """Every entry, as the style writes it, in the style's order (`references`: key, HTML)."""
+    tag = "ol" if numbered else "ul"
+    items = "\n".join(f'<li id="bib:{html_module.escape(key)}">{text}</li>' for key, text in references)
+    return f'<div class="dlnotes-bibliography">\n<{tag}>\n{items}\n</{tag}>\n</div>'
+
+
+def finish_page(
+    html: str, footnotes_html: str, cited: set[str], settings: BibSettings, full_bibliography: Callable[[], str]
+) -> tuple[str, str]:
+    """A rendered page and its reference list (`footnotes_html`, placed after search indexing,
+    or "" when the list is in the page) with the commands done and the footnotes relabelled.
+    `cited`: the keys cited on the page."""
+    untouched = settings.bib_by_default and settings.footnote_format == "{key}"
+    if untouched and settings.bib_command not in html and settings.full_bib_command not in html:
+        return html, footnotes_html  # the common case: nothing to do
+    # The page's list is where the first `\\bibliography` stood (dlnotes.citemd placed it), or
+    # at the end (`bib_by_default`), or nowhere; a second `\\bibliography` is dropped.
+    full = full_bibliography() if has_command(html, settings.full_bib_command) else ""
+    html, _ = replace_commands(html, settings, "", full)
+    if FOOTNOTES_SLOT not in html:  # the list has no place on this page (bib_by_default: false)
+        footnotes_html = ""
+    listed = [html_module.unescape(k) for k in _LIST_ITEM.findall(footnotes_html or html)]
+    html, footnotes_html = relabel_footnotes([html, footnotes_html], settings, [k for k in listed if k in cited])
+    return html, footnotes_html
+
+
+_LIST_ITEM = re.compile(r'<li id="fn:([^"]+)">')
+_FOOTNOTE_ID = re.compile(r'(\bid="|\bhref="#)fn:([^"]+)"')
+
+
+def relabel_footnotes(texts: list[str], settings: BibSettings, keys: list[str]) -> list[str]:
+    """`footnote_format`: the page's reference footnotes have the ids mkdocs-bibtex gives them
+    (`fn:LABEL`, `{number}` being the footnote's place in the page's list, `{key}` the cited key),
+    and the citations link there. The citations' own ids (`fnref:KEY`) keep the key: backlinks
+    and the References page find a citation by them. `texts`: the page's HTML and its list's."""
+    if settings.footnote_format == "{key}" or not keys:
+        return texts
+    labels = {key: footnote_label(settings, key, number) for number, key in enumerate(keys, start=1)}
+
+    def relabel(m: re.Match[str]) -> str:
+        key = html_module.unescape(m.group(2))
+        label = labels.get(key)
+        return m.group() if label is None else f'{m.group(1)}fn:{html_module.escape(label)}"'
+
+    return [_FOOTNOTE_ID.sub(relabel, text) for text in texts]

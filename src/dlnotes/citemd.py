@@ -518,13 +518,15 @@ class _MarkerTreeprocessor(_Stateful, Treeprocessor):
     """Before Python-Markdown's footnotes place their list: did the author write the marker?"""
 
     def run(self, root: etree.Element) -> None:
-        self.state.marker_found = _marker_paragraph(root) is not None
+        self.state.marker_found = _marker_paragraph(root, self.state.ext.list_place()[0]) is not None
 
 
-def _marker_paragraph(root: etree.Element) -> tuple[etree.Element, etree.Element] | None:
+def _marker_paragraph(root: etree.Element, command: str = "") -> tuple[etree.Element, etree.Element] | None:
+    """The paragraph that is Python-Markdown's footnote marker, or `command` (`\\bibliography`)."""
+    markers = {FOOTNOTES_MARKER, command} - {""}
     for parent in root.iter():
         for child in parent:
-            if child.tag == "p" and len(child) == 0 and (child.text or "").strip() == FOOTNOTES_MARKER:
+            if child.tag == "p" and len(child) == 0 and (child.text or "").strip() in markers:
                 return child, parent
     return None
 
@@ -634,13 +636,14 @@ class _CitationTreeprocessor(_Stateful, Treeprocessor):
         if page.html_mode:
             slot = etree.Element("p")
             slot.text = state.md.htmlStash.store(FOOTNOTES_SLOT)
-            marker = _marker_paragraph(root)
+            command, by_default = state.ext.list_place()
+            marker = _marker_paragraph(root, command)
             if marker is not None:
                 p, parent = marker
                 index = list(parent).index(p)
                 parent.remove(p)
                 parent.insert(index, slot)
-            else:
+            elif by_default:
                 root.append(heading)
                 root.append(slot)
             return
@@ -806,13 +809,16 @@ def styled_citation_html(text: str, refs: list[tuple[str, str]], numeric: bool) 
     """A citation as the style writes it (`text`), linked to the footnote of its first key, with
     the ids of its keys' references (`refs`: (key, fnref id)) that cited-in links and back-links
     lead to. A numeric style's superscript ("Bahdanau 等<sup>[1]</sup>") is the footnote
-    reference, as Python-Markdown writes one; other citations are linked whole."""
+    reference, as Python-Markdown writes one; other citations are linked whole, unless their
+    text already links each part to its own reference (an author-date group)."""
     key, ref = refs[0]
     link = f'<a class="footnote-ref" href="#fn:{html.escape(key)}">'
     more = "".join(f'<sup id="{html.escape(r)}"></sup>' for _, r in refs[1:])
     m = _SUPERSCRIPT.fullmatch(text) if numeric else None
     if m is not None:
         return f'{m.group(1)}<sup id="{html.escape(ref)}">{link}{m.group(2)}</a></sup>{more}'
+    if 'class="footnote-ref"' in text:  # a group whose parts link to their own references
+        return f'<span class="dlnotes-cite" id="{html.escape(ref)}">{text}</span>{more}'
     return f'<span class="dlnotes-cite" id="{html.escape(ref)}">{link}{text}</a></span>{more}'
 
 
@@ -841,11 +847,15 @@ class CitationExtension(Extension):
         suggest: Callable[[str], str | None] = lambda key: None,
         reported: Callable[[str], bool] = lambda key: False,
         styled: Callable[[], bool] = lambda: False,
+        list_place: Callable[[], tuple[str, bool]] = lambda: ("", True),
         **kwargs: object,
     ) -> None:
         super().__init__(**kwargs)
         self.known, self.suggest, self.reported = known, suggest, reported
         self.styled = styled  # asked per page: citations in the site's CSL style (finish_styled)
+        # Asked per page: a paragraph that places the reference list (mkdocs-bibtex's
+        # `\\bibliography`, "" for none) and whether the list ends a page that has no marker.
+        self.list_place = list_place
         self.last = PageCitations()
 
     def extendMarkdown(self, md: Markdown) -> None:

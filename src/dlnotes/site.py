@@ -78,6 +78,7 @@ class Settings:
     roadmap_yaml: str = "roadmap.yaml"  # in bib_dir
     roadmap_bib: str = "roadmap.bib"  # in bib_dir
     problems: tuple[Problem, ...] = ()  # options that could not be used (reported every build)
+    bib_options: bibconfig.BibSettings | None = None  # mkdocs-bibtex's commands and switches; None: defaults
     references_page: str = "references.md"  # in docs_dir
     roadmap_page: str = "roadmap.md"
 
@@ -92,6 +93,7 @@ class Settings:
             bib_paths=bib.bib_paths,
             style=bib.style,
             problems=tuple(problems),
+            bib_options=bib,
             cache_dir=root / o["cache_dir"] if o["cache"] else None,
             reading_lists=tuple(o["reading_lists"]),
             roadmap_yaml=o["roadmap_yaml"],
@@ -166,7 +168,8 @@ class NotesSite:
             known=lambda key: key in self.bib,
             suggest=lambda key: self.bib.suggest(key),
             reported=lambda key: key in self.bib.broken,
-            styled=lambda: isinstance(self.styled, csl.CslFormatter),  # pybtex's plain: footnote numbers
+            styled=lambda: isinstance(self.styled, csl.CslFormatter) and self._bib_options.inline_citations,
+            list_place=lambda: (self._bib_options.bib_command, self._bib_options.bib_by_default),
         )
         self._links: dict[str, pagecontext.PageContext] = {}  # uri -> what rendering it recorded
         self._anchors: dict[str, set[str]] = {}
@@ -374,6 +377,7 @@ class NotesSite:
                 for line, message in sorted(cited.problems)
             )
         html = self._finish_citations(uri, cited, html)
+        html = self._bib_commands(cited, html)
         html = exclude_footnote_markers(html)  # a stray "¹" in search results otherwise
         self._anchors[uri] = html_ids(html) | cited.footnote_ids()
         page = self._pages.get(uri)
@@ -400,6 +404,23 @@ class NotesSite:
         return cited.finish_styled(
             html, text, bibliography, lambda key, formatted: self._reference_html(key, uri, formatted), styled.style.numeric
         )
+
+    @property
+    def _bib_options(self) -> bibconfig.BibSettings:
+        return self.settings.bib_options or bibconfig.DEFAULTS
+
+    def _bib_commands(self, cited: PageCitations, html: str) -> str:
+        """mkdocs-bibtex's `\\bibliography`, `bib_by_default`, `\\full_bibliography` and
+        `footnote_format` (dlnotes.bibconfig)."""
+        html, cited.footnotes_html = bibconfig.finish_page(
+            html, cited.footnotes_html, set(cited.cited), self._bib_options, self._full_bibliography
+        )
+        return html
+
+    def _full_bibliography(self) -> str:
+        styled = self.styled
+        references = styled.references(list(self.bib.entries)) if styled is not None else []
+        return bibconfig.full_bibliography_html(references, isinstance(styled, csl.CslFormatter) and styled.style.numeric)
 
     def complete(self) -> None:
         """Every page is rendered: who cites what is known (from the same parse that wrote them)."""

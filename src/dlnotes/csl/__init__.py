@@ -108,7 +108,8 @@ def _citeproc_dir() -> Path:
 class Engine:
     """One citeproc-js process, started on first use and kept for the build."""
 
-    def __init__(self) -> None:
+    def __init__(self, speedups: bool = True) -> None:
+        self.speedups = speedups  # False: citeproc-js as published (benchmarks/csl.py's baseline)
         self._proc: subprocess.Popen[str] | None = None
         self._styles: set[str] = set()
         self._items: dict[str, str] = {}  # id -> digest of the item node has
@@ -116,7 +117,7 @@ class Engine:
 
     def _start(self) -> subprocess.Popen[str]:
         if self._proc is None:
-            env = {"DLNOTES_CITEPROC": str(_citeproc_dir()), "PATH": ""}
+            env = {"DLNOTES_CITEPROC": str(_citeproc_dir()), "PATH": "", "DLNOTES_CSL_SPEEDUPS": "1" if self.speedups else "0"}
             try:
                 self._proc = subprocess.Popen(
                     [_node(), str(HERE / "runner.js")],
@@ -202,7 +203,7 @@ def format_store(path: Path) -> DiskCache:
     salt = code_version(modules, ["pylatexenc"]) + digest(
         "".join(p.read_text(encoding="utf-8") for p in sorted(LOCALES.glob("*.xml")))
     )
-    salt += (HERE / "runner.js").read_text(encoding="utf-8")
+    salt += (HERE / "runner.js").read_text(encoding="utf-8") + (HERE / "speedups.js").read_text(encoding="utf-8")
     try:
         salt += json.loads((_citeproc_dir() / "package.json").read_text(encoding="utf-8"))["version"]
     except (CslError, OSError, ValueError):
@@ -231,6 +232,24 @@ def _with_locators(html: str, citation: Citation) -> str:
         return html
     extra = html_module.escape(", ".join(missing))
     return html[: -len("</sup>")] + extra + "</sup>" if html.endswith("</sup>") else f"{html}<sup>{extra}</sup>"
+
+
+def _link_parts(html: str, parts: list[list[str]]) -> str:
+    """A group citation's text with each item's part ("Smith, 2014" in "(Smith, 2014; Doe,
+    2015)") linked to that item's reference (`#fn:KEY`). `parts`: (key, HTML) per item as
+    citeproc-js' citation wrapper renders it, found in the text in order; when one is not found
+    the text is returned as it is (the caller links it whole, to its first key)."""
+    if len({key for key, _ in parts}) < 2:
+        return html
+    out: list[str] = []
+    pos = 0
+    for key, part in parts:
+        at = html.find(part, pos) if part else -1
+        if at < 0:
+            return html
+        out += [html[pos:at], f'<a class="footnote-ref" href="#fn:{html_module.escape(key)}">{part}</a>']
+        pos = at + len(part)
+    return "".join(out) + html[pos:]
 
 
 def _strip_entry(html: str) -> str:
@@ -450,6 +469,8 @@ class CslFormatter:
         if not keys:
             return ["" for _ in citations], []
         style_id = self._load(keys)
+        # An author-date group links each of its parts to its own reference: where they are.
+        parts = not self.style.numeric and any(len({c["id"] for c in cluster}) > 1 for cluster in clusters)
         answer = self.engine.request(
             {
                 "op": "page",
@@ -457,12 +478,14 @@ class CslFormatter:
                 "citations": clusters,
                 "intext": [{"id": k} for k in intext],
                 "numeric": self.style.numeric,
+                "parts": parts,
             }
         )
         authors = iter(answer["intext"])
         html: list[str] = []
-        for citation, text in zip(citations, answer["citations"], strict=True):
-            text = _with_locators(_finish(text or "", in_text=True), citation)
+        located = answer.get("parts") or [[] for _ in citations]
+        for citation, text, found in zip(citations, answer["citations"], located, strict=True):
+            text = _with_locators(_finish(_link_parts(text or "", found), in_text=True), citation)
             if citation.items and citation.items[0].mode is Mode.AUTHOR_IN_TEXT and self.usable(citation.items[0].key):
                 author = _finish(next(authors), in_text=True)
                 text = author + ("" if text.startswith("<sup>") else " ") + text

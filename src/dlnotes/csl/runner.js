@@ -5,14 +5,17 @@
 //   {"op": "style", "id": S, "xml": "...", "lang": "zh-CN"}          -> {"ok": true}
 //   {"op": "items", "items": [CSL-JSON, ...]}                          -> {"ok": true}
 //   {"op": "locale", "lang": "zh-CN", "xml": "..."}                    -> {"ok": true}
-//   {"op": "page", "style": S, "citations": [[item, ...], ...], "intext": [{id, ...}]}
-//      -> {"citations": [html, ...], "bibliography": [[id, html], ...], "intext": [html, ...]}
+//   {"op": "page", "style": S, "citations": [[item, ...], ...], "intext": [{id, ...}], "parts": bool}
+//      -> {"citations": [html, ...], "bibliography": [[id, html], ...], "intext": [html, ...],
+//          "parts": [[[id, html], ...], ...] (with "parts": each item's text in each citation)}
 //   {"op": "bibliography", "style": S, "ids": [...]}                    -> {"bibliography": [[id, html], ...]}
+//      with "timing": true also {"cpu_ms": {"update": ms, "make": ms}} (updateItems, makeBibliography)
 "use strict";
 const path = require("path");
 const readline = require("readline");
 
 const CSL = require(process.env.DLNOTES_CITEPROC || path.join(process.cwd(), "node_modules", "citeproc"));
+if (process.env.DLNOTES_CSL_SPEEDUPS !== "0") require("./speedups.js").install(CSL); // "0": the benchmark's baseline
 
 const items = new Map();
 const locales = new Map();
@@ -21,6 +24,8 @@ const engines = new Map();
 const sys = {
   retrieveLocale: (lang) => locales.get(lang) || locales.get(lang.split("-")[0]) || null,
   retrieveItem: (id) => items.get(id),
+  // Used only while citationParts() switches the citation wrapper on: an item's text, marked.
+  wrapCitationEntry: (html, id) => `\u0001${id}\u0002${html}\u0003`,
 };
 
 function engine(styleId) {
@@ -58,7 +63,26 @@ function page(req) {
   const named = req.numeric ? authorEngine(req.style) : eng;
   if (req.numeric && req.intext && req.intext.length) named.updateItems(req.intext.map((i) => i.id));
   answer.intext = (req.intext || []).map((item) => named.makeCitationCluster([{ ...item, "author-only": !req.numeric }]));
+  if (req.parts) answer.parts = citationParts(eng, clusters);
   return answer;
+}
+
+// Where each cited item is in a cluster's text ("(Smith, 2014; Doe, 2015)": "Smith, 2014" is
+// smith's): the clusters rendered once more with citeproc-js' citation wrapper, which hands us
+// each item's own text (it leaves the layout's affixes out, so this rendering is never shown;
+// the Python side finds these parts in the text above). Per cluster: [[id, html], ...].
+const PART = /\u0001([^\u0002]*)\u0002([^\u0003]*)\u0003/g;
+
+function citationParts(eng, clusters) {
+  const extensions = eng.opt.development_extensions;
+  extensions.apply_citation_wrapper = true;
+  try {
+    const out = eng.rebuildProcessorState(clusters, "html", []);
+    const byId = new Map(out.map(([cid, , html]) => [cid, html]));
+    return clusters.map((c) => [...(byId.get(c.citationID) || "").matchAll(PART)].map((m) => [m[1], m[2]]));
+  } finally {
+    extensions.apply_citation_wrapper = false;
+  }
 }
 
 const authorEngines = new Map();
@@ -88,7 +112,7 @@ function handle(req) {
       locales.set(req.lang, req.xml);
       return { ok: true };
     case "items":
-      for (const item of req.items) items.set(item.id, item);
+      for (const item of req.items) items.set(item.id, { ...item, system_id: item.id }); // the wrapper's item id
       return { ok: true };
     case "style": {
       const eng = new CSL.Engine(sys, req.xml, req.lang || undefined, req.force_lang || undefined);
@@ -101,8 +125,16 @@ function handle(req) {
       return page(req);
     case "bibliography": {
       const eng = engine(req.style);
+      const start = process.cpuUsage();
       eng.updateItems(req.ids);
-      return { bibliography: bibliography(eng) };
+      const updated = process.cpuUsage(start);
+      const answer = { bibliography: bibliography(eng) };
+      if (req.timing) {
+        const made = process.cpuUsage(start);
+        const ms = (u) => (u.user + u.system) / 1000;
+        answer.cpu_ms = { update: ms(updated), make: ms(made) - ms(updated) };
+      }
+      return answer;
     }
     case "reset": // items changed (a bib edit while serving): engines cache items, start them anew
       engines.clear();
