@@ -68,6 +68,31 @@ def test_figure_opens_full_size_and_closes(device: tuple[str, Page], site_url: s
     assert not traffic.page_errors, traffic.page_errors
 
 
+@pytest.mark.parametrize("device", ["phone"], indirect=True)
+def test_on_a_phone_two_fingers_zoom_the_open_figure(device: tuple[str, Page], site_url: str) -> None:
+    """A 720 px figure opens at the phone's width (its labels about half size): spreading two
+    fingers on it makes it larger, as on any picture."""
+    _name, page = device
+    open_page(page, site_url + NOTE)
+    before = _open_figure(page)
+    assert before["width"] <= PHONE["width"], before
+    cx, cy = before["x"] + before["width"] / 2, before["y"] + before["height"] / 2
+    cdp = page.context.new_cdp_session(page)
+
+    def touch(kind: str, spread: float) -> None:
+        points = [] if kind == "touchEnd" else [{"x": cx - spread, "y": cy, "id": 1}, {"x": cx + spread, "y": cy, "id": 2}]
+        cdp.send("Input.dispatchTouchEvent", {"type": kind, "touchPoints": points})
+
+    touch("touchStart", 30)
+    for spread in range(40, 160, 10):  # fingers moving apart
+        touch("touchMove", spread)
+        page.wait_for_timeout(16)
+    after = _box(page.locator(".glightbox-container .gslide.current .gslide-image img"), "the zoomed figure")
+    touch("touchEnd", 0)
+    page.screenshot(path=str(SCREENSHOTS / "lightbox-phone-pinched.png"), animations="disabled")
+    assert after["width"] >= 1.5 * before["width"], f"pinching left the figure {after['width']:.0f} px wide ({before})"
+
+
 def test_figure_lightbox_in_dark_mode(device: tuple[str, Page], site_url: str) -> None:
     name, page = device
     open_page(page, site_url + NOTE)
