@@ -19,7 +19,7 @@ from .bibconfig import OPTIONS
 from .problems import Problem
 from .site import NotesSite, Settings, SourcePage
 from .siteconfig import PLUGIN_DEFAULTS
-from .theme import decode_anchor_lookups
+from .theme import patch_theme_script
 
 log = logging.getLogger("mkdocs.plugins.dlnotes")
 T = TypeVar("T")
@@ -147,7 +147,7 @@ class NotesPlugin(BasePlugin[NotesConfig]):
 
     @event_priority(-100)  # after Material's search plugin has written its index
     def on_post_build(self, config: Any) -> None:
-        report(decode_anchor_lookups(Path(config.site_dir) / "assets" / "javascripts"))
+        report(patch_theme_script(Path(config.site_dir) / "assets" / "javascripts"))
         self.core.tune_search_index(Path(config.site_dir) / "search" / "search_index.json")  # if search is on
         self.core.write_feed(
             Path(config.site_dir),
