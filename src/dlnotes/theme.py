@@ -34,8 +34,14 @@ class _Fix:
     replacements: tuple[tuple[str, str], ...]  # (what Material writes, what it becomes)
 
 
-# Where the offset was recorded: the address and history length when the scroll happened.
-_ENTRY = 'location.href+" "+history.length'
+# Material's recorder, and the same recorder writing only when the scroll happened in the current
+# history entry (k: the address and history length at the scroll; `r` is the viewport observable).
+_RECORDER = 'r.pipe(ne("offset"),Ae(100)).subscribe(({offset:a})=>{history.replaceState(a,"")})'
+_RECORDER_SAME_ENTRY = (
+    '(()=>{let k;r.pipe(ne("offset")).subscribe(()=>{k=location.href+" "+history.length});'
+    'return r.pipe(ne("offset"),Ae(100)).subscribe(({offset:a})=>{'
+    'k===location.href+" "+history.length&&history.replaceState(a,"")})})()'
+)
 
 FIXES = (
     _Fix(
@@ -47,13 +53,7 @@ FIXES = (
     ),
     _Fix(
         "a click right after scrolling may change the address without jumping to the anchor",
-        (
-            (
-                'r.pipe(ne("offset"),Ae(100)).subscribe(({offset:a})=>{history.replaceState(a,"")})',
-                f'(()=>{{let k;r.pipe(ne("offset")).subscribe(()=>{{k={_ENTRY}}});'
-                f'return r.pipe(ne("offset"),Ae(100)).subscribe(({{offset:a}})=>{{k==={_ENTRY}&&history.replaceState(a,"")}})}})()',
-            ),
-        ),
+        ((_RECORDER, _RECORDER_SAME_ENTRY),),
     ),
 )
 
