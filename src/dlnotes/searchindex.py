@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Set
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -36,8 +36,12 @@ from .cards import entry_authors, entry_title
 from .notes import Note
 
 ZWSP = "\u200b"
-# Runs of Han characters, as Material's plugin finds them (Unicode script Han).
-_HAN_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002fa1f]+")
+# Han characters, the same in the search box's script (search.js HAN): both must agree on where
+# a run of Han characters starts and ends.
+HAN_CHARACTERS = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002fa1f"
+_HAN = re.compile(f"[{HAN_CHARACTERS}]")
+_HAN_WORD = re.compile(f"[{HAN_CHARACTERS}]+")
+_SCRIPT_RUN = re.compile(f"[{HAN_CHARACTERS}]+|[^{HAN_CHARACTERS}]+")
 # A footnote reference as Python-Markdown's footnotes extension (and dlnotes.citations) write it.
 _FOOTNOTE_REF = re.compile(r'<sup(?=[^>]*\bid="fnref\d*:)(?![^>]*data-search-exclude)')
 
@@ -46,6 +50,11 @@ _FOOTNOTE_REF = re.compile(r'<sup(?=[^>]*\bid="fnref\d*:)(?![^>]*data-search-exc
 # sections carry `"listing": true`, and the search worker ranks them after the other pages.
 LISTING_MARKERS = ("<!-- dlnotes:", "<!-- material/tags")
 LISTING_FLAG = "listing"
+
+# Where the index lists its Han words of two characters or more (space-separated), under its
+# "config" (the part of the index Material's page hands its worker whole): the browser cuts the
+# text's Han runs into them (see `pack`).
+WORDS_KEY = "words"
 
 PAPER_FIELD = "paper"
 # Like a title (Material's default title boost): a query naming the paper finds its note first.
@@ -90,24 +99,119 @@ def subwords(word: str, known: Callable[[str], bool] = known_word) -> list[str]:
     return pieces[::-1]
 
 
-def refine(text: str, known: Callable[[str], bool] = known_word) -> str:
-    """Material's segmented text with each Han word cut into its sub-words (zero-width spaces)."""
-    split = lru_cache(maxsize=None)(lambda w: ZWSP.join(subwords(w, known)))
+def _words(text: str, split: Callable[[str], list[str]]) -> list[str]:
+    """Material's segmented text as a list of pieces: its Han words cut into their sub-words, the
+    text between them as it is (the zero-width spaces Material put between them dropped)."""
+    pieces: list[str] = []
+    for piece in text.split(ZWSP):
+        if _HAN_WORD.fullmatch(piece):
+            pieces.extend(split(piece))
+        elif piece:
+            pieces.append(piece)
+    return pieces
 
-    def han(match: re.Match[str]) -> str:
-        return split(match.group(0))
 
-    return _HAN_RUN.sub(han, text)
+def cut(run: str, vocabulary: Set[str], longest: int) -> list[str]:
+    """How the search box's script cuts a run of Han characters into words (search.js `cut`, the
+    same steps): the fewest pieces, each a word of `vocabulary` or a single character; of cuts
+    with as many pieces, the one with the longer first piece.
+
+    >>> cut("深度学习方法", {"深度", "学习", "方法", "习方"}, 2)
+    ['深度', '学习', '方法']
+    """
+    return Cutter(vocabulary, longest).cut(run)
 
 
-def segment(text: str, known: Callable[[str], bool] = known_word) -> str:
-    """Plain text as Material would index it (jieba's words between zero-width spaces), refined."""
+class Cutter:
+    """`cut` for many runs with one vocabulary (the word lengths that start with each character
+    looked up once)."""
 
-    def han(match: re.Match[str]) -> str:
-        words = (piece for word in jieba.cut(match.group(0)) for piece in subwords(word, known))
-        return ZWSP + ZWSP.join(words) + ZWSP
+    def __init__(self, vocabulary: Set[str], longest: int) -> None:
+        self.vocabulary = vocabulary
+        starts: dict[str, set[int]] = {}
+        for word in vocabulary:
+            if len(word) <= longest:
+                starts.setdefault(word[0], set()).add(len(word))
+        self.sizes = {char: sorted(sizes | {1}, reverse=True) for char, sizes in starts.items()}
 
-    return _HAN_RUN.sub(han, text).strip(ZWSP)
+    def cut(self, run: str) -> list[str]:
+        n = len(run)
+        best = [0] * (n + 1)  # best[i]: fewest pieces covering run[i:]
+        step = [1] * (n + 1)
+        single = [1]
+        for i in range(n - 1, -1, -1):
+            best[i] = n + 1
+            for size in self.sizes.get(run[i], single):
+                if size <= n - i and best[i + size] + 1 < best[i] and (size == 1 or run[i : i + size] in self.vocabulary):
+                    best[i], step[i] = best[i + size] + 1, size
+        pieces, i = [], 0
+        while i < n:
+            pieces.append(run[i : i + step[i]])
+            i += step[i]
+        return pieces
+
+
+def _marked_run(words: list[str], cutter: Cutter) -> str:
+    """A run of Han words written so that `cut` finds them again: without a break where `cut`
+    finds the same words anyway, a zero-width space only where it would not."""
+    chunks: list[str] = []
+    i = 0
+    while i < len(words):
+        j = len(words)
+        if cutter.cut("".join(words[i:])) != words[i:]:
+            j = i + 1
+            while j < len(words) and cutter.cut("".join(words[i : j + 1])) == words[i : j + 1]:
+                j += 1
+        chunks.append("".join(words[i:j]))
+        i = j
+    return ZWSP.join(chunks)
+
+
+def pack(pieces: list[str], cutter: Cutter, runs: dict[tuple[str, ...], str] | None = None) -> str:
+    """Pieces (`_words`) as one text the browser cuts into the same words: Han words written
+    together (`_marked_run`), and a zero-width space between pieces only where neither a change
+    of script nor `cut` separates them. `runs` caches `_marked_run` across calls."""
+    runs = {} if runs is None else runs
+    han = [bool(_HAN_WORD.fullmatch(p)) for p in pieces]
+    out: list[str] = []
+    i = 0
+    while i < len(pieces):
+        j = i + 1
+        if han[i]:
+            while j < len(pieces) and han[j]:
+                j += 1
+            run = tuple(pieces[i:j])
+            piece = runs.get(run)
+            if piece is None:
+                piece = runs[run] = _marked_run(list(run), cutter)
+        else:
+            piece = pieces[i]
+        if out and bool(_HAN.match(out[-1][-1])) == bool(_HAN.match(piece[0])):
+            out.append(ZWSP)
+        out.append(piece)
+        i = j
+    return "".join(out)
+
+
+def index_tokens(text: str, separator: str, cutter: Cutter) -> list[str]:
+    """The words lunr indexes for a packed text in the browser (markup aside): split at the
+    index's separator, then where the script changes, Han runs by `cut`; lowercased."""
+    tokens: list[str] = []
+    for part in re.split(separator, re.sub(r"<[^>]+>", " ", text)):
+        for run in _SCRIPT_RUN.findall(part):
+            tokens.extend(cutter.cut(run) if _HAN.match(run) else [run])
+    return [t.lower() for t in tokens if t]
+
+
+def segment(text: str, known: Callable[[str], bool] = known_word) -> list[str]:
+    """Plain text cut as Material cuts a page's (jieba's words), refined: pieces for `pack`."""
+    pieces: list[str] = []
+    for part in re.split(f"([{HAN_CHARACTERS}]+)", text):
+        if part and _HAN_WORD.fullmatch(part):
+            pieces.extend(piece for word in jieba.cut(part) for piece in subwords(word, known))
+        elif part:
+            pieces.append(part)
+    return pieces
 
 
 def paper_text(title: str, authors: Iterable[str], year: str | None) -> str:
@@ -127,7 +231,8 @@ def tune_index(
     listings: Iterable[str] = (),
     known: Callable[[str], bool] = known_word,
 ) -> dict[str, Any]:
-    """Material's search index (the parsed JSON) with sub-words and the notes' paper fields.
+    """Material's search index (the parsed JSON) with sub-words, the notes' paper fields and its
+    Han words written without breaks (`pack`; the words themselves under WORDS_KEY).
 
     `papers` maps a page's location in the index (its URL, as Material writes it) to its paper
     text (`paper_text`); sections of the pages in `listings` are flagged (LISTING_FLAG).
@@ -137,18 +242,36 @@ def tune_index(
     fields = data.setdefault("config", {}).setdefault("fields", {})
     if papers:
         fields[PAPER_FIELD] = {"boost": PAPER_BOOST}
-    for doc in data.get("docs", []):
+    docs = data.get("docs", [])
+    split = lru_cache(maxsize=None)(lambda word: subwords(word, known))
+
+    def words(text: str) -> list[str]:
+        return _words(text, split)
+
+    # Every field's pieces first: the vocabulary is the Han words of the whole index.
+    pieces: list[tuple[dict[str, Any], str, int | None, list[str]]] = []
+    for doc in docs:
         for name in ("title", "text"):
             if isinstance(doc.get(name), str):
-                doc[name] = refine(doc[name], known)
+                pieces.append((doc, name, None, words(doc[name])))
         if isinstance(doc.get("tags"), list):
-            doc["tags"] = [refine(tag, known) if isinstance(tag, str) else tag for tag in doc["tags"]]
+            pieces += [(doc, "tags", i, words(tag)) for i, tag in enumerate(doc["tags"]) if isinstance(tag, str)]
         location = doc.get("location", "")
         if location.split("#")[0] in listed:
             doc[LISTING_FLAG] = True
         paper = papers.get(location)
         if paper:
-            doc[PAPER_FIELD] = segment(paper, known)
+            pieces.append((doc, PAPER_FIELD, None, segment(paper, known)))
+    vocabulary = {p for *_, found in pieces for p in found if len(p) > 1 and _HAN_WORD.fullmatch(p)}
+    runs: dict[tuple[str, ...], str] = {}
+    cutter = Cutter(vocabulary, max(map(len, vocabulary), default=1))
+    for doc, name, position, found in pieces:
+        packed = pack(found, cutter, runs)
+        if position is None:
+            doc[name] = packed
+        else:
+            doc[name][position] = packed
+    data["config"][WORDS_KEY] = " ".join(sorted(vocabulary))
     return data
 
 

@@ -21,8 +21,9 @@
   "use strict";
 
   var SETUP = 0, QUERY = 2, RESULT = 3;
-  var HAN = /\p{Script=Han}/u;
-  var RUNS = /\p{Script=Han}+|[^\p{Script=Han}]+/gu;
+  // Han characters: the same as src/dlnotes/searchindex.py HAN_CHARACTERS (where a run starts and ends)
+  var HAN = /[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u{20000}-\u{2fa1f}]/u;
+  var RUNS = /[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u{20000}-\u{2fa1f}]+|[^\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u{20000}-\u{2fa1f}]+/gu;
   var LUNR_SYNTAX = /["+\-~^:*]/;
   var MAX_WORD = 8;  // longest Chinese word tried when cutting a query
   var MAX_RESULTS = 100;  // sections Material gets to highlight and send (ten pages of results)
@@ -40,6 +41,8 @@
   var readerWords = null;   // per reader's word: the prefixes and the fuzzy term searched for it
   var overflow = null;      // pages of the results after the first MAX_RESULTS, for that message
   var titles = new Map();   // page location -> its title
+  var cutWords = null;      // the index's Chinese words (its "words"), cutting its text
+  var cutSizes = null;      // character -> lengths of those words that start with it, longest first
 
   function chineseWords() {
     if (vocabulary === null) {
@@ -81,6 +84,57 @@
         if (candidates[i] !== word && withinOneEdit(candidates[i], word)) found.push(candidates[i]);
     }
     return found;
+  }
+
+  // A run of Chinese in the index's text cut into words as the build expects (the same steps as
+  // src/dlnotes/searchindex.py Cutter.cut): the fewest pieces, each one of the index's words or a
+  // single character; of cuts with as many pieces, the one with the longer first piece. The build
+  // writes the text without breaks between words wherever this finds them, and a zero-width
+  // space (a separator) where it would not.
+  function cut(run) {
+    var chars = Array.from(run), n = chars.length, best = [], step = [], single = [1];
+    best[n] = 0;
+    for (var i = n - 1; i >= 0; i--) {
+      best[i] = n + 1;
+      step[i] = 1;
+      var sizes = cutSizes.get(chars[i]) || single;
+      for (var k = 0; k < sizes.length; k++) {
+        var size = sizes[k];
+        if (size <= n - i && best[i + size] + 1 < best[i] &&
+            (size === 1 || cutWords.has(chars.slice(i, i + size).join("")))) {
+          best[i] = best[i + size] + 1;
+          step[i] = size;
+        }
+      }
+    }
+    var pieces = [];
+    for (var at = 0; at < n; at += step[at]) pieces.push(chars.slice(at, at + step[at]).join(""));
+    return pieces;
+  }
+
+  // Material's tokenizer hands each piece of text between separators that a "segmenter" claims
+  // (ctype_ H) to segmenter.segment, and indexes the parts at their offsets: here, the piece is
+  // split where the script changes and its Chinese cut into words.
+  function Segmenter() {}
+  Segmenter.prototype.ctype_ = function (text) { return HAN.test(text) ? "H" : "O"; };
+  Segmenter.prototype.segment = function (text) {
+    var parts = [];
+    (text.match(RUNS) || []).forEach(function (run) {
+      if (HAN.test(run)) Array.prototype.push.apply(parts, cut(run));
+      else parts.push(run);
+    });
+    return parts;
+  };
+
+  function useWords(words) {
+    cutWords = new Set(words ? words.split(" ") : []);
+    cutSizes = new Map();
+    cutWords.forEach(function (word) {
+      var chars = Array.from(word), sizes = cutSizes.get(chars[0]);
+      if (sizes === undefined) cutSizes.set(chars[0], sizes = [1]);
+      if (sizes.indexOf(chars.length) < 0) sizes.push(chars.length);
+    });
+    cutSizes.forEach(function (sizes) { sizes.sort(function (a, b) { return b - a; }); });
   }
 
   function stem(word) {
@@ -163,6 +217,14 @@
           separator = new RegExp(message.data.config.separator, "g");
         }
         vocabulary = latin = null;
+        // Material uses lunr.TinySegmenter when it is there (for Japanese): ours, for an index
+        // the build wrote without breaks between Chinese words (it lists them: config.words).
+        if (typeof message.data.config.words === "string") {
+          useWords(message.data.config.words);
+          self.lunr.TinySegmenter = Segmenter;
+        } else {
+          delete self.lunr.TinySegmenter;
+        }
         titles = new Map(message.data.docs.filter(function (d) { return d.location.indexOf("#") < 0; })
                                           .map(function (d) { return [d.location, clean(d.title)]; }));
         listings = new Set(message.data.docs.filter(function (d) { return d.listing; }).map(function (d) { return d.location; }));
