@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import json
 import re
 from pathlib import Path
 from typing import Any
@@ -11,7 +10,7 @@ from urllib.parse import unquote, urlparse
 
 import pytest
 
-from dlnotes.searchindex import WORDS_KEY, Cutter, index_tokens, subwords
+from dlnotes.searchindex import WORDS_KEY, Cutter, index_tokens, read_index_file, subwords
 from tests.seed_text import SEED_PARAGRAPHS, SEED_REFERENCE_LINES
 from tests.site_text import MATH, article_html, article_text, pages
 from tests.support.searching import QUERIES
@@ -144,7 +143,7 @@ def test_chinese_headings_have_readable_anchors(built_site: Path) -> None:
 
 
 def _index(site: Path) -> tuple[dict[str, Any], list[dict[str, Any]]]:
-    data = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    data = read_index_file(site / "search" / "search_index.json")
     return data["config"], data["docs"]
 
 

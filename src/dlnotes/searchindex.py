@@ -22,6 +22,7 @@ Plain module: jieba is the only import beyond the standard library, no MkDocs.
 
 from __future__ import annotations
 
+import gzip
 import json
 import re
 from collections.abc import Callable, Iterable, Mapping, Set
@@ -55,6 +56,16 @@ LISTING_FLAG = "listing"
 # "config" (the part of the index Material's page hands its worker whole): the browser cuts the
 # text's Han runs into them (see `pack`).
 WORDS_KEY = "words"
+
+# The documents (the sections' text, most of the index) are not in search_index.json, which
+# Material's page fetches as JSON on every page load, but beside it, gzipped: the search worker
+# fetches them itself and unpacks them (DecompressionStream), so the first search downloads the
+# compressed index from any server, not only from one that compresses JSON (GitHub Pages does, a
+# plain file server does not). config[DOCS_KEY] names both files; DOCS_JSON is the same
+# documents uncompressed, for a browser without DecompressionStream.
+DOCS_KEY = "docs"
+DOCS_GZIP = "search_index.docs.bin"
+DOCS_JSON = "search_index.docs.json"
 
 PAPER_FIELD = "paper"
 # Like a title (Material's default title boost): a query naming the paper finds its note first.
@@ -276,11 +287,29 @@ def tune_index(
 
 
 def tune_index_file(path: Path, papers: Mapping[str, str], listings: Iterable[str] = ()) -> None:
-    """`tune_index` on the file Material wrote (left alone if there is none: search disabled)."""
+    """`tune_index` on the file Material wrote (left alone if there is none: search disabled, or
+    already tuned), its documents moved out to DOCS_GZIP and DOCS_JSON (see DOCS_KEY)."""
     if not path.is_file():
         return
-    data = tune_index(json.loads(path.read_text(encoding="utf-8")), papers, listings)
+    data = json.loads(path.read_text(encoding="utf-8"))
+    if DOCS_KEY in data.get("config", {}):
+        return
+    data = tune_index(data, papers, listings)
+    docs = json.dumps(data["docs"], ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    (path.parent / DOCS_JSON).write_bytes(docs)
+    (path.parent / DOCS_GZIP).write_bytes(gzip.compress(docs, compresslevel=9, mtime=0))
+    data["config"][DOCS_KEY] = {"gzip": DOCS_GZIP, "json": DOCS_JSON}
+    data["docs"] = []
     path.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+
+
+def read_index_file(path: Path) -> dict[str, Any]:
+    """The index as the search worker gets it: `search_index.json` with its documents back."""
+    data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    spec = data.get("config", {}).get(DOCS_KEY)
+    if spec:
+        data["docs"] = json.loads((path.parent / spec["json"]).read_text(encoding="utf-8"))
+    return data
 
 
 def exclude_footnote_markers(html: str) -> str:

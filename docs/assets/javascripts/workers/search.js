@@ -31,6 +31,10 @@
   var source = new URL(new URL(self.location.href).searchParams.get("worker") || "", self.location.href);
   if (source.origin !== self.location.origin) throw new Error("search worker: " + source.href + " is not on this site");
 
+  // The folder of the search index (overrides/partials/search-worker.html passes it as ?index=)
+  var indexFolder = new URL(new URL(self.location.href).searchParams.get("index") || "../../../search/", self.location.href);
+  if (indexFolder.origin !== self.location.origin) throw new Error("search worker: " + indexFolder.href + " is not on this site");
+
   var separator = /[\s\u200b]+/g;
   var index = null;         // the lunr index Material builds
   var vocabulary = null;    // the index's Chinese words
@@ -92,7 +96,12 @@
   // writes the text without breaks between words wherever this finds them, and a zero-width
   // space (a separator) where it would not.
   function cut(run) {
-    var chars = Array.from(run), n = chars.length, best = [], step = [], single = [1];
+    // by code point: a string where every character is one UTF-16 unit, else an array of them
+    var chars = /[\ud800-\udfff]/.test(run) ? Array.from(run) : run;
+    var text = typeof chars === "string"
+      ? function (i, j) { return chars.slice(i, j); }
+      : function (i, j) { return chars.slice(i, j).join(""); };
+    var n = chars.length, best = new Array(n + 1), step = new Array(n + 1), single = [1];
     best[n] = 0;
     for (var i = n - 1; i >= 0; i--) {
       best[i] = n + 1;
@@ -100,15 +109,14 @@
       var sizes = cutSizes.get(chars[i]) || single;
       for (var k = 0; k < sizes.length; k++) {
         var size = sizes[k];
-        if (size <= n - i && best[i + size] + 1 < best[i] &&
-            (size === 1 || cutWords.has(chars.slice(i, i + size).join("")))) {
+        if (size <= n - i && best[i + size] + 1 < best[i] && (size === 1 || cutWords.has(text(i, i + size)))) {
           best[i] = best[i + size] + 1;
           step[i] = size;
         }
       }
     }
     var pieces = [];
-    for (var at = 0; at < n; at += step[at]) pieces.push(chars.slice(at, at + step[at]).join(""));
+    for (var at = 0; at < n; at += step[at]) pieces.push(text(at, at + step[at]));
     return pieces;
   }
 
@@ -135,6 +143,23 @@
       if (sizes.indexOf(chars.length) < 0) sizes.push(chars.length);
     });
     cutSizes.forEach(function (sizes) { sizes.sort(function (a, b) { return b - a; }); });
+  }
+
+  // The index's documents: search_index.json names the files that hold them (src/dlnotes/
+  // searchindex.py DOCS_KEY), gzipped, and as plain JSON for a browser that cannot unpack gzip.
+  // A server may send the gzipped file with "Content-Encoding: gzip": the browser has unpacked
+  // it already (no gzip header left).
+  function loadDocs(spec) {
+    var packed = typeof DecompressionStream === "function" && typeof spec.gzip === "string";
+    return fetch(new URL(packed ? spec.gzip : spec.json, indexFolder)).then(function (response) {
+      if (!response.ok) throw new Error(response.url + ": HTTP " + response.status);
+      if (!packed) return response.json();
+      return response.arrayBuffer().then(function (buffer) {
+        var bytes = new Uint8Array(buffer), body = new Blob([bytes]).stream();
+        if (bytes.length > 1 && bytes[0] === 0x1f && bytes[1] === 0x8b) body = body.pipeThrough(new DecompressionStream("gzip"));
+        return new Response(body).json();
+      });
+    });
   }
 
   function stem(word) {
@@ -168,6 +193,13 @@
         }
       });
     });
+    // A term that another term searched is a prefix of finds nothing more (glimpses*, glimpse*
+    // and glimps* find what glimps* finds), and each clause costs lunr a pass over its postings:
+    // each is searched once.
+    var terms = Object.keys(from);
+    clauses = terms.filter(function (term) {
+      return !terms.some(function (other) { return other !== term && term.startsWith(other); });
+    }).map(function (term) { return term + "*"; });
     return clauses.length ? { query: clauses.join(" "), from: from, words: Object.values(spec) } : null;
   }
 
@@ -208,7 +240,7 @@
   var listen = self.addEventListener.bind(self);
   self.addEventListener = function (type, handler, options) {
     if (type !== "message") return listen(type, handler, options);
-    listen("message", function (event) {
+    function handle(event) {
       var message = event.data;
       if (message && message.type === SETUP) {
         try {
@@ -242,6 +274,19 @@
         pending = null;
         readerWords = null;
       }
+    }
+    listen("message", function (event) {
+      var message = event.data;
+      var spec = message && message.type === SETUP && message.data && message.data.config && message.data.config.docs;
+      if (!spec) return handle(event);
+      // The documents are in a file of their own (see loadDocs): Material sets up once they are
+      // in. It sends no query before it is set up.
+      delete message.data.config.docs;
+      loadDocs(spec).then(function (docs) {
+        message.data.docs = docs;
+      }, function (error) {
+        console.warn("search: the index could not be loaded", error);
+      }).then(function () { handle(event); });
     }, options);
   };
   var post = self.postMessage.bind(self);
