@@ -45,6 +45,7 @@
   var readerWords = null;   // per reader's word: the prefixes and the fuzzy term searched for it
   var overflow = null;      // pages of the results after the first MAX_RESULTS, for that message
   var titles = new Map();   // page location -> its title
+  var pageOf = new Map();   // section location -> its page's location
   var cutWords = null;      // the index's Chinese words (its "words"), cutting its text
   var cutSizes = null;      // character -> lengths of those words that start with it, longest first
 
@@ -208,14 +209,6 @@
   }
 
   function cleanResult(data) {
-    if (overflow !== null && Array.isArray(data.items)) {  // the pages cut off, by title, in rank order
-      var listed = new Set(data.items.map(function (group) { return group[0].location.split("#")[0]; }));
-      overflow.forEach(function (page) {
-        if (listed.has(page) || !titles.has(page)) return;
-        listed.add(page);
-        data.items.push([{ location: page, title: titles.get(page), text: "", score: 0, terms: {} }]);
-      });
-    }
     (data.items || []).forEach(function (group) {
       group.forEach(function (item) {
         item.title = clean(item.title);
@@ -223,6 +216,7 @@
         if (Array.isArray(item.tags)) item.tags = item.tags.map(clean);
         delete item.paper;
         delete item.listing;
+        delete item.parent;  // the section's page, text and all: the page does not read it
         if (words && item.terms) {
           var terms = {};
           for (var term in item.terms) {
@@ -233,6 +227,14 @@
         }
       });
     });
+    if (overflow !== null && Array.isArray(data.items)) {  // the pages cut off, by title, in rank order
+      var listed = new Set(data.items.map(function (group) { return pageOf.get(group[0].location) || group[0].location; }));
+      overflow.forEach(function (page) {
+        if (listed.has(page) || !titles.has(page)) return;
+        listed.add(page);
+        data.items.push([{ location: page, title: titles.get(page), text: "", score: 0, terms: {} }]);
+      });
+    }
     return data;
   }
 
@@ -257,6 +259,7 @@
         } else {
           delete self.lunr.TinySegmenter;
         }
+        pageOf = new Map(message.data.docs.map(function (d) { return [d.location, d.location.split("#")[0]]; }));
         titles = new Map(message.data.docs.filter(function (d) { return d.location.indexOf("#") < 0; })
                                           .map(function (d) { return [d.location, clean(d.title)]; }));
         listings = new Set(message.data.docs.filter(function (d) { return d.listing; }).map(function (d) { return d.location; }));
@@ -329,22 +332,40 @@
     return edits + (a.length - i) + (b.length - j) <= 1;
   }
 
-  function matchedWords(terms) {
-    return readerWords.filter(function (word) {
-      return terms.some(function (term) {
-        return word.prefixes.some(function (p) { return term.startsWith(p); }) ||
-               (word.fuzzy !== null && withinOneEdit(term, word.fuzzy));
+  // How many of the reader's words a result's matched terms stand for. Per query, each term's
+  // words are worked out once (a bit per word): results share their terms.
+  function wordCounter() {
+    var masks = new Map();
+    function mask(term) {
+      var bits = masks.get(term);
+      if (bits !== undefined) return bits;
+      bits = 0;
+      readerWords.forEach(function (word, i) {  // a query of more than 30 words: the first 30 count
+        if (i < 30 && (word.prefixes.some(function (p) { return term.startsWith(p); }) ||
+            (word.fuzzy !== null && withinOneEdit(term, word.fuzzy)))) bits |= 1 << i;
       });
-    }).length;
+      masks.set(term, bits);
+      return bits;
+    }
+    return function (metadata) {
+      var bits = 0;
+      for (var term in metadata) bits |= mask(term);
+      var count = 0;
+      for (; bits; bits &= bits - 1) count++;
+      return count;
+    };
   }
 
   var search = lunr.Index.prototype.search;
   lunr.Index.prototype.search = function (text) {
     var results = search.call(this, text);
     if (readerWords === null || !results.length) return results;
-    var top = Math.max.apply(null, results.map(function (r) { return r.score; })) || 1;
+    var top = 0;
+    for (var i = 0; i < results.length; i++) if (results[i].score > top) top = results[i].score;
+    top = top || 1;
+    var matchedWords = wordCounter();
     results.forEach(function (r) {
-      var rank = 2 * matchedWords(Object.keys(r.matchData.metadata)) + (listings.has(r.ref) ? 0 : 1);
+      var rank = 2 * matchedWords(r.matchData.metadata) + (listings.has(r.ref) ? 0 : 1);
       r.score = Math.pow(1000, rank) * (1 + 100 * r.score / top);
     });
     results.sort(function (a, b) { return b.score - a.score; });
@@ -352,7 +373,7 @@
     // shows ten at a time: at a thousand notes a common word costs half a second. Only the
     // first MAX_RESULTS sections go on; the pages of the others are listed by title (below).
     if (results.length > MAX_RESULTS) {
-      overflow = results.slice(MAX_RESULTS).map(function (r) { return r.ref.split("#")[0]; });
+      overflow = results.slice(MAX_RESULTS).map(function (r) { return pageOf.get(r.ref) || r.ref; });
       results = results.slice(0, MAX_RESULTS);
     }
     return results;
