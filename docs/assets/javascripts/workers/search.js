@@ -379,10 +379,14 @@
     return results;
   };
 
+  // The index's word lists for cutting and typos are made with the index, not on the first
+  // query that needs them.
   var build = lunr.Builder.prototype.build;
   lunr.Builder.prototype.build = function () {
     index = build.call(this);
     vocabulary = latin = null;
+    chineseWords();
+    near("");
     return index;
   };
 })();
