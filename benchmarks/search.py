@@ -258,11 +258,11 @@ def report(figures: dict[str, dict[str, Any]]) -> None:
     print(f"load average while measuring: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs (times scale with it)")
 
 
-def main() -> None:
+def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--notes", type=int, default=1000)
     parser.add_argument("--no-plain", action="store_true", help="measure the tuned search only")
-    args = parser.parse_args()
+    args = parser.parse_args(argv)
     figures: dict[str, dict[str, Any]] = {}
     with tempfile.TemporaryDirectory() as tmp:
         figures["tuned (ours)"] = measure(build(args.notes, Path(tmp) / "tuned"))
@@ -270,7 +270,8 @@ def main() -> None:
             figures["plain Material"] = measure(build(args.notes, Path(tmp) / "plain", plain=True))
     print(f"at {args.notes} generated notes:")
     report(figures)
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())
