@@ -2,7 +2,7 @@
 
 Material's search plugin writes `search/search_index.json`: one document per page section, with
 Chinese already cut into words by jieba and the words joined by zero-width spaces (its separator
-splits on them). Three things it does not do, done here on that file after it is written:
+splits on them). What it does not do, done here on that file after it is written:
 
 - Sub-words. jieba keeps 深度学习 or 表示学习 as one word, so a search for 学习 cannot match
   them. Each word that jieba's dictionary tiles into shorter dictionary words (of two characters
@@ -16,6 +16,12 @@ splits on them). Three things it does not do, done here on that file after it is
 - Footnote markers. A citation's marker is a superscript number in the text; indexed, it shows
   in result snippets as a stray "¹". `exclude_footnote_markers` marks them for Material's parser
   to skip (it removes the attribute from the page afterwards).
+- A small download. The zero-width spaces are a fifth of the index. Chinese is written without
+  them (`pack`): the index lists its Chinese words once, the search worker cuts each run of
+  Chinese into the fewest of them (`Cutter.cut`, the same steps as the worker's), and a
+  zero-width space stays only where that cut would not give jieba's words, so lunr indexes the
+  same words. The documents then move beside the index, gzipped (DOCS_KEY): the worker fetches
+  and unpacks them, so the first search downloads the compressed index from any server.
 
 Plain module: jieba is the only import beyond the standard library, no MkDocs.
 """
