@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from dlnotes.searchindex import (
     LISTING_FLAG,
     PAPER_FIELD,
+    WORDS_KEY,
     ZWSP,
+    Cutter,
+    cut,
     exclude_footnote_markers,
+    index_tokens,
     paper_text,
-    refine,
     subwords,
     tune_index,
 )
 
-WORDS = {"深度", "学习", "深度学习", "表示", "表示学习", "编码", "编码器"}.__contains__
+WORDS = {"深度", "学习", "深度学习", "表示", "表示学习", "编码", "编码器", "研究", "研究生", "生命", "起源"}.__contains__
 
 
 def test_a_word_is_cut_into_the_dictionary_words_that_cover_it() -> None:
@@ -22,9 +27,34 @@ def test_a_word_is_cut_into_the_dictionary_words_that_cover_it() -> None:
     assert subwords("深度器械", WORDS) == ["深度器械"]  # no cut covers it
 
 
-def test_refine_cuts_only_han_words_between_the_index_breaks() -> None:
+SEPARATOR = r"[\s\u200b]+"
+
+
+def _tokens(data: dict[str, Any], text: str) -> list[str]:
+    words = set(data["config"][WORDS_KEY].split())
+    return index_tokens(text, SEPARATOR, Cutter(words, max(map(len, words))))
+
+
+def test_chinese_is_written_without_breaks_and_cut_into_the_same_words() -> None:
     text = f"<p>{ZWSP}表示学习{ZWSP}与{ZWSP}深度学习{ZWSP}Deep learning</p>"
-    assert refine(text, WORDS) == f"<p>{ZWSP}表示{ZWSP}学习{ZWSP}与{ZWSP}深度{ZWSP}学习{ZWSP}Deep learning</p>"
+    data = tune_index({"docs": [{"location": "a/", "title": "t", "text": text}]}, {}, (), WORDS)
+    packed = data["docs"][0]["text"]
+    assert packed == "<p>表示学习与深度学习Deep learning</p>"  # no zero-width space left
+    assert _tokens(data, packed) == ["表示", "学习", "与", "深度", "学习", "deep", "learning"]
+
+
+def test_a_break_is_kept_only_where_the_cut_would_join_other_words() -> None:
+    # jieba: 研究|生命|起源; the fewest words from the index's own would be 研究生|命|起源
+    text = f"{ZWSP}研究{ZWSP}生命{ZWSP}起源{ZWSP}。{ZWSP}研究生{ZWSP}"
+    data = tune_index({"docs": [{"location": "a/", "title": "t", "text": text}]}, {}, (), WORDS)
+    packed = data["docs"][0]["text"]
+    assert packed.count(ZWSP) == 1
+    assert _tokens(data, packed) == ["研究", "生命", "起源", "。", "研究生"]
+
+
+def test_the_cut_takes_the_fewest_words() -> None:
+    assert cut("深度学习方法", {"深度", "学习", "方法", "习方"}, 2) == ["深度", "学习", "方法"]
+    assert cut("𠀀深度", {"深度"}, 2) == ["𠀀", "深度"]  # a character beyond 16 bits counts as one
 
 
 def test_tune_index_adds_paper_fields_and_flags_listings() -> None:
@@ -40,7 +70,8 @@ def test_tune_index_adds_paper_fields_and_flags_listings() -> None:
     assert tuned["config"]["fields"][PAPER_FIELD] == {"boost": 1000.0}
     first, section, listing = tuned["docs"]
     assert first[PAPER_FIELD] == "Deep learning Yann LeCun 2015"
-    assert first["title"] == f"深度{ZWSP}学习" and first["tags"] == [f"表示{ZWSP}学习"]
+    assert first["title"] == "深度学习" and first["tags"] == ["表示学习"]
+    assert _tokens(tuned, first["title"]) == ["深度", "学习"]
     assert PAPER_FIELD not in section and LISTING_FLAG not in section
     assert listing[LISTING_FLAG] is True
 

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import json
 import re
 from pathlib import Path
 from typing import Any
@@ -11,7 +10,7 @@ from urllib.parse import unquote, urlparse
 
 import pytest
 
-from dlnotes.searchindex import subwords
+from dlnotes.searchindex import WORDS_KEY, Cutter, index_tokens, read_index_file, subwords
 from tests.seed_text import SEED_PARAGRAPHS, SEED_REFERENCE_LINES
 from tests.site_text import MATH, article_html, article_text, pages
 from tests.support.searching import QUERIES
@@ -144,14 +143,17 @@ def test_chinese_headings_have_readable_anchors(built_site: Path) -> None:
 
 
 def _index(site: Path) -> tuple[dict[str, Any], list[dict[str, Any]]]:
-    data = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    data = read_index_file(site / "search" / "search_index.json")
     return data["config"], data["docs"]
 
 
 def _tokens(config: dict[str, Any], doc: dict[str, Any]) -> set[str]:
-    """Tokens as lunr builds them in the browser: split by the configured separator, lowercased."""
-    text = re.sub(r"<[^>]+>", " ", doc["title"] + " " + doc["text"] + " " + " ".join(doc.get("tags", [])))
-    return {t.lower() for t in re.split(config["separator"], text) if t}
+    """Tokens as lunr builds them in the browser: split by the configured separator, Chinese cut
+    into the index's words as the search worker does, lowercased."""
+    words = set(config[WORDS_KEY].split())
+    cutter = Cutter(words, max(map(len, words), default=1))
+    text = doc["title"] + " " + doc["text"] + " " + " ".join(doc.get("tags", []))
+    return set(index_tokens(text, config["separator"], cutter))
 
 
 @pytest.mark.parametrize(("word", "page"), QUERIES)
@@ -178,10 +180,8 @@ def test_bib_data_is_searchable_on_the_references_page_not_repeated_under_every_
 
 
 def test_chinese_text_is_segmented_into_words(built_site: Path) -> None:
-    _, docs = _index(built_site)
-    text = " ".join(d["text"] for d in docs)
-    assert "\u200b" in text, "no segmentation: is jieba installed?"
-    config, _ = _index(built_site)
+    config, docs = _index(built_site)
+    assert config[WORDS_KEY], "no segmentation: is jieba installed?"
     tokens = set().union(*(_tokens(config, d) for d in docs))
     assert {"文章", "论文", "网络"} & tokens
 

@@ -2,7 +2,7 @@
 
 Material's search plugin writes `search/search_index.json`: one document per page section, with
 Chinese already cut into words by jieba and the words joined by zero-width spaces (its separator
-splits on them). Three things it does not do, done here on that file after it is written:
+splits on them). What it does not do, done here on that file after it is written:
 
 - Sub-words. jieba keeps 深度学习 or 表示学习 as one word, so a search for 学习 cannot match
   them. Each word that jieba's dictionary tiles into shorter dictionary words (of two characters
@@ -16,15 +16,22 @@ splits on them). Three things it does not do, done here on that file after it is
 - Footnote markers. A citation's marker is a superscript number in the text; indexed, it shows
   in result snippets as a stray "¹". `exclude_footnote_markers` marks them for Material's parser
   to skip (it removes the attribute from the page afterwards).
+- A small download. The zero-width spaces are a fifth of the index. Chinese is written without
+  them (`pack`): the index lists its Chinese words once, the search worker cuts each run of
+  Chinese into the fewest of them (`Cutter.cut`, the same steps as the worker's), and a
+  zero-width space stays only where that cut would not give jieba's words, so lunr indexes the
+  same words. The documents then move beside the index, gzipped (DOCS_KEY): the worker fetches
+  and unpacks them, so the first search downloads the compressed index from any server.
 
 Plain module: jieba is the only import beyond the standard library, no MkDocs.
 """
 
 from __future__ import annotations
 
+import gzip
 import json
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Set
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -36,8 +43,12 @@ from .cards import entry_authors, entry_title
 from .notes import Note
 
 ZWSP = "\u200b"
-# Runs of Han characters, as Material's plugin finds them (Unicode script Han).
-_HAN_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002fa1f]+")
+# Han characters, the same in the search box's script (search.js HAN): both must agree on where
+# a run of Han characters starts and ends.
+HAN_CHARACTERS = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002fa1f"
+_HAN = re.compile(f"[{HAN_CHARACTERS}]")
+_HAN_WORD = re.compile(f"[{HAN_CHARACTERS}]+")
+_SCRIPT_RUN = re.compile(f"[{HAN_CHARACTERS}]+|[^{HAN_CHARACTERS}]+")
 # A footnote reference as Python-Markdown's footnotes extension (and dlnotes.citations) write it.
 _FOOTNOTE_REF = re.compile(r'<sup(?=[^>]*\bid="fnref\d*:)(?![^>]*data-search-exclude)')
 
@@ -46,6 +57,21 @@ _FOOTNOTE_REF = re.compile(r'<sup(?=[^>]*\bid="fnref\d*:)(?![^>]*data-search-exc
 # sections carry `"listing": true`, and the search worker ranks them after the other pages.
 LISTING_MARKERS = ("<!-- dlnotes:", "<!-- material/tags")
 LISTING_FLAG = "listing"
+
+# Where the index lists its Han words of two characters or more (space-separated), under its
+# "config" (the part of the index Material's page hands its worker whole): the browser cuts the
+# text's Han runs into them (see `pack`).
+WORDS_KEY = "words"
+
+# The documents (the sections' text, most of the index) are not in search_index.json, which
+# Material's page fetches as JSON on every page load, but beside it, gzipped: the search worker
+# fetches them itself and unpacks them (DecompressionStream), so the first search downloads the
+# compressed index from any server, not only from one that compresses JSON (GitHub Pages does, a
+# plain file server does not). config[DOCS_KEY] names both files; DOCS_JSON is the same
+# documents uncompressed, for a browser without DecompressionStream.
+DOCS_KEY = "docs"
+DOCS_GZIP = "search_index.docs.bin"
+DOCS_JSON = "search_index.docs.json"
 
 PAPER_FIELD = "paper"
 # Like a title (Material's default title boost): a query naming the paper finds its note first.
@@ -90,24 +116,119 @@ def subwords(word: str, known: Callable[[str], bool] = known_word) -> list[str]:
     return pieces[::-1]
 
 
-def refine(text: str, known: Callable[[str], bool] = known_word) -> str:
-    """Material's segmented text with each Han word cut into its sub-words (zero-width spaces)."""
-    split = lru_cache(maxsize=None)(lambda w: ZWSP.join(subwords(w, known)))
+def _words(text: str, split: Callable[[str], list[str]]) -> list[str]:
+    """Material's segmented text as a list of pieces: its Han words cut into their sub-words, the
+    text between them as it is (the zero-width spaces Material put between them dropped)."""
+    pieces: list[str] = []
+    for piece in text.split(ZWSP):
+        if _HAN_WORD.fullmatch(piece):
+            pieces.extend(split(piece))
+        elif piece:
+            pieces.append(piece)
+    return pieces
 
-    def han(match: re.Match[str]) -> str:
-        return split(match.group(0))
 
-    return _HAN_RUN.sub(han, text)
+def cut(run: str, vocabulary: Set[str], longest: int) -> list[str]:
+    """How the search box's script cuts a run of Han characters into words (search.js `cut`, the
+    same steps): the fewest pieces, each a word of `vocabulary` or a single character; of cuts
+    with as many pieces, the one with the longer first piece.
+
+    >>> cut("深度学习方法", {"深度", "学习", "方法", "习方"}, 2)
+    ['深度', '学习', '方法']
+    """
+    return Cutter(vocabulary, longest).cut(run)
 
 
-def segment(text: str, known: Callable[[str], bool] = known_word) -> str:
-    """Plain text as Material would index it (jieba's words between zero-width spaces), refined."""
+class Cutter:
+    """`cut` for many runs with one vocabulary (the word lengths that start with each character
+    looked up once)."""
 
-    def han(match: re.Match[str]) -> str:
-        words = (piece for word in jieba.cut(match.group(0)) for piece in subwords(word, known))
-        return ZWSP + ZWSP.join(words) + ZWSP
+    def __init__(self, vocabulary: Set[str], longest: int) -> None:
+        self.vocabulary = vocabulary
+        starts: dict[str, set[int]] = {}
+        for word in vocabulary:
+            if len(word) <= longest:
+                starts.setdefault(word[0], set()).add(len(word))
+        self.sizes = {char: sorted(sizes | {1}, reverse=True) for char, sizes in starts.items()}
 
-    return _HAN_RUN.sub(han, text).strip(ZWSP)
+    def cut(self, run: str) -> list[str]:
+        n = len(run)
+        best = [0] * (n + 1)  # best[i]: fewest pieces covering run[i:]
+        step = [1] * (n + 1)
+        single = [1]
+        for i in range(n - 1, -1, -1):
+            best[i] = n + 1
+            for size in self.sizes.get(run[i], single):
+                if size <= n - i and best[i + size] + 1 < best[i] and (size == 1 or run[i : i + size] in self.vocabulary):
+                    best[i], step[i] = best[i + size] + 1, size
+        pieces, i = [], 0
+        while i < n:
+            pieces.append(run[i : i + step[i]])
+            i += step[i]
+        return pieces
+
+
+def _marked_run(words: list[str], cutter: Cutter) -> str:
+    """A run of Han words written so that `cut` finds them again: without a break where `cut`
+    finds the same words anyway, a zero-width space only where it would not."""
+    chunks: list[str] = []
+    i = 0
+    while i < len(words):
+        j = len(words)
+        if cutter.cut("".join(words[i:])) != words[i:]:
+            j = i + 1
+            while j < len(words) and cutter.cut("".join(words[i : j + 1])) == words[i : j + 1]:
+                j += 1
+        chunks.append("".join(words[i:j]))
+        i = j
+    return ZWSP.join(chunks)
+
+
+def pack(pieces: list[str], cutter: Cutter, runs: dict[tuple[str, ...], str] | None = None) -> str:
+    """Pieces (`_words`) as one text the browser cuts into the same words: Han words written
+    together (`_marked_run`), and a zero-width space between pieces only where neither a change
+    of script nor `cut` separates them. `runs` caches `_marked_run` across calls."""
+    runs = {} if runs is None else runs
+    han = [bool(_HAN_WORD.fullmatch(p)) for p in pieces]
+    out: list[str] = []
+    i = 0
+    while i < len(pieces):
+        j = i + 1
+        if han[i]:
+            while j < len(pieces) and han[j]:
+                j += 1
+            run = tuple(pieces[i:j])
+            piece = runs.get(run)
+            if piece is None:
+                piece = runs[run] = _marked_run(list(run), cutter)
+        else:
+            piece = pieces[i]
+        if out and bool(_HAN.match(out[-1][-1])) == bool(_HAN.match(piece[0])):
+            out.append(ZWSP)
+        out.append(piece)
+        i = j
+    return "".join(out)
+
+
+def index_tokens(text: str, separator: str, cutter: Cutter) -> list[str]:
+    """The words lunr indexes for a packed text in the browser (markup aside): split at the
+    index's separator, then where the script changes, Han runs by `cut`; lowercased."""
+    tokens: list[str] = []
+    for part in re.split(separator, re.sub(r"<[^>]+>", " ", text)):
+        for run in _SCRIPT_RUN.findall(part):
+            tokens.extend(cutter.cut(run) if _HAN.match(run) else [run])
+    return [t.lower() for t in tokens if t]
+
+
+def segment(text: str, known: Callable[[str], bool] = known_word) -> list[str]:
+    """Plain text cut as Material cuts a page's (jieba's words), refined: pieces for `pack`."""
+    pieces: list[str] = []
+    for part in re.split(f"([{HAN_CHARACTERS}]+)", text):
+        if part and _HAN_WORD.fullmatch(part):
+            pieces.extend(piece for word in jieba.cut(part) for piece in subwords(word, known))
+        elif part:
+            pieces.append(part)
+    return pieces
 
 
 def paper_text(title: str, authors: Iterable[str], year: str | None) -> str:
@@ -127,7 +248,8 @@ def tune_index(
     listings: Iterable[str] = (),
     known: Callable[[str], bool] = known_word,
 ) -> dict[str, Any]:
-    """Material's search index (the parsed JSON) with sub-words and the notes' paper fields.
+    """Material's search index (the parsed JSON) with sub-words, the notes' paper fields and its
+    Han words written without breaks (`pack`; the words themselves under WORDS_KEY).
 
     `papers` maps a page's location in the index (its URL, as Material writes it) to its paper
     text (`paper_text`); sections of the pages in `listings` are flagged (LISTING_FLAG).
@@ -137,27 +259,63 @@ def tune_index(
     fields = data.setdefault("config", {}).setdefault("fields", {})
     if papers:
         fields[PAPER_FIELD] = {"boost": PAPER_BOOST}
-    for doc in data.get("docs", []):
+    docs = data.get("docs", [])
+    split = lru_cache(maxsize=None)(lambda word: subwords(word, known))
+
+    def words(text: str) -> list[str]:
+        return _words(text, split)
+
+    # Every field's pieces first: the vocabulary is the Han words of the whole index.
+    pieces: list[tuple[dict[str, Any], str, int | None, list[str]]] = []
+    for doc in docs:
         for name in ("title", "text"):
             if isinstance(doc.get(name), str):
-                doc[name] = refine(doc[name], known)
+                pieces.append((doc, name, None, words(doc[name])))
         if isinstance(doc.get("tags"), list):
-            doc["tags"] = [refine(tag, known) if isinstance(tag, str) else tag for tag in doc["tags"]]
+            pieces += [(doc, "tags", i, words(tag)) for i, tag in enumerate(doc["tags"]) if isinstance(tag, str)]
         location = doc.get("location", "")
         if location.split("#")[0] in listed:
             doc[LISTING_FLAG] = True
         paper = papers.get(location)
         if paper:
-            doc[PAPER_FIELD] = segment(paper, known)
+            pieces.append((doc, PAPER_FIELD, None, segment(paper, known)))
+    vocabulary = {p for *_, found in pieces for p in found if len(p) > 1 and _HAN_WORD.fullmatch(p)}
+    runs: dict[tuple[str, ...], str] = {}
+    cutter = Cutter(vocabulary, max(map(len, vocabulary), default=1))
+    for doc, name, position, found in pieces:
+        packed = pack(found, cutter, runs)
+        if position is None:
+            doc[name] = packed
+        else:
+            doc[name][position] = packed
+    data["config"][WORDS_KEY] = " ".join(sorted(vocabulary))
     return data
 
 
 def tune_index_file(path: Path, papers: Mapping[str, str], listings: Iterable[str] = ()) -> None:
-    """`tune_index` on the file Material wrote (left alone if there is none: search disabled)."""
+    """`tune_index` on the file Material wrote (left alone if there is none: search disabled, or
+    already tuned), its documents moved out to DOCS_GZIP and DOCS_JSON (see DOCS_KEY)."""
     if not path.is_file():
         return
-    data = tune_index(json.loads(path.read_text(encoding="utf-8")), papers, listings)
+    data = json.loads(path.read_text(encoding="utf-8"))
+    if DOCS_KEY in data.get("config", {}):
+        return
+    data = tune_index(data, papers, listings)
+    docs = json.dumps(data["docs"], ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    (path.parent / DOCS_JSON).write_bytes(docs)
+    (path.parent / DOCS_GZIP).write_bytes(gzip.compress(docs, compresslevel=9, mtime=0))
+    data["config"][DOCS_KEY] = {"gzip": DOCS_GZIP, "json": DOCS_JSON}
+    data["docs"] = []
     path.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+
+
+def read_index_file(path: Path) -> dict[str, Any]:
+    """The index as the search worker gets it: `search_index.json` with its documents back."""
+    data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    spec = data.get("config", {}).get(DOCS_KEY)
+    if spec:
+        data["docs"] = json.loads((path.parent / spec["json"]).read_text(encoding="utf-8"))
+    return data
 
 
 def exclude_footnote_markers(html: str) -> str:

@@ -15,6 +15,9 @@ def test_every_page_loads_only_from_the_site_without_errors(page: Page, traffic:
     assert site_url + "search/search_index.json" in loaded, (
         "the recording missed the search index: it would not catch its requests either"
     )
+    # the search worker fetches the index's documents itself, compressed (dlnotes.searchindex)
+    assert site_url + "search/search_index.docs.bin" in loaded, "the search worker did not fetch its documents"
+    assert site_url + "search/search_index.docs.json" not in loaded, "the uncompressed documents were downloaded"
     assert not traffic.foreign(site_url), f"requests to other hosts: {traffic.foreign(site_url)}"
     assert not traffic.problems(), "\n".join(traffic.problems())
 

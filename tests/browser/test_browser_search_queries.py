@@ -9,6 +9,7 @@ changes nothing here.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -17,10 +18,13 @@ from urllib.parse import unquote, urlparse
 import pytest
 from playwright.sync_api import Page
 
+from dlnotes.searchindex import DOCS_KEY, HAN_CHARACTERS, WORDS_KEY, ZWSP, Cutter
 from tests.browser.test_browser_search import RESULTS, search
 from tests.support.searching import FIXTURE, QUERY_SET, REPORTED, copy_search_fixture
-from tests.support.serving import serve_files
+from tests.support.serving import get, serve_files
 from tests.support.sitebuild import ROOT, run_mkdocs_build
+
+HAN_RUN = re.compile(f"[{HAN_CHARACTERS}]+")
 
 
 @pytest.fixture(scope="module")
@@ -83,6 +87,25 @@ def test_query_set(page: Page, search_site: str) -> None:
     reported = [f for f in failures if any(f.startswith(repr(q) + ":") for q in REPORTED)]
     assert not reported, "queries readers reported fail:\n" + "\n".join(reported)
     assert passed / len(QUERY_SET) >= 0.95, f"{passed}/{len(QUERY_SET)} pass:\n{report}"
+
+
+def test_the_browser_cuts_chinese_into_the_words_the_build_meant(page: Page, search_site: str) -> None:
+    """The index's Chinese is written without breaks (dlnotes.searchindex.pack): the build checks
+    each run against its own cut, so the worker's cut must be the same, run by run."""
+    data = json.loads(get(search_site + "search/search_index.json") or "{}")
+    docs = json.loads(get(search_site + "search/" + data["config"][DOCS_KEY]["json"]) or "[]")
+    words = set(data["config"][WORDS_KEY].split())
+    cutter = Cutter(words, max(map(len, words)))
+    runs = sorted({run for d in docs for run in HAN_RUN.findall((d["title"] + " " + d["text"]).replace(ZWSP, " "))})
+    assert len(runs) > 100
+    runs += ["𠀀" + runs[0] + "𠀁" + runs[1]]  # characters beyond 16 bits (two UTF-16 units in the browser)
+    page.goto(search_site, wait_until="load")
+    page.keyboard.press("/")
+    page.wait_for_function("() => !/正在初始化/.test(document.querySelector('.md-search-result__meta').textContent)")
+    (worker,) = page.workers
+    cut = worker.evaluate("runs => runs.map(run => new lunr.TinySegmenter().segment(run))", runs)
+    differ = [(run, js, cutter.cut(run)) for run, js in zip(runs, cut, strict=True) if js != cutter.cut(run)]
+    assert not differ, differ[:5]
 
 
 MANY = 130  # notes that all say the same rare word, in two sections each: more sections than the worker sends on

@@ -21,14 +21,19 @@
   "use strict";
 
   var SETUP = 0, QUERY = 2, RESULT = 3;
-  var HAN = /\p{Script=Han}/u;
-  var RUNS = /\p{Script=Han}+|[^\p{Script=Han}]+/gu;
+  // Han characters: the same as src/dlnotes/searchindex.py HAN_CHARACTERS (where a run starts and ends)
+  var HAN = /[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u{20000}-\u{2fa1f}]/u;
+  var RUNS = /[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u{20000}-\u{2fa1f}]+|[^\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u{20000}-\u{2fa1f}]+/gu;
   var LUNR_SYNTAX = /["+\-~^:*]/;
   var MAX_WORD = 8;  // longest Chinese word tried when cutting a query
   var MAX_RESULTS = 100;  // sections Material gets to highlight and send (ten pages of results)
 
   var source = new URL(new URL(self.location.href).searchParams.get("worker") || "", self.location.href);
   if (source.origin !== self.location.origin) throw new Error("search worker: " + source.href + " is not on this site");
+
+  // The folder of the search index (overrides/partials/search-worker.html passes it as ?index=)
+  var indexFolder = new URL(new URL(self.location.href).searchParams.get("index") || "../../../search/", self.location.href);
+  if (indexFolder.origin !== self.location.origin) throw new Error("search worker: " + indexFolder.href + " is not on this site");
 
   var separator = /[\s\u200b]+/g;
   var index = null;         // the lunr index Material builds
@@ -40,6 +45,9 @@
   var readerWords = null;   // per reader's word: the prefixes and the fuzzy term searched for it
   var overflow = null;      // pages of the results after the first MAX_RESULTS, for that message
   var titles = new Map();   // page location -> its title
+  var pageOf = new Map();   // section location -> its page's location
+  var cutWords = null;      // the index's Chinese words (its "words"), cutting its text
+  var cutSizes = null;      // character -> lengths of those words that start with it, longest first
 
   function chineseWords() {
     if (vocabulary === null) {
@@ -83,6 +91,78 @@
     return found;
   }
 
+  // A run of Chinese in the index's text cut into words as the build expects (the same steps as
+  // src/dlnotes/searchindex.py Cutter.cut): the fewest pieces, each one of the index's words or a
+  // single character; of cuts with as many pieces, the one with the longer first piece. The build
+  // writes the text without breaks between words wherever this finds them, and a zero-width
+  // space (a separator) where it would not.
+  function cut(run) {
+    // by code point: a string where every character is one UTF-16 unit, else an array of them
+    var chars = /[\ud800-\udfff]/.test(run) ? Array.from(run) : run;
+    var text = typeof chars === "string"
+      ? function (i, j) { return chars.slice(i, j); }
+      : function (i, j) { return chars.slice(i, j).join(""); };
+    var n = chars.length, best = new Array(n + 1), step = new Array(n + 1), single = [1];
+    best[n] = 0;
+    for (var i = n - 1; i >= 0; i--) {
+      best[i] = n + 1;
+      step[i] = 1;
+      var sizes = cutSizes.get(chars[i]) || single;
+      for (var k = 0; k < sizes.length; k++) {
+        var size = sizes[k];
+        if (size <= n - i && best[i + size] + 1 < best[i] && (size === 1 || cutWords.has(text(i, i + size)))) {
+          best[i] = best[i + size] + 1;
+          step[i] = size;
+        }
+      }
+    }
+    var pieces = [];
+    for (var at = 0; at < n; at += step[at]) pieces.push(text(at, at + step[at]));
+    return pieces;
+  }
+
+  // Material's tokenizer hands each piece of text between separators that a "segmenter" claims
+  // (ctype_ H) to segmenter.segment, and indexes the parts at their offsets: here, the piece is
+  // split where the script changes and its Chinese cut into words.
+  function Segmenter() {}
+  Segmenter.prototype.ctype_ = function (text) { return HAN.test(text) ? "H" : "O"; };
+  Segmenter.prototype.segment = function (text) {
+    var parts = [];
+    (text.match(RUNS) || []).forEach(function (run) {
+      if (HAN.test(run)) Array.prototype.push.apply(parts, cut(run));
+      else parts.push(run);
+    });
+    return parts;
+  };
+
+  function useWords(words) {
+    cutWords = new Set(words ? words.split(" ") : []);
+    cutSizes = new Map();
+    cutWords.forEach(function (word) {
+      var chars = Array.from(word), sizes = cutSizes.get(chars[0]);
+      if (sizes === undefined) cutSizes.set(chars[0], sizes = [1]);
+      if (sizes.indexOf(chars.length) < 0) sizes.push(chars.length);
+    });
+    cutSizes.forEach(function (sizes) { sizes.sort(function (a, b) { return b - a; }); });
+  }
+
+  // The index's documents: search_index.json names the files that hold them (src/dlnotes/
+  // searchindex.py DOCS_KEY), gzipped, and as plain JSON for a browser that cannot unpack gzip.
+  // A server may send the gzipped file with "Content-Encoding: gzip": the browser has unpacked
+  // it already (no gzip header left).
+  function loadDocs(spec) {
+    var packed = typeof DecompressionStream === "function" && typeof spec.gzip === "string";
+    return fetch(new URL(packed ? spec.gzip : spec.json, indexFolder)).then(function (response) {
+      if (!response.ok) throw new Error(response.url + ": HTTP " + response.status);
+      if (!packed) return response.json();
+      return response.arrayBuffer().then(function (buffer) {
+        var bytes = new Uint8Array(buffer), body = new Blob([bytes]).stream();
+        if (bytes.length > 1 && bytes[0] === 0x1f && bytes[1] === 0x8b) body = body.pipeThrough(new DecompressionStream("gzip"));
+        return new Response(body).json();
+      });
+    });
+  }
+
   function stem(word) {
     return self.lunr.stemmer(new self.lunr.Token(word)).toString();
   }
@@ -114,6 +194,13 @@
         }
       });
     });
+    // A term that another term searched is a prefix of finds nothing more (glimpses*, glimpse*
+    // and glimps* find what glimps* finds), and each clause costs lunr a pass over its postings:
+    // each is searched once.
+    var terms = Object.keys(from);
+    clauses = terms.filter(function (term) {
+      return !terms.some(function (other) { return other !== term && term.startsWith(other); });
+    }).map(function (term) { return term + "*"; });
     return clauses.length ? { query: clauses.join(" "), from: from, words: Object.values(spec) } : null;
   }
 
@@ -122,14 +209,6 @@
   }
 
   function cleanResult(data) {
-    if (overflow !== null && Array.isArray(data.items)) {  // the pages cut off, by title, in rank order
-      var listed = new Set(data.items.map(function (group) { return group[0].location.split("#")[0]; }));
-      overflow.forEach(function (page) {
-        if (listed.has(page) || !titles.has(page)) return;
-        listed.add(page);
-        data.items.push([{ location: page, title: titles.get(page), text: "", score: 0, terms: {} }]);
-      });
-    }
     (data.items || []).forEach(function (group) {
       group.forEach(function (item) {
         item.title = clean(item.title);
@@ -137,6 +216,7 @@
         if (Array.isArray(item.tags)) item.tags = item.tags.map(clean);
         delete item.paper;
         delete item.listing;
+        delete item.parent;  // the section's page, text and all: the page does not read it
         if (words && item.terms) {
           var terms = {};
           for (var term in item.terms) {
@@ -147,6 +227,14 @@
         }
       });
     });
+    if (overflow !== null && Array.isArray(data.items)) {  // the pages cut off, by title, in rank order
+      var listed = new Set(data.items.map(function (group) { return pageOf.get(group[0].location) || group[0].location; }));
+      overflow.forEach(function (page) {
+        if (listed.has(page) || !titles.has(page)) return;
+        listed.add(page);
+        data.items.push([{ location: page, title: titles.get(page), text: "", score: 0, terms: {} }]);
+      });
+    }
     return data;
   }
 
@@ -154,7 +242,7 @@
   var listen = self.addEventListener.bind(self);
   self.addEventListener = function (type, handler, options) {
     if (type !== "message") return listen(type, handler, options);
-    listen("message", function (event) {
+    function handle(event) {
       var message = event.data;
       if (message && message.type === SETUP) {
         try {
@@ -163,6 +251,15 @@
           separator = new RegExp(message.data.config.separator, "g");
         }
         vocabulary = latin = null;
+        // Material uses lunr.TinySegmenter when it is there (for Japanese): ours, for an index
+        // the build wrote without breaks between Chinese words (it lists them: config.words).
+        if (typeof message.data.config.words === "string") {
+          useWords(message.data.config.words);
+          self.lunr.TinySegmenter = Segmenter;
+        } else {
+          delete self.lunr.TinySegmenter;
+        }
+        pageOf = new Map(message.data.docs.map(function (d) { return [d.location, d.location.split("#")[0]]; }));
         titles = new Map(message.data.docs.filter(function (d) { return d.location.indexOf("#") < 0; })
                                           .map(function (d) { return [d.location, clean(d.title)]; }));
         listings = new Set(message.data.docs.filter(function (d) { return d.listing; }).map(function (d) { return d.location; }));
@@ -180,6 +277,19 @@
         pending = null;
         readerWords = null;
       }
+    }
+    listen("message", function (event) {
+      var message = event.data;
+      var spec = message && message.type === SETUP && message.data && message.data.config && message.data.config.docs;
+      if (!spec) return handle(event);
+      // The documents are in a file of their own (see loadDocs): Material sets up once they are
+      // in. It sends no query before it is set up.
+      delete message.data.config.docs;
+      loadDocs(spec).then(function (docs) {
+        message.data.docs = docs;
+      }, function (error) {
+        console.warn("search: the index could not be loaded", error);
+      }).then(function () { handle(event); });
     }, options);
   };
   var post = self.postMessage.bind(self);
@@ -222,22 +332,40 @@
     return edits + (a.length - i) + (b.length - j) <= 1;
   }
 
-  function matchedWords(terms) {
-    return readerWords.filter(function (word) {
-      return terms.some(function (term) {
-        return word.prefixes.some(function (p) { return term.startsWith(p); }) ||
-               (word.fuzzy !== null && withinOneEdit(term, word.fuzzy));
+  // How many of the reader's words a result's matched terms stand for. Per query, each term's
+  // words are worked out once (a bit per word): results share their terms.
+  function wordCounter() {
+    var masks = new Map();
+    function mask(term) {
+      var bits = masks.get(term);
+      if (bits !== undefined) return bits;
+      bits = 0;
+      readerWords.forEach(function (word, i) {  // a query of more than 30 words: the first 30 count
+        if (i < 30 && (word.prefixes.some(function (p) { return term.startsWith(p); }) ||
+            (word.fuzzy !== null && withinOneEdit(term, word.fuzzy)))) bits |= 1 << i;
       });
-    }).length;
+      masks.set(term, bits);
+      return bits;
+    }
+    return function (metadata) {
+      var bits = 0;
+      for (var term in metadata) bits |= mask(term);
+      var count = 0;
+      for (; bits; bits &= bits - 1) count++;
+      return count;
+    };
   }
 
   var search = lunr.Index.prototype.search;
   lunr.Index.prototype.search = function (text) {
     var results = search.call(this, text);
     if (readerWords === null || !results.length) return results;
-    var top = Math.max.apply(null, results.map(function (r) { return r.score; })) || 1;
+    var top = 0;
+    for (var i = 0; i < results.length; i++) if (results[i].score > top) top = results[i].score;
+    top = top || 1;
+    var matchedWords = wordCounter();
     results.forEach(function (r) {
-      var rank = 2 * matchedWords(Object.keys(r.matchData.metadata)) + (listings.has(r.ref) ? 0 : 1);
+      var rank = 2 * matchedWords(r.matchData.metadata) + (listings.has(r.ref) ? 0 : 1);
       r.score = Math.pow(1000, rank) * (1 + 100 * r.score / top);
     });
     results.sort(function (a, b) { return b.score - a.score; });
@@ -245,16 +373,20 @@
     // shows ten at a time: at a thousand notes a common word costs half a second. Only the
     // first MAX_RESULTS sections go on; the pages of the others are listed by title (below).
     if (results.length > MAX_RESULTS) {
-      overflow = results.slice(MAX_RESULTS).map(function (r) { return r.ref.split("#")[0]; });
+      overflow = results.slice(MAX_RESULTS).map(function (r) { return pageOf.get(r.ref) || r.ref; });
       results = results.slice(0, MAX_RESULTS);
     }
     return results;
   };
 
+  // The index's word lists for cutting and typos are made with the index, not on the first
+  // query that needs them.
   var build = lunr.Builder.prototype.build;
   lunr.Builder.prototype.build = function () {
     index = build.call(this);
     vocabulary = latin = null;
+    chineseWords();
+    near("");
     return index;
   };
 })();
