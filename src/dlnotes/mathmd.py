@@ -37,6 +37,7 @@ import itertools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any, cast
 
 from markdown import Extension, Markdown
@@ -542,6 +543,19 @@ def locate(md: Markdown, snippet: str) -> int | None:
 Typeset = Callable[[list[Formula], MathPage], tuple[list[str], dict[str, str]]]
 
 
+@lru_cache(maxsize=4096)
+def _said(typeset: str) -> str | None:
+    """A typeset formula's text, as read from its MathML ("Lθ"); None without MathML. Formulas
+    recur across pages: each is read once."""
+    words = _MATHML.search(typeset)
+    if words is None:
+        return None
+    return " ".join(_TAG.sub(" ", words.group(1)).split()).replace(" ", "") or "…"
+
+
+_TAG = re.compile(r"<[^>]+>")
+
+
 class MathOutput(Postprocessor):
     """Puts a page's typeset formulas where their markers are, in one batch."""
 
@@ -568,11 +582,10 @@ class MathOutput(Postprocessor):
             def readable(m: re.Match[str]) -> str:
                 # Meanwhile the marker holds the formula as text ("Lθ"), which the table of
                 # contents and the search index read.
-                words = _MATHML.search(by_index[int(m.group(3))])
-                if words is None:
+                said = _said(by_index[int(m.group(3))])
+                if said is None:
                     return m.group(0)
                 tag, display = m.group(1), m.group(2) or ""
-                said = " ".join(re.sub(r"<[^>]+>", " ", words.group(1)).split()).replace(" ", "") or "…"
                 return f'<{tag} class="arithmatex{display}" data-dlmath="{m.group(3)}">{said}</{tag}>'
 
             return _MARKER.sub(readable, text)
