@@ -68,8 +68,9 @@ def _mark(node: Node) -> tuple[str, str] | None:
     return ("citation", m.group(1)) if m else None
 
 
-def _read_block(node: Node, marked: set[int], block: _Block) -> None:
-    """The block's own text (not that of blocks inside it) and its marks' offsets in it."""
+def _read_block(node: Node, marked: dict[int, tuple[str, str]], block: _Block) -> None:
+    """The block's own text (not that of blocks inside it) and its marks' offsets in it
+    (`marked`: the block's marks by node, as `_mark` reads them)."""
     for child in node.iter(include_text=True):
         tag = child.tag
         if tag == "-text":
@@ -79,7 +80,8 @@ def _read_block(node: Node, marked: set[int], block: _Block) -> None:
         elif tag is None or tag.startswith("_") or tag in _BLOCKS or (tag == "a" and _skipped(child)):  # comment, block, ¶
             continue
         else:
-            if child.mem_id in marked and (mark := _mark(child)) is not None:
+            mark = marked.get(child.mem_id)
+            if mark is not None:
                 block.marks.append((block.size, *mark))
             _read_block(child, marked, block)
 
@@ -89,15 +91,16 @@ def _blocks(page_html: str) -> list[_Block]:
     Lexbor (through selectolax, which the lightbox plugin already brings) parses the page: the
     standard library's parser, written in Python, cost more than the rest of our page work."""
     tree = LexborHTMLParser(page_html)
-    marked: dict[int, set[int]] = {}  # block -> its marks
-    for mark in tree.css(_MARKS):
-        if _mark(mark) is None:
+    marked: dict[int, dict[int, tuple[str, str]]] = {}  # block -> its marks (node -> kind, value)
+    for element in tree.css(_MARKS):
+        mark = _mark(element)
+        if mark is None:
             continue
-        node: Node | None = mark
+        node: Node | None = element
         while node is not None and node.tag not in _BLOCKS and not _skipped(node):
             node = node.parent
         if node is not None and node.tag in _BLOCKS:
-            marked.setdefault(node.mem_id, set()).add(mark.mem_id)
+            marked.setdefault(node.mem_id, {})[element.mem_id] = mark
     blocks = []
     if marked:
         for node in tree.css(_BLOCK_SELECTOR):
