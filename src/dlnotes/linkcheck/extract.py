@@ -379,13 +379,15 @@ def collect_files(paths: Iterable[str]) -> list[Path]:
 
 
 def read_file(path: Path) -> str:
-    """A Markdown or BibTeX file's text, BOM and CRLF as MkDocs reads them."""
+    """A Markdown or BibTeX file's text, as the site reads it (dlnotes.textfiles): a file that is
+    not UTF-8 is an InputError with the site's message."""
     try:
-        return textfiles.normalize(path.read_bytes().decode("utf-8"))
-    except UnicodeDecodeError as exc:
-        raise InputError(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start})") from None
+        text, problem = textfiles.read_text(path)
     except OSError as exc:
         raise InputError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    if problem is not None:
+        raise InputError(str(problem))
+    return text
 
 
 def extract_files(paths: Iterable[Path]) -> list[Occurrence]:
