@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
 from typing import Any
 
+import pytest
+
+from dlnotes import searchindex
 from dlnotes.searchindex import (
     LISTING_FLAG,
     PAPER_FIELD,
@@ -14,8 +19,11 @@ from dlnotes.searchindex import (
     exclude_footnote_markers,
     index_tokens,
     paper_text,
+    read_index_file,
+    search_cache,
     subwords,
     tune_index,
+    tune_index_file,
 )
 
 WORDS = {"深度", "学习", "深度学习", "表示", "表示学习", "编码", "编码器", "研究", "研究生", "生命", "起源"}.__contains__
@@ -74,6 +82,39 @@ def test_tune_index_adds_paper_fields_and_flags_listings() -> None:
     assert _tokens(tuned, first["title"]) == ["深度", "学习"]
     assert PAPER_FIELD not in section and LISTING_FLAG not in section
     assert listing[LISTING_FLAG] is True
+
+
+def test_a_next_build_writes_the_index_tuned_last_time_and_tunes_a_changed_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    index = tmp_path / "site" / "search" / "search_index.json"
+    index.parent.mkdir(parents=True)
+    material = {"config": {"fields": {}}, "docs": [{"location": "a/", "title": "深度学习", "text": "x"}]}
+    papers = {"a/": "Deep learning Yann LeCun 2015"}
+    cache_file = tmp_path / "search.pickle"
+
+    def build(docs: dict[str, Any]) -> dict[str, Any]:
+        index.write_text(json.dumps(docs, ensure_ascii=False), encoding="utf-8")
+        cache = search_cache(cache_file)
+        tune_index_file(index, papers, ["a/"], cache)
+        cache.save()
+        return read_index_file(index)
+
+    first = build(material)
+    assert first["docs"][0][PAPER_FIELD] == papers["a/"]
+    tuned = {p.name: p.read_bytes() for p in index.parent.iterdir()}
+    calls: list[int] = []
+    original = searchindex.tune_index
+
+    def counted(*args: Any, **kwargs: Any) -> dict[str, Any]:
+        calls.append(1)
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(searchindex, "tune_index", counted)
+    assert build(material) == first and calls == []  # the same input: last build's files, byte for byte
+    assert {p.name: p.read_bytes() for p in index.parent.iterdir()} == tuned
+    changed = build({**material, "docs": [{"location": "a/", "title": "表示学习", "text": "y"}]})
+    assert calls == [1] and changed["docs"][0]["title"] == "表示学习"
 
 
 def test_footnote_markers_are_kept_out_of_search() -> None:

@@ -31,6 +31,7 @@ from __future__ import annotations
 import gzip
 import json
 import re
+import sys
 from collections.abc import Callable, Iterable, Mapping, Set
 from functools import lru_cache
 from pathlib import Path
@@ -40,6 +41,7 @@ import jieba
 
 from .bibliography import BibEntry
 from .cards import entry_authors, entry_title
+from .diskcache import DiskCache, code_version, digest
 from .notes import Note
 
 ZWSP = "\u200b"
@@ -292,21 +294,47 @@ def tune_index(
     return data
 
 
-def tune_index_file(path: Path, papers: Mapping[str, str], listings: Iterable[str] = ()) -> None:
+def tune_index_file(path: Path, papers: Mapping[str, str], listings: Iterable[str] = (), cache: DiskCache | None = None) -> None:
     """`tune_index` on the file Material wrote (left alone if there is none: search disabled, or
-    already tuned), its documents moved out to DOCS_GZIP and DOCS_JSON (see DOCS_KEY)."""
+    already tuned), its documents moved out to DOCS_GZIP and DOCS_JSON (see DOCS_KEY).
+
+    With a `cache`, an index the last build tuned from the same input (Material's file, the
+    papers, the listing pages, jieba's dictionary) is written as it was then, not tuned again."""
     if not path.is_file():
         return
-    data = json.loads(path.read_text(encoding="utf-8"))
-    if DOCS_KEY in data.get("config", {}):
-        return
-    data = tune_index(data, papers, listings)
-    docs = json.dumps(data["docs"], ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    text = path.read_text(encoding="utf-8")
+    listed = sorted(set(listings))
+    key = digest(json.dumps([text, sorted(papers.items()), listed, _dictionary_stamp()], ensure_ascii=False))
+    files: tuple[str, bytes, bytes] | None = cache.get(key) if cache is not None else None
+    if files is None:
+        data = json.loads(text)
+        if DOCS_KEY in data.get("config", {}):
+            return
+        data = tune_index(data, papers, listed)
+        docs = json.dumps(data["docs"], ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        data["config"][DOCS_KEY] = {"gzip": DOCS_GZIP, "json": DOCS_JSON}
+        data["docs"] = []
+        index = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+        files = (index, gzip.compress(docs, compresslevel=9, mtime=0), docs)
+        if cache is not None:
+            cache.put(key, files)
+    index, packed, docs = files
     (path.parent / DOCS_JSON).write_bytes(docs)
-    (path.parent / DOCS_GZIP).write_bytes(gzip.compress(docs, compresslevel=9, mtime=0))
-    data["config"][DOCS_KEY] = {"gzip": DOCS_GZIP, "json": DOCS_JSON}
-    data["docs"] = []
-    path.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+    (path.parent / DOCS_GZIP).write_bytes(packed)
+    path.write_text(index, encoding="utf-8")
+
+
+def _dictionary_stamp() -> tuple[int, float]:
+    """What tells jieba's dictionary apart (words and total frequency: a user dictionary changes
+    both), for the cache of tuned indexes: sub-words depend on which words it knows."""
+    dictionary = jieba.dt
+    dictionary.check_initialized()
+    return len(dictionary.FREQ), dictionary.total
+
+
+def search_cache(path: Path) -> DiskCache:
+    """Tuned search indexes kept between builds (see tune_index_file)."""
+    return DiskCache(path, code_version([sys.modules[__name__]], ["jieba"]))
 
 
 def read_index_file(path: Path) -> dict[str, Any]:

@@ -59,7 +59,7 @@ from .notes import Note, parse_note
 from .problems import Problem, display_path
 from .references import ReferenceHTML, StyledReferenceHTML, text_html
 from .roadmap import Roadmap, load_roadmap
-from .searchindex import exclude_footnote_markers, listing_pages, note_papers, tune_index_file
+from .searchindex import exclude_footnote_markers, listing_pages, note_papers, search_cache, tune_index_file
 from .siteconfig import PLUGIN_DEFAULTS
 from .textfiles import decode
 
@@ -145,6 +145,7 @@ class NotesSite:
                 "bib": parse_cache(folder / "bib.pickle"),
                 "formatted": FormatStore(folder / "formatted.pickle"),
                 "csl": csl.format_store(folder / "csl.pickle"),
+                "search": search_cache(folder / "search.pickle"),
             }
         self.problems: list[Problem] = []  # the current build's, for drivers that collect them
         self._told = 0  # how many of them new_problems() has handed out
@@ -381,8 +382,10 @@ class NotesSite:
         html = exclude_footnote_markers(html)  # a stray "¹" in search results otherwise
         self._anchors[uri] = html_ids(html) | cited.footnote_ids()
         page = self._pages.get(uri)
-        if page is not None:
-            self.backlinks.collect(uri, mentions(uri, page.url, html, self._doc_at, self.note_index.path_of_key))
+        if page is not None:  # backlinks list notes only: other pages (long lists of notes) are not read
+            notes = self.note_index
+            found = mentions(uri, page.url, html, self._doc_at, notes.path_of_key) if uri in notes.paths else []
+            self.backlinks.collect(uri, found)
         return html
 
     def _finish_citations(self, uri: str, cited: PageCitations, html: str) -> str:
@@ -507,7 +510,8 @@ class NotesSite:
         each note's paper, listing pages marked (see dlnotes.searchindex)."""
         urls = {uri: page.url for uri, page in self._pages.items()}
         sources = {uri: read.text for uri, read in self._read.items() if uri in self._pages}
-        tune_index_file(index, note_papers(self.notes, self.bib.entries, urls), listing_pages(sources, urls))
+        papers = note_papers(self.notes, self.bib.entries, urls)
+        tune_index_file(index, papers, listing_pages(sources, urls), self.caches.get("search"))
 
     def finish(self) -> list[Problem]:
         """Entries no note cites (reported, never a failure: an entry may wait for its note); the
