@@ -254,7 +254,7 @@ def on_page_content(html, page, config, files):
 
 @event_priority(-100)  # after search has indexed the page
 def on_page_context(context, page, config, nav):
-    page.content = mathmd.place_math(page.content, page.file.src_uri)
+    page.content = mathmd.place_math(page.content + mathmd.page_glyphs(page.file.src_uri), page.file.src_uri)
     return context
 
 def on_post_build(config):

@@ -27,7 +27,8 @@ place, a page's formulas in one batch (dlnotes.mathtex: MathJax in node, cached)
 be read (an opening delimiter without its closer) is a problem naming the opening delimiter's
 line; the text stays as written. The site layer names the page and the line offset of its body
 (begin_page), reads its problems (end_page) and, once its search has indexed the page with the
-markers' TeX, puts the typeset math in (place_math).
+markers' TeX, ends its content with the glyphs (page_glyphs) and puts the typeset math in the
+written page (place_math).
 """
 
 from __future__ import annotations
@@ -162,8 +163,17 @@ def end_page() -> list[Problem]:
     return sorted(_current.problems, key=lambda p: p.line or 0)
 
 
+def page_glyphs(file: str) -> str:
+    """The hidden SVG of every glyph the page's typeset formulas draw (to end its content)."""
+    page = _pages.get(file)
+    return glyphs_html(page.glyphs) if page is not None else ""
+
+
 def place_math(html_text: str, file: str) -> str:
-    """The page's HTML with its typeset formulas in place of their markers, and its glyphs."""
+    """The page's HTML (its content or the whole written page) with its typeset formulas in
+    place of their markers; the page is done with. Last: whatever parses the page before (the
+    search index, the lightbox plugin's pass over the written page) reads the light markers,
+    not the SVG that is most of a page's tags."""
     page = _pages.pop(file, None)
     if page is None or not page.typeset:
         return html_text
@@ -173,7 +183,7 @@ def place_math(html_text: str, file: str) -> str:
         typeset = page.typeset.get(number)
         return m.group(0) if typeset is None else f'<{tag} class="arithmatex{display}">{typeset}</{tag}>'
 
-    return _MARKER.sub(put, html_text) + glyphs_html(page.glyphs)
+    return _MARKER.sub(put, html_text)
 
 
 def glyphs_html(glyphs: dict[str, str]) -> str:

@@ -126,8 +126,9 @@ class NotesPlugin(BasePlugin[NotesConfig]):
             page.meta["description"] = html.escape(text)  # Material writes it as it is
         return context
 
+    @event_priority(-100)  # after the lightbox plugin's pass over the written page
     def on_post_page(self, output: str, page: Any, config: Any) -> str:
-        return self.core.page_head(
+        return self.core.page_written(
             page.file.src_uri,
             output,
             page.title or config.site_name,

@@ -11,6 +11,7 @@ A build walks through the same steps whatever drives it (the MkDocs plugin, `dln
     site.complete()                          # every page rendered: who cites what
     site.complete_page(uri, html)            # per page: what needed every page (References)
     site.page_final(uri, html)               # per page, after search indexing: footnotes, card
+    site.page_written(uri, output)           # per written page: its <head>, typeset formulas
     site.link_problems()                     # once every page is rendered: links and anchors
     site.finish()                            # unused entries; caches saved
 
@@ -460,7 +461,7 @@ class NotesSite:
         if cited is not None:
             html = cited.place_footnotes(html)
         display = self.page_display(uri)
-        html = mathmd.place_math(html, display)  # typeset formulas (SVG), not indexed
+        html += mathmd.page_glyphs(display)  # the formulas themselves go in last (page_written)
         html = mathmd.typeset_html_math(html, display)  # math in reference titles
         return self._card_html(html, uri) + self._backlinks_html(uri)
 
@@ -477,10 +478,12 @@ class NotesSite:
         note = self.notes.get(uri)
         return description(note.summary if note else None)
 
-    def page_head(
+    def page_written(
         self, uri: str, output: str, title: str, canonical_url: str | None, site_name: str, site_description: str | None
     ) -> str:
-        """The written page with Open Graph, citation_* (for Zotero) and feed links in its <head>."""
+        """The written page with Open Graph, citation_* (for Zotero) and feed links in its <head>,
+        and its typeset formulas in place (after every other pass over the page's HTML)."""
+        output = mathmd.place_math(output, self.page_display(uri))
         note = self.notes.get(uri)
         entry = self.bib.entries.get(note.key) if note and note.key else None
         page = self._pages.get(uri)
