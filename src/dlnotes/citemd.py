@@ -290,6 +290,8 @@ class _State:
 
     def text(self, raw: str) -> str:
         """Text with Python-Markdown's placeholders turned back into what they show."""
+        if util.STX not in raw:  # every placeholder starts with it
+            return raw
         stash = self.stash()
 
         def unstash(m: re.Match[str]) -> str:
@@ -541,10 +543,12 @@ class _CitationTreeprocessor(_Stateful, Treeprocessor):
         # Styled citations carry the style's numbers: their list is the page's own, apart from
         # the author's footnotes (which Python-Markdown numbers alone).
         page.html_mode = page.styled or not (fx is not None and fx.footnotes)
+        if not state.clusters:
+            return
         found = _SourceLines(state.lines)
-        parents = {child: parent for parent in root.iter() for child in parent}
+        parents = {child: parent for parent in root.iter() for child in parent if child.tag == _CITE}
         seen: set[str] = set()
-        for el in list(root.iter(_CITE)):
+        for el in list(root.iter(_CITE)):  # reading order
             index = el.get("data-i", "0")
             cluster = state.clusters[int(index)]
             line = found.line(cluster) if index not in seen else 0

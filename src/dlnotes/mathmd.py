@@ -314,10 +314,11 @@ class DisplayMath(Preprocessor):
         n = len(text)
         found: list[tuple[int, int, str, str]] = []  # (start, end, tex, source)
         while i < n:
+            special = _DOLLAR_OR_BACKSLASH.search(text, i)  # what can start math; the rest is skipped
+            if special is None:
+                break
+            i = special.start()
             ch = text[i]
-            if ch not in "$\\":
-                i += 1
-                continue
             inside = next((e for s, e in code if s <= i < e), None)
             if inside is not None:
                 i = inside
@@ -392,6 +393,7 @@ class DisplayMath(Preprocessor):
         return [_hide_pipes(line) if "|" in line and _TABLE_ROW.match(line) else line for line in lines]
 
 
+_DOLLAR_OR_BACKSLASH = re.compile(r"[$\\]")
 _ANY_INLINE = re.compile(f"(?:{_DOLLAR_INLINE})|(?:{_ROUND_INLINE})", re.DOTALL)
 
 
@@ -582,6 +584,8 @@ class MathOutput(Postprocessor):
         if self.ext.typeset is None:  # the TeX in arithmatex's format, for MathJax in a browser
             return _MARKER.sub(lambda m: m.group(0).replace(f' data-dlmath="{m.group(3)}"', ""), text)
         used = sorted({int(m.group(3)) for m in _MARKER.finditer(text)})
+        if not used:  # the toc extension's run over a heading without math
+            return text
         page = self.ext.page()
         outputs, glyphs = self.ext.typeset([formulas[i] for i in used], page)
         by_index = dict(zip(used, outputs, strict=True))

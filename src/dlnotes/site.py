@@ -25,6 +25,7 @@ import os
 import posixpath
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from html import escape
 from pathlib import Path
 from typing import Any
@@ -611,6 +612,7 @@ def _offset(read: _Read | None, markdown: str) -> int:
     return max(read.text.count("\n") - markdown.count("\n"), 0)
 
 
+@lru_cache(maxsize=65536)  # pure; asked again for the same pair on every page that links it
 def relative_url(url: str, other: str) -> str:
     """`url` relative to `other` (both site-root-relative), as MkDocs' get_relative_url does:
     the last part of `other` is a file if it has a dot; '..' is resolved; the root is the top."""
