@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Any
 
 import markdown as markdown_lib
 import pytest
 
-from dlnotes.backlinks import mentions
+from dlnotes.backlinks import Mention, mentions
 from dlnotes.csl import CslError, CslFormatter
 from dlnotes.site import NotesSite, Settings, SourcePage, page_url
 from tests.support.pagetext import footnote_links, paragraph, text
@@ -22,13 +23,15 @@ GBT = "china-national-standard-gb-t-7714-2015-numeric"
 EXTENSIONS = ["footnotes", "attr_list", "toc", "tables", "md_in_html"]
 
 
-def build(tmp_path: Path, pages: dict[str, str], style: str = GBT) -> tuple[dict[str, str], NotesSite]:
-    """Every page's HTML as the site shows it (after every build step), and the site."""
+def build(tmp_path: Path, pages: dict[str, str], style: str = GBT, cache: Path | None = None) -> tuple[dict[str, str], NotesSite]:
+    """Every page's HTML as the site shows it (after every build step), and the site. `cache`:
+    the folder a build keeps things in for the next (a new NotesSite: as a new process would)."""
     docs = tmp_path / "docs"
     for uri, source in pages.items():
         (docs / uri).parent.mkdir(parents=True, exist_ok=True)
         (docs / uri).write_text(source, encoding="utf-8")
-    site = NotesSite(Settings(root=tmp_path, docs_dir=docs, bib_paths=(FIXTURES / "site", FIXTURES / "chinese"), style=style))
+    bibs = (FIXTURES / "site", FIXTURES / "chinese")
+    site = NotesSite(Settings(root=tmp_path, docs_dir=docs, bib_paths=bibs, style=style, cache_dir=cache))
     site.load_bibliography()
     site.read_pages([SourcePage(uri, page_url(uri), docs / uri) for uri in pages])
     site.arrange(list(pages))
@@ -37,6 +40,7 @@ def build(tmp_path: Path, pages: dict[str, str], style: str = GBT) -> tuple[dict
     site.complete()
     out = {uri: site.page_final(uri, site.complete_page(uri, html)) for uri, html in rendered.items()}
     assert [str(p) for p in site.problems if p.severity == "error"] == []
+    site.finish()
     return out, site
 
 
@@ -71,6 +75,25 @@ def test_every_key_of_a_group_keeps_its_reference_id(tmp_path: Path) -> None:
         assert f'id="{target}"' in page, target
     found = mentions("n.md", "n/", f"<p>{group}</p>", {}, {"zhou2017cnn": "cnn.md", "jiao2016nn70": "nn70.md"})
     assert {m.target for m in found} == {"cnn.md", "nn70.md"}
+
+
+def test_a_next_build_takes_unchanged_pages_mentions_from_the_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    note = "---\nkey: zhou2016ml\n---\n# 机器学习\n\n笔记。\n"
+    pages = {"ml.md": note, "other.md": "---\nkey: li2012tongji\n---\n# 统计\n\n见周志华的书 [@zhou2016ml]。\n"}
+    cache = tmp_path / "cache"
+    first, _ = build(tmp_path, pages, cache=cache)
+    assert "见周志华的书" in first["ml.md"].split('class="backlinks"')[1]
+    read: list[str] = []
+
+    def counted(source: str, *args: Any) -> list[Mention]:
+        read.append(source)
+        return mentions(source, *args)
+
+    monkeypatch.setattr("dlnotes.site.mentions", counted)
+    again, _ = build(tmp_path, pages, cache=cache)
+    assert again == first and read == []  # nothing changed: nothing read again
+    changed, _ = build(tmp_path, {**pages, "other.md": pages["other.md"].replace("见周志华的书", "另见")}, cache=cache)
+    assert read == ["other.md"] and "另见" in changed["ml.md"].split('class="backlinks"')[1]
 
 
 @pytest.mark.parametrize(

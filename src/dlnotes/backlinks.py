@@ -15,12 +15,16 @@ from __future__ import annotations
 import html as htmlmod
 import posixpath
 import re
+import sys
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from selectolax.lexbor import LexborHTMLParser
 from selectolax.lexbor import LexborNode as Node
+
+from .diskcache import DiskCache, code_version
 
 # Elements whose text is one "paragraph" for the sentence around a link.
 _BLOCKS = frozenset({"p", "li", "td", "th", "dd", "dt", "figcaption", "blockquote", "h1", "h2", "h3", "h4", "h5", "h6"})
@@ -159,6 +163,12 @@ def mentions(
                 continue
             found.append(Mention(source, target, _sentence(text, offset, trailing=kind == "citation"), kind))
     return found
+
+
+def mentions_cache(path: Path) -> DiskCache:
+    """Each page's mentions kept between builds, keyed by its HTML, its URL and the site's pages
+    and notes (a next build reads again only the pages that changed)."""
+    return DiskCache(path, code_version([sys.modules[__name__]], ["selectolax"]))
 
 
 class BacklinkIndex:

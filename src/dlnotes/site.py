@@ -21,6 +21,7 @@ imports the engine: a page is its path relative to docs/ ("uri") and its URL in 
 
 from __future__ import annotations
 
+import json
 import os
 import posixpath
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -33,7 +34,7 @@ from typing import Any
 from markdown import Extension
 
 from . import bibconfig, csl, mathmd, mathtex, pagecontext
-from .backlinks import BacklinkIndex, backlinks_html, mentions
+from .backlinks import BacklinkIndex, Mention, backlinks_html, mentions, mentions_cache
 from .bibconfig import DEFAULT_STYLE
 from .bibliography import Bibliography, EntryFormatter, FormatStore, load_bibliography, parse_cache
 from .cards import RoadmapPlace, build_card, card_html, insert_after_title_html, roadmap_places, short_citation
@@ -50,7 +51,7 @@ from .companion import (
     roadmap_markdown,
     timeline_markdown,
 )
-from .diskcache import DiskCache
+from .diskcache import DiskCache, digest
 from .doclinks import check_links, html_ids
 from .feed import FEED_PATH, FeedNote, atom_feed
 from .headmeta import add_to_head, description, page_head
@@ -148,6 +149,7 @@ class NotesSite:
                 "formatted": FormatStore(folder / "formatted.pickle"),
                 "csl": csl.format_store(folder / "csl.pickle"),
                 "search": search_cache(folder / "search.pickle"),
+                "backlinks": mentions_cache(folder / "backlinks.pickle"),
             }
         self.problems: list[Problem] = []  # the current build's, for drivers that collect them
         self._told = 0  # how many of them new_problems() has handed out
@@ -182,6 +184,7 @@ class NotesSite:
         self._signature: tuple[object, ...] | None = None
         self.backlinks = BacklinkIndex()  # kept across preview rebuilds: pages not rebuilt keep theirs
         self._doc_at: dict[str, str] = {}  # URL in the site -> page
+        self._targets = ""  # digest of the pages and notes a mention may point at (arrange)
 
     # --- reporting ------------------------------------------------------------------------
 
@@ -300,6 +303,7 @@ class NotesSite:
             pages.append(NotePage(uri, title, note.key, note.date, note.status, tuple(note.tags), note.summary))
         self.note_index = NotesIndex.of(pages)
         self._doc_at = {page.url: uri for uri, page in self._pages.items()}
+        self._targets = digest(json.dumps([sorted(self._doc_at.items()), sorted(self.note_index.path_of_key.items())]))
         self.backlinks.keep_only(self._pages)
         self._load_roadmap()
         self._order = [uri for uri in uris if uri in self._read]
@@ -385,10 +389,21 @@ class NotesSite:
         self._anchors[uri] = html_ids(html) | cited.footnote_ids()
         page = self._pages.get(uri)
         if page is not None:  # backlinks list notes only: other pages (long lists of notes) are not read
-            notes = self.note_index
-            found = mentions(uri, page.url, html, self._doc_at, notes.path_of_key) if uri in notes.paths else []
-            self.backlinks.collect(uri, found)
+            self.backlinks.collect(uri, self._mentions(uri, page.url, html) if uri in self.note_index.paths else [])
         return html
+
+    def _mentions(self, uri: str, url: str, html: str) -> list[Mention]:
+        """The page's links and citations to notes; from the last build when its HTML, its URL and
+        the site's pages and notes are the same."""
+        cache = self.caches.get("backlinks")
+        if cache is None:
+            return mentions(uri, url, html, self._doc_at, self.note_index.path_of_key)
+        key = digest("\0".join((self._targets, uri, url, html)))
+        found: list[Mention] | None = cache.get(key)
+        if found is None:
+            found = mentions(uri, url, html, self._doc_at, self.note_index.path_of_key)
+            cache.put(key, found)
+        return found
 
     def _finish_citations(self, uri: str, cited: PageCitations, html: str) -> str:
         """The page's citations as its CSL style writes them ("[1, 3–5]", "Bahdanau 等[2]",
