@@ -112,6 +112,7 @@ _DEFINES = re.compile(r"\\(?:newcommand|renewcommand|def|DeclareMathOperator|let
 _GLYPHS = '<svg class="mjx-glyphs" aria-hidden="true" focusable="false" style="display:none"><defs>{}</defs></svg>'
 _MATHML = re.compile(r"<math\b[^>]*>(.*?)</math>", re.DOTALL)
 _MARKER = re.compile(r'<(span|div) class="arithmatex( arithmatex-display)?" data-dlmath="(\d+)">[^<]*</\1>')
+_MARKER_ATTRIBUTE = ' data-dlmath="'
 
 
 @dataclass
@@ -175,7 +176,8 @@ def place_math(html_text: str, file: str) -> str:
     search index, the lightbox plugin's pass over the written page) reads the light markers,
     not the SVG that is most of a page's tags."""
     page = _pages.pop(file, None)
-    if page is None or not page.typeset:
+    first = html_text.find(_MARKER_ATTRIBUTE)
+    if page is None or not page.typeset or first < 0:
         return html_text
 
     def put(m: re.Match[str]) -> str:
@@ -183,7 +185,13 @@ def place_math(html_text: str, file: str) -> str:
         typeset = page.typeset.get(number)
         return m.group(0) if typeset is None else f'<{tag} class="arithmatex{display}">{typeset}</{tag}>'
 
-    return _MARKER.sub(put, html_text)
+    # Only the stretch from the first marker to the last (a written page is mostly navigation).
+    start = html_text.rfind("<", 0, first)
+    closing = html_text.find("</", html_text.rfind(_MARKER_ATTRIBUTE))
+    end = html_text.find(">", closing) + 1 if closing >= 0 else 0
+    if start < 0 or end <= start:
+        start, end = 0, len(html_text)
+    return html_text[:start] + _MARKER.sub(put, html_text[start:end]) + html_text[end:]
 
 
 def glyphs_html(glyphs: dict[str, str]) -> str:
