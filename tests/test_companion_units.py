@@ -184,18 +184,50 @@ def test_notes_index_keeps_notes_only_and_reads_status_from_front_matter() -> No
     assert index.read() == {"lecun2015deep": dt.date(2021, 1, 28), "bahdanau2014neural": None, "sawant2020understanding": None}
 
 
+def _slots() -> tuple[list[str], companion.HtmlSlot]:
+    """The blocks a generated page puts aside, and the slot function that keeps them."""
+    blocks: list[str] = []
+
+    def slot(html: str) -> str:
+        blocks.append(html)
+        return f"<!-- block {len(blocks) - 1} -->"
+
+    return blocks, slot
+
+
+def _url(doc: str) -> str | None:
+    return None if doc.startswith("missing/") else doc.removesuffix(".md") + "/"
+
+
 def test_timeline_newest_first_by_month_undated_last() -> None:
-    text = companion.timeline_markdown(NotesIndex.of(NOTES).notes, "timeline.md")
+    blocks, slot = _slots()
+    text = companion.timeline_markdown(NotesIndex.of(NOTES).notes, slot, _url)
     headings = re.findall(r"^## (.+)$", text, re.M)
     assert headings == ["2021 年 3 月", "2021 年 1 月", "2020 年 12 月", "未注明日期"]
-    assert "- 2021-01-28 · [Deep learning](papers/lecun2015deep.md)" in text
-    undated = text.split("## 未注明日期")[1]
+    # Each month's list is HTML put aside, its slot alone between blank lines (an HTML block).
+    assert re.findall(r"^<!-- block (\d) -->$", text, re.M) == ["0", "1", "2", "3"]
+    assert "\n\n<!-- block 1 -->\n\n" in text
+    assert '<li>2021-01-28 · <a data-preview="" href="papers/lecun2015deep/">Deep learning</a> · 已读</li>' in blocks[1]
+    undated = blocks[3]
     assert undated.index("NMT") < undated.index("Understanding attention")  # nav order
 
 
+def test_a_timeline_title_is_text_and_a_note_outside_the_site_is_not_linked() -> None:
+    blocks, slot = _slots()
+    notes = [
+        NotePage("a.md", "<b>x</b> & *y*", "k", dt.date(2021, 1, 1)),
+        NotePage("missing/b.md", "B", "k2", dt.date(2021, 1, 2)),
+    ]
+    companion.timeline_markdown(notes, slot, _url, lambda note: "Doe & Roe 2020")
+    assert '<a data-preview="" href="a/">&lt;b&gt;x&lt;/b&gt; &amp; *y*</a> (Doe &amp; Roe 2020)' in blocks[0]
+    assert "<li>2021-01-02 · B (Doe &amp; Roe 2020)</li>" in blocks[0]
+
+
 def test_latest_notes_by_date_then_nav_order() -> None:
-    text = companion.latest_markdown(NotesIndex.of(NOTES).notes, "index.md", n=4)
-    titles = re.findall(r"\[([^\]]+)\]\(", text)
+    blocks, slot = _slots()
+    text = companion.latest_markdown(NotesIndex.of(NOTES).notes, slot, _url, n=4)
+    assert text == "<!-- block 0 -->\n"
+    titles = re.findall(r">([^<]+)</a>", blocks[0])
     assert titles == ["New one", "Deep learning", "Older", "NMT"]
 
 

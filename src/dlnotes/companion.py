@@ -2,8 +2,10 @@
 as Markdown, from plain data. No MkDocs here: the plugin gathers the data once per build and
 asks these functions for the text of each page.
 
-Every link to another doc is a relative link to its .md file, so MkDocs checks it (strict) and
-rewrites it for the built site.
+In Markdown, every link to another doc is a relative link to its .md file, so MkDocs checks it
+(strict) and rewrites it for the built site. The long lists (the timeline's, the home page's
+latest notes) are HTML with the pages' URLs (`NoteLink`), put in after rendering (`HtmlSlot`):
+Python-Markdown parsing a thousand generated lines was most of the timeline page's build time.
 """
 
 from __future__ import annotations
@@ -213,40 +215,56 @@ def _by_date(notes: Sequence[NotePage]) -> list[NotePage]:
     return dated + [n for n in notes if not n.date]
 
 
-def _note_line(note: NotePage, here: str, describe: Callable[[NotePage], str | None] | None = None) -> str:
+# A note's URL from the page being made (its doc path -> URL), None when it is not in the site.
+NoteLink = Callable[[str], "str | None"]
+# Puts a block of generated HTML aside and gives the Markdown line that stands for it: the
+# lists of the timeline and the home page are made as HTML, so Python-Markdown does not parse
+# a thousand lines the site wrote itself.
+HtmlSlot = Callable[[str], str]
+
+
+def _note_item_html(note: NotePage, link: NoteLink, describe: Callable[[NotePage], str | None] | None) -> str:
     parts = [note.date.isoformat()] if note.date else []
-    text = f"[{md_escape(note.title)}]({relative_link(here, note.path)})"
+    url = link(note.path)
+    title = text_html(note.title)
+    item = f'<a data-preview="" href="{html.escape(url)}">{title}</a>' if url is not None else title
     extra = describe(note) if describe else None
     if extra:
-        text += f" ({md_escape(extra)})"
-    parts.append(text)
+        item += f" ({text_html(extra)})"
+    parts.append(item)
     status = STATUS_LABELS.get(note.status or "")
     if status:
         parts.append(status)
-    return "- " + " · ".join(parts)
+    return "<li>" + " · ".join(parts) + "</li>"
 
 
-def timeline_markdown(notes: Sequence[NotePage], here: str, describe: Callable[[NotePage], str | None] | None = None) -> str:
+def notes_list_html(notes: Sequence[NotePage], link: NoteLink, describe: Callable[[NotePage], str | None] | None = None) -> str:
+    """A list of notes: reading date · linked title (`describe`: who and where) · status."""
+    return "<ul>\n" + "\n".join(_note_item_html(note, link, describe) for note in notes) + "\n</ul>"
+
+
+def timeline_markdown(
+    notes: Sequence[NotePage], slot: HtmlSlot, link: NoteLink, describe: Callable[[NotePage], str | None] | None = None
+) -> str:
     """Notes by reading date, newest first, under month headings; undated ones at the end."""
-    out: list[str] = []
-    month: tuple[int, int] | None = None
-    undated = False
+    groups: list[tuple[str, list[NotePage]]] = []
     for note in _by_date(notes):
-        if note.date and (note.date.year, note.date.month) != month:
-            month = (note.date.year, note.date.month)
-            out += ["", f"## {month[0]} 年 {month[1]} 月", ""]
-        elif not note.date and not undated:
-            undated = True
-            out += ["", f"## {UNDATED}", ""]
-        out.append(_note_line(note, here, describe))
-    if not out:
-        out = ["还没有笔记。"]
-    return "\n".join(out).strip("\n") + "\n"
+        heading = f"{note.date.year} 年 {note.date.month} 月" if note.date else UNDATED
+        if not groups or groups[-1][0] != heading:
+            groups.append((heading, []))
+        groups[-1][1].append(note)
+    if not groups:
+        return "还没有笔记。\n"
+    return "\n".join(f"## {heading}\n\n{slot(notes_list_html(group, link, describe))}\n" for heading, group in groups)
 
 
 def latest_markdown(
-    notes: Sequence[NotePage], here: str, describe: Callable[[NotePage], str | None] | None = None, n: int = 5
+    notes: Sequence[NotePage],
+    slot: HtmlSlot,
+    link: NoteLink,
+    describe: Callable[[NotePage], str | None] | None = None,
+    n: int = 5,
 ) -> str:
     """The latest `n` notes: by reading date, newest first, then undated ones in nav order."""
     chosen = _by_date(notes)[:n]
-    return "\n".join(_note_line(note, here, describe) for note in chosen) + "\n" if chosen else "还没有笔记。\n"
+    return slot(notes_list_html(chosen, link, describe)) + "\n" if chosen else "还没有笔记。\n"

@@ -67,7 +67,8 @@ from .siteconfig import PLUGIN_DEFAULTS
 from .textfiles import decode
 
 # Where a generated HTML block goes in a rendered page: an HTML comment passes through Markdown.
-HTML_SLOT = "<!-- dlnotes:generated-html -->"
+HTML_SLOT = "<!-- dlnotes:generated-html -->"  # the References list (once every page is rendered)
+BLOCK_SLOT = "<!-- dlnotes:generated-html {} -->"  # the n-th block the page's generated Markdown put aside
 
 
 @dataclass(frozen=True)
@@ -167,6 +168,7 @@ class NotesSite:
         self._cited_before: CitedIn | None = None
         self._citations_changed = False
         self._slots: dict[str, str] = {}  # uri -> generated part waiting for every page (its name)
+        self._blocks: dict[str, list[str]] = {}  # uri -> generated HTML its Markdown stands in for
         # Python-Markdown finds the citations (the renderer's own parse): lambdas, as self.bib is
         # replaced when a bib file changes.
         self.cite_ext = CitationExtension(
@@ -358,6 +360,7 @@ class NotesSite:
         read = self._read.get(uri)
         line_offset = read.note.body_line - 1 if read is not None and read.note.body == markdown else _offset(read, markdown)
         display = self.page_display(uri)
+        self._blocks.pop(uri, None)
         markdown = replace_markers(markdown, lambda name: self._generated(name, uri))
         pagecontext.begin(uri, display, markdown, line_offset)
         mathmd.begin_page(display, line_offset)  # the math extension's problems name the file
@@ -383,6 +386,8 @@ class NotesSite:
                 Problem(context.display, line + context.line_offset if line else None, message)
                 for line, message in sorted(cited.problems)
             )
+        for n, block in enumerate(self._blocks.pop(uri, [])):
+            html = html.replace(BLOCK_SLOT.format(n), block, 1)
         html = self._finish_citations(uri, cited, html)
         html = self._bib_commands(cited, html)
         html = exclude_footnote_markers(html)  # a stray "¹" in search results otherwise
@@ -615,9 +620,18 @@ class NotesSite:
             if self.roadmap is None:
                 return "路线图数据(bib/roadmap.yaml, bib/roadmap.bib)不存在。"
             return roadmap_markdown(self.roadmap, self.note_index, self.bib.entries, here)
+        blocks = self._blocks.setdefault(here, [])
+
+        def slot(html: str) -> str:  # put back by page_html
+            blocks.append(html)
+            return BLOCK_SLOT.format(len(blocks) - 1)
+
+        def link(doc: str) -> str | None:
+            return self.doc_url(here, doc)
+
         if name == "timeline":
-            return timeline_markdown(self.note_index.notes, here, self._describe)
-        return latest_markdown(self.note_index.notes, here, self._describe)
+            return timeline_markdown(self.note_index.notes, slot, link, self._describe)
+        return latest_markdown(self.note_index.notes, slot, link, self._describe)
 
 
 def _offset(read: _Read | None, markdown: str) -> int:
