@@ -240,14 +240,14 @@ def read_bibliography(
     salt = digest(json.dumps(sorted(macros.items()), ensure_ascii=False))
     folded: dict[str, BibEntry] = {}
     for name, text in texts:
-        key = f"{name}\n{digest(text)}\n{salt}"
-        cached = cache.get(key) if cache is not None else None
-        if cached is None:
+
+        def parse(name: str = name, text: str = text) -> tuple[list[BibEntry], list[Problem], set[str]]:
             problems: list[Problem] = []
             broken: set[str] = set()
-            cached = (_parse_file(text, name, problems, broken, macros, chunked[name]), problems, broken)
-            if cache is not None:
-                cache.put(key, cached)
+            return _parse_file(text, name, problems, broken, macros, chunked[name]), problems, broken
+
+        key = f"{name}\n{digest(text)}\n{salt}"
+        cached = parse() if cache is None else cache.get_or_make(key, parse)
         entries = cached[0]
         bib.problems.extend(cached[1])
         bib.broken |= cached[2]

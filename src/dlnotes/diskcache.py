@@ -11,12 +11,15 @@ from __future__ import annotations
 
 import hashlib
 import pickle
+from collections.abc import Callable
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from types import ModuleType
-from typing import Any
+from typing import Any, TypeVar
 
 from .atomic import write_atomic
+
+T = TypeVar("T")
 
 
 def digest(text: str) -> str:
@@ -54,6 +57,14 @@ class DiskCache:
     def get(self, key: str) -> Any | None:
         self.used.add(key)
         return self.values.get(key)
+
+    def get_or_make(self, key: str, make: Callable[[], T]) -> T:
+        """The value kept under `key`, else `make()`, kept under it for the next build."""
+        found: T | None = self.get(key)
+        if found is None:
+            found = make()
+            self.put(key, found)
+        return found
 
     def put(self, key: str, value: Any) -> None:
         self.used.add(key)

@@ -304,20 +304,24 @@ def tune_index_file(path: Path, papers: Mapping[str, str], listings: Iterable[st
         return
     text = path.read_text(encoding="utf-8")
     listed = sorted(set(listings))
-    key = digest(json.dumps([text, sorted(papers.items()), listed, _dictionary_stamp()], ensure_ascii=False))
-    files: tuple[str, bytes, bytes] | None = cache.get(key) if cache is not None else None
-    if files is None:
+
+    def tune() -> tuple[str, bytes, bytes] | None:
         data = json.loads(text)
-        if DOCS_KEY in data.get("config", {}):
-            return
+        if DOCS_KEY in data.get("config", {}):  # tuned already (so never kept: a hit is untuned input)
+            return None
         data = tune_index(data, papers, listed)
         docs = json.dumps(data["docs"], ensure_ascii=False, separators=(",", ":")).encode("utf-8")
         data["config"][DOCS_KEY] = {"gzip": DOCS_GZIP, "json": DOCS_JSON}
         data["docs"] = []
-        index = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
-        files = (index, gzip.compress(docs, compresslevel=9, mtime=0), docs)
-        if cache is not None:
-            cache.put(key, files)
+        return json.dumps(data, ensure_ascii=False, separators=(",", ":")), gzip.compress(docs, 9, mtime=0), docs
+
+    if cache is None:
+        files = tune()
+    else:
+        inputs = [text, sorted(papers.items()), listed, _dictionary_stamp()]
+        files = cache.get_or_make(digest(json.dumps(inputs, ensure_ascii=False)), tune)
+    if files is None:
+        return
     index, packed, docs = files
     (path.parent / DOCS_JSON).write_bytes(docs)
     (path.parent / DOCS_GZIP).write_bytes(packed)

@@ -400,15 +400,12 @@ class NotesSite:
     def _mentions(self, uri: str, url: str, html: str) -> list[Mention]:
         """The page's links and citations to notes; from the last build when its HTML, its URL and
         the site's pages and notes are the same."""
-        cache = self.caches.get("backlinks")
-        if cache is None:
+
+        def read() -> list[Mention]:
             return mentions(uri, url, html, self._doc_at, self.note_index.path_of_key)
-        key = digest("\0".join((self._targets, uri, url, html)))
-        found: list[Mention] | None = cache.get(key)
-        if found is None:
-            found = mentions(uri, url, html, self._doc_at, self.note_index.path_of_key)
-            cache.put(key, found)
-        return found
+
+        cache = self.caches.get("backlinks")
+        return read() if cache is None else cache.get_or_make(digest("\0".join((self._targets, uri, url, html))), read)
 
     def _finish_citations(self, uri: str, cited: PageCitations, html: str) -> str:
         """The page's citations as its CSL style writes them ("[1, 3–5]", "Bahdanau 等[2]",
