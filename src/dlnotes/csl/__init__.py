@@ -111,9 +111,14 @@ class Engine:
     def __init__(self, speedups: bool = True) -> None:
         self.speedups = speedups  # False: citeproc-js as published (benchmarks/csl.py's baseline)
         self._proc: subprocess.Popen[str] | None = None
+        self._pending = 0  # answers sent but not read yet (the locales, read with the first answer)
         self._styles: set[str] = set()
         self._items: dict[str, str] = {}  # id -> digest of the item node has
         self.requests = 0
+
+    def start(self) -> None:
+        """Start node now (it reads citeproc-js and the locales while Python goes on)."""
+        self._start()
 
     def _start(self) -> subprocess.Popen[str]:
         if self._proc is None:
@@ -131,25 +136,45 @@ class Engine:
                 raise CslError(f"cannot start node for citeproc-js: {err}") from err
             atexit.register(self.close)
             for locale in sorted(LOCALES.glob("locales-*.xml")):
-                self.request({"op": "locale", "lang": locale.stem[len("locales-") :], "xml": locale.read_text(encoding="utf-8")})
+                self._send({"op": "locale", "lang": locale.stem[len("locales-") :], "xml": locale.read_text(encoding="utf-8")})
+                self._pending += 1
         return self._proc
 
-    def request(self, message: dict[str, Any]) -> dict[str, Any]:
+    def _send(self, message: dict[str, Any]) -> None:
         proc = self._start()
-        assert proc.stdin is not None and proc.stdout is not None
+        assert proc.stdin is not None
         self.requests += 1
         try:
             proc.stdin.write(json.dumps(message, ensure_ascii=False) + "\n")
             proc.stdin.flush()
-            line = proc.stdout.readline()
         except OSError as err:
             raise CslError(f"citeproc-js stopped: {err}") from err
-        if not line:
-            raise CslError("citeproc-js stopped without an answer")
-        answer: dict[str, Any] = json.loads(line)
-        if "error" in answer:
-            raise CslError(answer["error"].splitlines()[0])
+
+    def _receive(self) -> dict[str, Any]:
+        """The answer to the last request sent, read after those still pending (in order; the
+        first error among them all is raised once all are read)."""
+        assert self._proc is not None and self._proc.stdout is not None
+        error = ""
+        while True:
+            try:
+                line = self._proc.stdout.readline()
+            except OSError as err:
+                raise CslError(f"citeproc-js stopped: {err}") from err
+            if not line:
+                self._pending = 0
+                raise CslError("citeproc-js stopped without an answer")
+            answer: dict[str, Any] = json.loads(line)
+            error = error or answer.get("error", "")
+            if not self._pending:
+                break
+            self._pending -= 1
+        if error:
+            raise CslError(error.splitlines()[0])
         return answer
+
+    def request(self, message: dict[str, Any]) -> dict[str, Any]:
+        self._send(message)
+        return self._receive()
 
     def style(self, style: Style) -> str:
         if style.digest not in self._styles:
@@ -178,6 +203,7 @@ class Engine:
     def close(self) -> None:
         if self._proc is not None:
             proc, self._proc = self._proc, None
+            self._pending = 0
             if proc.stdin:
                 proc.stdin.close()
             try:
@@ -358,6 +384,7 @@ class CslFormatter:
         return item
 
     def _load(self, keys: Iterable[str]) -> str:
+        self.engine.start()  # node starts while the items are made
         self.engine.items(self.item(k) for k in keys)  # first: a changed item resets the styles
         return self.engine.style(self.style)
 
