@@ -256,3 +256,32 @@ def test_a_subset_is_sorted_from_the_whole_bib_formatted_once(bib) -> None:
     assert [k for k, _ in subset] == ["amodei2015deep", "lecun2015deep", "zhou2016ml"]
     assert engine.requests == before  # no second formatting of the bib
     engine.close()
+
+
+QUOTES_BIB = r"""
+@article{quoted, author = {Flann O'Brien and Ann d'Arcy}, title = {``Quoted'' words, 'single' ones and don't},
+  journal = {J. of \textit{Italic} Things}, year = 2001, volume = 3, pages = {1--9}}
+@book{curly, author = {Zoë Lévesque}, title = {Don’t say “never”: \emph{A} ‘study’ <of> tags & more}, publisher = {P}, year = 2002}
+@inproceedings{plain, author = {Li Hang}, title = {A plain title}, booktitle = {Proc. of Things}, year = 2003}
+"""
+
+
+@pytest.mark.parametrize("style", STYLES)
+def test_speedups_change_no_text(style: str, tmp_path: Path) -> None:
+    """dlnotes' speed-ups of citeproc-js (csl/speedups.js) give the texts citeproc-js gives as
+    published, byte for byte: 60 real entries and titles with quotes, apostrophes and markup."""
+    (tmp_path / "quotes.bib").write_text(QUOTES_BIB, encoding="utf-8")
+    golden, keys = golden_bib()
+    quotes = load_bibliography([tmp_path], tmp_path)
+    texts = []
+    for speedups in (True, False):
+        engine = Engine(speedups)
+        texts.append(
+            (
+                CslFormatter(golden, style, engine=engine).references(keys),
+                CslFormatter(quotes, style, engine=engine).references(list(quotes.entries)),
+            )
+        )
+        engine.close()
+    assert texts[0] == texts[1]
+    assert any("“" in html or "&#60;" in html for _, html in texts[0][1])  # the quotes went through processTags

@@ -31,6 +31,33 @@ function install(CSL) {
     const found = index.byName.get(nameattrval);
     return found ? found.slice() : [];
   };
+
+  // Every text appended to the output goes through the flip-flopper's processTags, which builds
+  // a RegExp from a long source, rewrites the text and splits it on the markup and quotes it
+  // knows, and changes nothing when it finds none (most names, dates, numbers, plain titles).
+  // What it can find is fixed when it is made: HTML tags (all contain "<"), straight quotes,
+  // and the locale's four quote terms (taken into its patterns as they are, so only terms
+  // without RegExp syntax are trusted here); "’" is rewritten to "'" first. A text (with the
+  // space processTags puts before it) containing none of these is left as it is, without the
+  // call; any other text, or a locale with unusual quote terms, takes the original.
+  const FlipFlopper = CSL.Util.FlipFlopper;
+  CSL.Util.FlipFlopper = function (state) {
+    FlipFlopper.call(this, state);
+    const shown = state.tmp.cite_renders_content; // getTerm notes that a term was rendered
+    const terms = ["open-quote", "close-quote", "open-inner-quote", "close-inner-quote"].map((t) => state.getTerm(t));
+    state.tmp.cite_renders_content = shown;
+    if (terms.some((term) => term && /[\\^$.*+?()[\]{}|]/.test(term))) return;
+    const needles = ["<", '"', "'", "\u2019", ...terms.filter((term) => term)];
+    const processTags = this.processTags;
+    this.processTags = function (blob) {
+      if (typeof blob.blobs === "string") {
+        const text = " " + blob.blobs;
+        if (!needles.some((needle) => text.includes(needle))) return undefined;
+      }
+      return processTags.call(this, blob);
+    };
+  };
+  CSL.Util.FlipFlopper.prototype = FlipFlopper.prototype;
 }
 
 module.exports = { install };
