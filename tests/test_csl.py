@@ -261,7 +261,8 @@ def test_a_subset_is_sorted_from_the_whole_bib_formatted_once(bib) -> None:
 QUOTES_BIB = r"""
 @article{quoted, author = {Flann O'Brien and Ann d'Arcy}, title = {``Quoted'' words, 'single' ones and don't},
   journal = {J. of \textit{Italic} Things}, year = 2001, volume = 3, pages = {1--9}}
-@book{curly, author = {Zoë Lévesque}, title = {DonRSQt say “never”: \emph{A} LSQstudyRSQ <of> tags & more}, publisher = {P}, year = 2002}
+@book{curly, author = {Zoë Lévesque}, title = {DonRSQt say “never”: \emph{A} LSQstudyRSQ <of> tags & more},
+  publisher = {P}, year = 2002}
 @inproceedings{plain, author = {Li Hang}, title = {A plain title}, booktitle = {Proc. of Things}, year = 2003}
 """
 QUOTES_BIB = QUOTES_BIB.replace("RSQ", "\N{RIGHT SINGLE QUOTATION MARK}").replace("LSQ", "\N{LEFT SINGLE QUOTATION MARK}")
