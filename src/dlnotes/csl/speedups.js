@@ -58,6 +58,53 @@ function install(CSL) {
     };
   };
   CSL.Util.FlipFlopper.prototype = FlipFlopper.prototype;
+
+  // HTML escaping of every piece of output text (five RegExp replacements each time, on the same
+  // names, terms, punctuation and words again and again): a pure function of the text (its only
+  // other input, CSL.SUPERSCRIPTS, is a constant table), so its result is kept per text.
+  const html = CSL.Output.Formats.html;
+  html.text_escape = memoText(html.text_escape);
+
+  // A given name's initials ("Marco" -> "M."), made again for every name in every rendering
+  // (citation, sort key, disambiguation, bibliography) and for the name registry. The result
+  // depends on the name, the terminator, normalizeOnly, the style's initialize-with-hyphen and,
+  // where an initial's case is lowered, the item's languages (state.tmp.lang_array): all of
+  // them are in the key, per engine.
+  const initializeWith = CSL.Util.Names.initializeWith;
+  const initials = new WeakMap();
+  CSL.Util.Names.initializeWith = function (state, name, terminator, normalizeOnly) {
+    if (typeof name !== "string" || !state || !state.opt || !state.tmp) {
+      return initializeWith.call(this, state, name, terminator, normalizeOnly);
+    }
+    let memo = initials.get(state);
+    if (!memo) initials.set(state, (memo = new Map()));
+    const langs = state.tmp.lang_array;
+    const key = `${normalizeOnly ? 1 : 0}\u0000${terminator}\u0000${state.opt["initialize-with-hyphen"]}\u0000${langs ? langs.join(",") : langs}\u0000${name}`;
+    let found = memo.get(key);
+    if (found === undefined) {
+      found = initializeWith.call(this, state, name, terminator, normalizeOnly);
+      if (memo.size < MEMO_SIZE) memo.set(key, found);
+    }
+    return found;
+  };
+}
+
+// A memo keeps at most this many results (more distinct texts than a bib of many thousand
+// entries has): past it, the function is called as it is.
+const MEMO_SIZE = 200000;
+
+// `fn` (a pure function of one string) with its results kept per string.
+function memoText(fn) {
+  const memo = new Map();
+  return function (text) {
+    if (typeof text !== "string") return fn.call(this, text);
+    let found = memo.get(text);
+    if (found === undefined) {
+      found = fn.call(this, text);
+      if (memo.size < MEMO_SIZE) memo.set(text, found);
+    }
+    return found;
+  };
 }
 
 module.exports = { install };
