@@ -287,3 +287,19 @@ def test_speedups_change_no_text(style: str, tmp_path: Path) -> None:
         engine.close()
     assert texts[0] == texts[1]
     assert any("“" in html or "&#60;" in html for _, html in texts[0][1])  # the quotes went through processTags
+
+
+def test_a_style_citeproc_refuses_is_an_error_and_the_engine_goes_on(bib, tmp_path: Path) -> None:
+    """The style is sent while the items are made; when citeproc-js refuses it, the error is
+    the build's, and the same process formats with another style afterwards."""
+    (tmp_path / "broken.csl").write_text('<?xml version="1.0"?>\n<style xmlns="http://purl.org/net/xbiblio/csl">', "utf-8")
+    engine = Engine()
+    messages = []
+    for _ in range(2):  # refused again, not taken for built ("unknown style")
+        with pytest.raises(CslError) as refused:
+            CslFormatter(bib, load_style("broken.csl", tmp_path), engine=engine).reference_html("zhou2016ml")
+        messages.append(str(refused.value))
+    assert messages[0] == messages[1] and "unknown style" not in messages[0]
+    text = CslFormatter(bib, GBT, engine=engine).reference_html("zhou2016ml")
+    assert text == "周志华. 机器学习[M]. 北京: 清华大学出版社, 2016."
+    engine.close()

@@ -113,6 +113,7 @@ class Engine:
         self._proc: subprocess.Popen[str] | None = None
         self._pending = 0  # answers sent but not read yet (the locales, read with the first answer)
         self._styles: set[str] = set()
+        self._unconfirmed: set[str] = set()  # styles sent ahead, their answers not read yet
         self._items: dict[str, str] = {}  # id -> digest of the item node has
         self.requests = 0
 
@@ -169,7 +170,10 @@ class Engine:
                 break
             self._pending -= 1
         if error:
+            self._styles -= self._unconfirmed  # a style sent ahead may be the one that failed
+            self._unconfirmed.clear()
             raise CslError(error.splitlines()[0])
+        self._unconfirmed.clear()
         return answer
 
     def request(self, message: dict[str, Any]) -> dict[str, Any]:
@@ -181,6 +185,16 @@ class Engine:
             self.request({"op": "style", "id": style.digest, "xml": style.xml})
             self._styles.add(style.digest)
         return style.digest
+
+    def prepare(self, style: Style) -> None:
+        """A process that has no items yet (nothing to reset) builds the style's engine while
+        Python makes the items; its answer is read with the next one (`style` then knows it)."""
+        self.start()
+        if not self._items and style.digest not in self._styles:
+            self._send({"op": "style", "id": style.digest, "xml": style.xml})
+            self._pending += 1
+            self._unconfirmed.add(style.digest)
+            self._styles.add(style.digest)
 
     def items(self, items: Iterable[dict[str, Any]]) -> None:
         """Send the items node does not have as they are; an item that changed (the bib was
@@ -384,7 +398,7 @@ class CslFormatter:
         return item
 
     def _load(self, keys: Iterable[str]) -> str:
-        self.engine.start()  # node starts while the items are made
+        self.engine.prepare(self.style)  # node starts (and builds the style) while the items are made
         self.engine.items(self.item(k) for k in keys)  # first: a changed item resets the styles
         return self.engine.style(self.style)
 
