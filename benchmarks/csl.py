@@ -94,8 +94,8 @@ class TimedEngine(Engine):
             message = {**message, "timing": True}
         super()._send(message)
 
-    def _receive(self) -> dict[str, Any]:
-        answer = super()._receive()
+    def _answer(self, line: str) -> dict[str, Any]:
+        answer = super()._answer(line)
         for phase, ms in answer.get("cpu_ms", {}).items():
             self.cpu[phase] = self.cpu.get(phase, 0.0) + ms / 1000
         return answer

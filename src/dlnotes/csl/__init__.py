@@ -164,7 +164,7 @@ class Engine:
             if not line:
                 self._pending = 0
                 raise CslError("citeproc-js stopped without an answer")
-            answer: dict[str, Any] = json.loads(line)
+            answer = self._answer(line)
             error = error or answer.get("error", "")
             if not self._pending:
                 break
@@ -174,6 +174,11 @@ class Engine:
             self._unconfirmed.clear()
             raise CslError(error.splitlines()[0])
         self._unconfirmed.clear()
+        return answer
+
+    def _answer(self, line: str) -> dict[str, Any]:
+        """One answer line read (also a pending one)."""
+        answer: dict[str, Any] = json.loads(line)
         return answer
 
     def request(self, message: dict[str, Any]) -> dict[str, Any]:
