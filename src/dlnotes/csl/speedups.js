@@ -87,6 +87,67 @@ function install(CSL) {
     }
     return found;
   };
+
+  // The name registry (for givenname disambiguation) is told every name of every item at every
+  // rendering: addname looks the item up in the lists of items of the name's family, initials
+  // and given name (Array indexOf: the lists of a prolific author hold hundreds of items, so
+  // the bib's registration is quadratic), and adds it where it is missing. Once an item is
+  // registered under a name's keys, a further call changes nothing while the registry's objects
+  // for those keys and the item's index (nameind[item]) are the same objects: an item leaves
+  // the lists only through delitems(item), which drops its index, and a registry object that
+  // is dropped and made anew is another object. So a call whose keys were registered with the
+  // same objects is skipped; the keys are made as the registry's set_keys makes them (after
+  // the same getName, whose normalisation of the name is the same when done twice).
+  const NameReg = CSL.Registry.NameReg;
+  CSL.Registry.NameReg = function (state) {
+    NameReg.call(this, state);
+    const addname = this.addname;
+    const done = new Map(); // item + keys -> the registry objects they were registered with
+    this.addname = function (itemId, nameobj, pos) {
+      const rule = state.citation.opt["givenname-disambiguation-rule"];
+      if ((rule && rule.slice(0, 8) === "primary-" && pos !== 0) || !state.nameOutput) {
+        return addname.call(this, itemId, nameobj, pos);
+      }
+      const keys = nameKeys(CSL, state, itemId, state.nameOutput.getName(nameobj, "locale-translit", true).name);
+      const key = `${itemId}\u0000${keys.pkey}::${keys.ikey}::${keys.skey}`;
+      const seen = done.get(key);
+      if (seen && seen.ind === this.nameind[itemId] && seen.objects.every((o, i) => o === registered(this, keys, i))) return undefined;
+      const result = addname.call(this, itemId, nameobj, pos);
+      if (keys.pkey && done.size < MEMO_SIZE) {
+        done.set(key, { ind: this.nameind[itemId], objects: [0, 1, 2].map((i) => registered(this, keys, i)) });
+      }
+      return result;
+    };
+  };
+  CSL.Registry.NameReg.prototype = NameReg.prototype;
+}
+
+// The registry's object for a name's family (level 0), initials (1) and given name (2).
+function registered(reg, keys, level) {
+  const family = reg.namereg[keys.pkey];
+  if (level === 0 || !family || !keys.ikey) return level === 0 ? family : undefined;
+  const initials = family.ikey[keys.ikey];
+  if (level === 1 || !initials || !keys.skey) return level === 1 ? initials : undefined;
+  return initials.skey[keys.skey];
+}
+
+// The keys citeproc-js' name registry files a name under (its set_keys, which is private to it).
+function nameKeys(CSL, state, itemId, nameobj) {
+  const stripPeriods = (str) => (str || "").replace(/\./g, " ").replace(/\s+/g, " ").replace(/\s+$/, "");
+  let pkey = stripPeriods(nameobj.family);
+  if (state.opt["demote-non-dropping-particle"] === "never" && nameobj["non-dropping-particle"] && nameobj["family"]) {
+    pkey = `${pkey} ${nameobj["non-dropping-particle"]}`;
+  }
+  let skey = stripPeriods(nameobj.given);
+  const m = skey.match(/[,\!]* ([^,]+)$/);
+  if (m && m[1] === m[1].toLowerCase()) {
+    skey = skey.replace(/[,\!]* [^,]+$/, "");
+  }
+  const ikey = CSL.Util.Names.initializeWith(state, skey, "%s");
+  if (state.citation.opt["givenname-disambiguation-rule"] === "by-cite") {
+    pkey = "" + itemId + pkey;
+  }
+  return { pkey, ikey, skey };
 }
 
 // A memo keeps at most this many results (more distinct texts than a bib of many thousand
