@@ -26,6 +26,7 @@ import subprocess
 import sys
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -63,8 +64,9 @@ class Style:
     numeric: bool
     default_locale: str
 
-    @property
+    @cached_property
     def digest(self) -> str:
+        """The style's identity in node and in the disk cache (asked for every entry: made once)."""
         return digest(self.xml)
 
     @property
