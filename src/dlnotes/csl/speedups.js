@@ -120,6 +120,31 @@ function install(CSL) {
     };
   };
   CSL.Registry.NameReg.prototype = NameReg.prototype;
+
+  // Sorting compares sort keys with String.prototype.localeCompare(other, locale, options),
+  // which builds an Intl.Collator for every comparison (ECMA-402 defines it so: construct a
+  // Collator from the locale and options, then compare). One Collator made with the same
+  // locale and options compares exactly alike; the rest of citeproc-js' comparison (lower case
+  // in the item's languages at comparison time, the bracket pre-sort) is kept as it is written
+  // in CSL.getSortCompare. A locale Intl refuses, or an application's CSL.stringCompare, takes
+  // the original.
+  const getSortCompare = CSL.getSortCompare;
+  CSL.getSortCompare = function (defaultLocale) {
+    if (CSL.stringCompare) return getSortCompare.call(this, defaultLocale);
+    const me = this;
+    let collator;
+    try {
+      collator = new Intl.Collator(defaultLocale || "en-US", { sensitivity: "base", ignorePunctuation: true, numeric: true });
+    } catch (err) {
+      return getSortCompare.call(this, defaultLocale);
+    }
+    const strcmp = (a, b) => collator.compare(CSL.toLocaleLowerCase.call(me, a), CSL.toLocaleLowerCase.call(me, b));
+    const stripPunct = (str) => str.replace(/^[\[\]\'\"]*/g, "");
+    const bracketPreSort = !strcmp("[x", "x") ? false : (a, b) => strcmp(stripPunct(a), stripPunct(b));
+    return function (a, b) {
+      return bracketPreSort ? bracketPreSort(a, b) : strcmp(a, b);
+    };
+  };
 }
 
 // The registry's object for a name's family (level 0), initials (1) and given name (2).
