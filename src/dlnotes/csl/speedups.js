@@ -97,15 +97,22 @@ function install(CSL) {
   // the lists only through delitems(item), which drops its index, and a registry object that
   // is dropped and made anew is another object. So a call whose keys were registered with the
   // same objects is skipped; the keys are made as the registry's set_keys makes them (after
-  // the same getName, whose normalisation of the name is the same when done twice).
+  // the same getName, whose normalisation of the name is the same when done twice), only from
+  // an item's second call for the same place in a name list on (the first has nothing to skip).
   const NameReg = CSL.Registry.NameReg;
   CSL.Registry.NameReg = function (state) {
     NameReg.call(this, state);
     const addname = this.addname;
     const done = new Map(); // item + keys -> the registry objects they were registered with
+    const called = new Set(); // item + place in its list: names told once (a bibliography tells most once)
     this.addname = function (itemId, nameobj, pos) {
       const rule = state.citation.opt["givenname-disambiguation-rule"];
       if ((rule && rule.slice(0, 8) === "primary-" && pos !== 0) || !state.nameOutput) {
+        return addname.call(this, itemId, nameobj, pos);
+      }
+      const slot = `${itemId}\u0000${pos}`;
+      if (!called.has(slot) && called.size < MEMO_SIZE) {
+        called.add(slot); // a first call has nothing to skip: the keys are made from the second on
         return addname.call(this, itemId, nameobj, pos);
       }
       const keys = nameKeys(CSL, state, itemId, state.nameOutput.getName(nameobj, "locale-translit", true).name);
