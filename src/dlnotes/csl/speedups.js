@@ -128,6 +128,29 @@ function install(CSL) {
   };
   CSL.Registry.NameReg.prototype = NameReg.prototype;
 
+  // Case changes in the item's languages (str.toLocaleLowerCase(state.tmp.lang_array)), asked
+  // twice for every comparison of two sort keys and for every word of a title in title case:
+  // a pure function of the text and the list of language tags, both in the key (the list's
+  // length too, so that [] and [""] differ); anything but a string and an array of strings
+  // takes the original.
+  for (const name of ["toLocaleLowerCase", "toLocaleUpperCase"]) {
+    const original = CSL[name];
+    const memo = new Map();
+    CSL[name] = function (str) {
+      const langs = this && this.tmp ? this.tmp.lang_array : undefined;
+      if (typeof str !== "string" || !Array.isArray(langs) || !langs.every((tag) => typeof tag === "string")) {
+        return original.call(this, str);
+      }
+      const key = `${langs.length}\u0000${langs.join("\u0000")}\u0001${str}`;
+      let found = memo.get(key);
+      if (found === undefined) {
+        found = original.call(this, str);
+        if (memo.size < MEMO_SIZE) memo.set(key, found);
+      }
+      return found;
+    };
+  }
+
   // Sorting compares sort keys with String.prototype.localeCompare(other, locale, options),
   // which builds an Intl.Collator for every comparison (ECMA-402 defines it so: construct a
   // Collator from the locale and options, then compare). One Collator made with the same
