@@ -256,3 +256,77 @@ def test_a_subset_is_sorted_from_the_whole_bib_formatted_once(bib) -> None:
     assert [k for k, _ in subset] == ["amodei2015deep", "lecun2015deep", "zhou2016ml"]
     assert engine.requests == before  # no second formatting of the bib
     engine.close()
+
+
+QUOTES_BIB = r"""
+@article{quoted, author = {Flann O'Brien and Ann d'Arcy}, title = {``Quoted'' words, 'single' ones and don't},
+  journal = {J. of \textit{Italic} Things}, year = 2001, volume = 3, pages = {1--9}}
+@book{curly, author = {Zoë Lévesque}, title = {DonRSQt say “never”: \emph{A} LSQstudyRSQ <of> tags & more},
+  publisher = {P}, year = 2002}
+@inproceedings{plain, author = {Li Hang}, title = {A plain title}, booktitle = {Proc. of Things}, year = 2003}
+"""
+QUOTES_BIB = QUOTES_BIB.replace("RSQ", "\N{RIGHT SINGLE QUOTATION MARK}").replace("LSQ", "\N{LEFT SINGLE QUOTATION MARK}")
+
+
+@pytest.mark.parametrize("style", STYLES)
+def test_speedups_change_no_text(style: str, tmp_path: Path) -> None:
+    """dlnotes' speed-ups of citeproc-js (csl/speedups.js) give the texts citeproc-js gives as
+    published, byte for byte: 60 real entries and titles with quotes, apostrophes and markup."""
+    (tmp_path / "quotes.bib").write_text(QUOTES_BIB, encoding="utf-8")
+    golden, keys = golden_bib()
+    quotes = load_bibliography([tmp_path], tmp_path)
+    texts = []
+    for speedups in (True, False):
+        engine = Engine(speedups)
+        texts.append(
+            (
+                CslFormatter(golden, style, engine=engine).references(keys),
+                CslFormatter(quotes, style, engine=engine).references(list(quotes.entries)),
+            )
+        )
+        engine.close()
+    assert texts[0] == texts[1]
+    assert any("“" in html or "&#60;" in html for _, html in texts[0][1])  # the quotes went through processTags
+
+
+def test_a_style_citeproc_refuses_is_an_error_and_the_engine_goes_on(bib, tmp_path: Path) -> None:
+    """The style is sent while the items are made; when citeproc-js refuses it, the error is
+    the build's, and the same process formats with another style afterwards."""
+    (tmp_path / "broken.csl").write_text('<?xml version="1.0"?>\n<style xmlns="http://purl.org/net/xbiblio/csl">', "utf-8")
+    engine = Engine()
+    messages = []
+    for _ in range(2):  # refused again, not taken for built ("unknown style")
+        with pytest.raises(CslError) as refused:
+            CslFormatter(bib, load_style("broken.csl", tmp_path), engine=engine).reference_html("zhou2016ml")
+        messages.append(str(refused.value))
+    assert messages[0] == messages[1] and "unknown style" not in messages[0]
+    text = CslFormatter(bib, GBT, engine=engine).reference_html("zhou2016ml")
+    assert text == "周志华. 机器学习[M]. 北京: 清华大学出版社, 2016."
+    engine.close()
+
+
+SMITHS_BIB = r"""
+@book{john2001, author = {John Smith}, title = {One}, publisher = {P}, year = 2001}
+@book{jane2001, author = {Jane Smith and Ann Doe}, title = {Two}, publisher = {P}, year = 2001}
+@book{jsmith2002, author = {J. Smith}, title = {Three}, publisher = {P}, year = 2002}
+@book{adam2003, author = {Adam Smith and John Smith}, title = {Four}, publisher = {P}, year = 2003}
+@book{doe2001, author = {Ann Doe}, title = {Five}, publisher = {P}, year = 2001}
+"""
+
+
+@pytest.mark.parametrize("style", ["apa", "chicago-author-date", "china-national-standard-gb-t-7714-2015-author-date"])
+def test_speedups_keep_name_disambiguation_as_pages_change(style: str, tmp_path: Path) -> None:
+    """Pages citing different sets of same-family authors, one after another on one engine (the
+    name registry drops and registers items again): the speed-ups give citeproc-js' texts."""
+    (tmp_path / "smiths.bib").write_text(SMITHS_BIB, encoding="utf-8")
+    smiths = load_bibliography([tmp_path], tmp_path)
+    pages = [["john2001", "jane2001", "jsmith2002", "adam2003"], ["john2001", "doe2001"], ["jane2001", "jsmith2002"]]
+    pages += [pages[0], ["adam2003", "john2001", "jane2001"]]
+    texts = []
+    for speedups in (True, False):
+        engine = Engine(speedups)
+        formatter = CslFormatter(smiths, style, engine=engine)
+        texts.append([formatter.render_page([cite(k) for k in keys] + [cite(*keys)]) for keys in pages])
+        engine.close()
+    assert texts[0] == texts[1]
+    assert "Smith, J" in str(texts[0]) or "Smith J" in str(texts[0]) or "J. Smith" in str(texts[0])  # names were disambiguated

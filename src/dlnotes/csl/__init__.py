@@ -26,6 +26,7 @@ import subprocess
 import sys
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -63,8 +64,9 @@ class Style:
     numeric: bool
     default_locale: str
 
-    @property
+    @cached_property
     def digest(self) -> str:
+        """The style's identity in node and in the disk cache (asked for every entry: made once)."""
         return digest(self.xml)
 
     @property
@@ -111,9 +113,15 @@ class Engine:
     def __init__(self, speedups: bool = True) -> None:
         self.speedups = speedups  # False: citeproc-js as published (benchmarks/csl.py's baseline)
         self._proc: subprocess.Popen[str] | None = None
+        self._pending = 0  # answers sent but not read yet (the locales, read with the first answer)
         self._styles: set[str] = set()
+        self._unconfirmed: set[str] = set()  # styles sent ahead, their answers not read yet
         self._items: dict[str, str] = {}  # id -> digest of the item node has
         self.requests = 0
+
+    def start(self) -> None:
+        """Start node now (it reads citeproc-js and the locales while Python goes on)."""
+        self._start()
 
     def _start(self) -> subprocess.Popen[str]:
         if self._proc is None:
@@ -131,31 +139,69 @@ class Engine:
                 raise CslError(f"cannot start node for citeproc-js: {err}") from err
             atexit.register(self.close)
             for locale in sorted(LOCALES.glob("locales-*.xml")):
-                self.request({"op": "locale", "lang": locale.stem[len("locales-") :], "xml": locale.read_text(encoding="utf-8")})
+                self._send({"op": "locale", "lang": locale.stem[len("locales-") :], "xml": locale.read_text(encoding="utf-8")})
+                self._pending += 1
         return self._proc
 
-    def request(self, message: dict[str, Any]) -> dict[str, Any]:
+    def _send(self, message: dict[str, Any]) -> None:
         proc = self._start()
-        assert proc.stdin is not None and proc.stdout is not None
+        assert proc.stdin is not None
         self.requests += 1
         try:
             proc.stdin.write(json.dumps(message, ensure_ascii=False) + "\n")
             proc.stdin.flush()
-            line = proc.stdout.readline()
         except OSError as err:
             raise CslError(f"citeproc-js stopped: {err}") from err
-        if not line:
-            raise CslError("citeproc-js stopped without an answer")
-        answer: dict[str, Any] = json.loads(line)
-        if "error" in answer:
-            raise CslError(answer["error"].splitlines()[0])
+
+    def _receive(self) -> dict[str, Any]:
+        """The answer to the last request sent, read after those still pending (in order; the
+        first error among them all is raised once all are read)."""
+        assert self._proc is not None and self._proc.stdout is not None
+        error = ""
+        while True:
+            try:
+                line = self._proc.stdout.readline()
+            except OSError as err:
+                raise CslError(f"citeproc-js stopped: {err}") from err
+            if not line:
+                self._pending = 0
+                raise CslError("citeproc-js stopped without an answer")
+            answer = self._answer(line)
+            error = error or answer.get("error", "")
+            if not self._pending:
+                break
+            self._pending -= 1
+        if error:
+            self._styles -= self._unconfirmed  # a style sent ahead may be the one that failed
+            self._unconfirmed.clear()
+            raise CslError(error.splitlines()[0])
+        self._unconfirmed.clear()
         return answer
+
+    def _answer(self, line: str) -> dict[str, Any]:
+        """One answer line read (also a pending one)."""
+        answer: dict[str, Any] = json.loads(line)
+        return answer
+
+    def request(self, message: dict[str, Any]) -> dict[str, Any]:
+        self._send(message)
+        return self._receive()
 
     def style(self, style: Style) -> str:
         if style.digest not in self._styles:
             self.request({"op": "style", "id": style.digest, "xml": style.xml})
             self._styles.add(style.digest)
         return style.digest
+
+    def prepare(self, style: Style) -> None:
+        """A process that has no items yet (nothing to reset) builds the style's engine while
+        Python makes the items; its answer is read with the next one (`style` then knows it)."""
+        self.start()
+        if not self._items and style.digest not in self._styles:
+            self._send({"op": "style", "id": style.digest, "xml": style.xml})
+            self._pending += 1
+            self._unconfirmed.add(style.digest)
+            self._styles.add(style.digest)
 
     def items(self, items: Iterable[dict[str, Any]]) -> None:
         """Send the items node does not have as they are; an item that changed (the bib was
@@ -178,6 +224,7 @@ class Engine:
     def close(self) -> None:
         if self._proc is not None:
             proc, self._proc = self._proc, None
+            self._pending = 0
             if proc.stdin:
                 proc.stdin.close()
             try:
@@ -358,6 +405,7 @@ class CslFormatter:
         return item
 
     def _load(self, keys: Iterable[str]) -> str:
+        self.engine.prepare(self.style)  # node starts (and builds the style) while the items are made
         self.engine.items(self.item(k) for k in keys)  # first: a changed item resets the styles
         return self.engine.style(self.style)
 

@@ -9,7 +9,8 @@
 //      -> {"citations": [html, ...], "bibliography": [[id, html], ...], "intext": [html, ...],
 //          "parts": [[[id, html], ...], ...] (with "parts": each item's text in each citation)}
 //   {"op": "bibliography", "style": S, "ids": [...]}                    -> {"bibliography": [[id, html], ...]}
-//      with "timing": true also {"cpu_ms": {"update": ms, "make": ms}} (updateItems, makeBibliography)
+//      with "timing": true also {"cpu_ms": {"update": ms, "make": ms}} (updateItems, makeBibliography);
+//      "style" with "timing": true also {"cpu_ms": {"style": ms}} (the engine's construction)
 "use strict";
 const path = require("path");
 const readline = require("readline");
@@ -106,6 +107,8 @@ function authorEngine(styleId) {
   return e;
 }
 
+const ms = (usage) => (usage.user + usage.system) / 1000;
+
 function handle(req) {
   switch (req.op) {
     case "locale":
@@ -115,11 +118,12 @@ function handle(req) {
       for (const item of req.items) items.set(item.id, { ...item, system_id: item.id }); // the wrapper's item id
       return { ok: true };
     case "style": {
+      const start = process.cpuUsage();
       const eng = new CSL.Engine(sys, req.xml, req.lang || undefined, req.force_lang || undefined);
       eng.opt.development_extensions.wrap_url_and_doi = true; // URLs and DOIs as links
       eng.setOutputFormat("html");
       engines.set(req.id, eng);
-      return { ok: true };
+      return req.timing ? { ok: true, cpu_ms: { style: ms(process.cpuUsage(start)) } } : { ok: true };
     }
     case "page":
       return page(req);
@@ -131,7 +135,6 @@ function handle(req) {
       const answer = { bibliography: bibliography(eng) };
       if (req.timing) {
         const made = process.cpuUsage(start);
-        const ms = (u) => (u.user + u.system) / 1000;
         answer.cpu_ms = { update: ms(updated), make: ms(made) - ms(updated) };
       }
       return answer;
