@@ -247,6 +247,16 @@ def test_an_entry_edited_while_serving_is_formatted_anew_by_the_same_node(tmp_pa
     engine.close()
 
 
+def test_an_engine_closed_and_used_again_sends_its_style_and_items_to_the_new_node(tmp_path: Path) -> None:
+    engine = Engine()
+    (tmp_path / "a.bib").write_text("@book{b,\n author = {Ann Old},\n title = {Old Title},\n publisher = {P},\n year = 2000\n}\n")
+    bib = load_bibliography([tmp_path], tmp_path)
+    first = CslFormatter(bib, "apa", engine=engine).reference_html("b")
+    engine.close()
+    assert CslFormatter(bib, "apa", engine=engine).reference_html("b") == first  # not "item not found" from a fresh node
+    engine.close()
+
+
 def test_a_subset_is_sorted_from_the_whole_bib_formatted_once(bib) -> None:
     engine = Engine()
     formatter = CslFormatter(bib, "apa", engine=engine)

@@ -222,9 +222,13 @@ class Engine:
             self._styles.clear()
 
     def close(self) -> None:
+        """End node; a later request starts a new one, sent every style and item again."""
         if self._proc is not None:
             proc, self._proc = self._proc, None
             self._pending = 0
+            self._styles.clear()
+            self._unconfirmed.clear()
+            self._items.clear()
             if proc.stdin:
                 proc.stdin.close()
             try:
