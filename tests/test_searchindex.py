@@ -117,6 +117,16 @@ def test_a_next_build_writes_the_index_tuned_last_time_and_tunes_a_changed_one(
     assert calls == [1] and changed["docs"][0]["title"] == "表示学习"
 
 
+def test_a_preview_that_tunes_on_every_save_keeps_one_index(tmp_path: Path) -> None:
+    index = tmp_path / "search_index.json"
+    cache = search_cache(tmp_path / "search.pickle")  # one process, as `mkdocs serve` is
+    for title in ("深度学习", "表示学习", "深度学习"):
+        index.write_text(json.dumps({"config": {}, "docs": [{"location": "a/", "title": title, "text": ""}]}), "utf-8")
+        tune_index_file(index, {}, [], cache)
+        assert read_index_file(index)["docs"][0]["title"] == title
+    assert len(cache.values) == 1
+
+
 def test_footnote_markers_are_kept_out_of_search() -> None:
     html = '<p>x<sup id="fnref:bahdanau2014neural"><a class="footnote-ref" href="#fn:1">1</a></sup> 10<sup>6</sup></p>'
     marked = exclude_footnote_markers(html)

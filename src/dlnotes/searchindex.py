@@ -317,15 +317,21 @@ def tune_index_file(path: Path, papers: Mapping[str, str], listings: Iterable[st
 
     if cache is None:
         files = tune()
-    else:
-        inputs = [text, sorted(papers.items()), listed, _dictionary_stamp()]
-        files = cache.get_or_make(digest(json.dumps(inputs, ensure_ascii=False)), tune)
+    else:  # one entry, the last index tuned (a preview that tunes on every save keeps no others)
+        stamp = digest(json.dumps([text, sorted(papers.items()), listed, _dictionary_stamp()], ensure_ascii=False))
+        kept = cache.get(_LAST_INDEX)
+        files = kept[1] if kept is not None and kept[0] == stamp else tune()
+        if kept is None or kept[0] != stamp:
+            cache.put(_LAST_INDEX, (stamp, files))
     if files is None:
         return
     index, packed, docs = files
     (path.parent / DOCS_JSON).write_bytes(docs)
     (path.parent / DOCS_GZIP).write_bytes(packed)
     path.write_text(index, encoding="utf-8")
+
+
+_LAST_INDEX = "last index"
 
 
 def _dictionary_stamp() -> tuple[int, float]:
