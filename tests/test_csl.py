@@ -215,6 +215,10 @@ def test_gbt_locators_are_kept_in_superscript(bib) -> None:
     assert page_html(bib, GBT, Citation((item,), 1))[0] == ["<sup>[1]3</sup>"]
     author_date = "china-national-standard-gb-t-7714-2015-author-date"
     assert page_html(bib, author_date, Citation((item,), 1))[0] == ["(周志华, 2016)<sup>3</sup>"]
+    # In a group, a locator whose digits the numbers hold ("2" in "[1,2]") is kept all the same.
+    other = CiteItem("li2012tongji")
+    first = Citation((CiteItem("zhou2016ml", locator="2", label="page"), other), 1)
+    assert page_html(bib, GBT, first)[0] == ["<sup>[1,2]2</sup>"]
 
 
 def test_an_entry_citeproc_cannot_take_is_a_problem_with_its_line_and_the_others_are_kept(bib, monkeypatch) -> None:

@@ -69,6 +69,12 @@ class Style:
         """The style's identity in node and in the disk cache (asked for every entry: made once)."""
         return digest(self.xml)
 
+    @cached_property
+    def prints_locators(self) -> bool:
+        """Whether the style can print a locator at all (it names the variable somewhere); the
+        GB/T 7714 styles never do."""
+        return re.search(r"\blocator\b", re.sub(r"<!--.*?-->", "", self.xml, flags=re.DOTALL)) is not None
+
     @property
     def sorts_bibliography(self) -> bool:
         """Whether the style sorts its bibliography (else it keeps the order it is given)."""
@@ -273,12 +279,16 @@ def _finish(html: str, in_text: bool = False) -> str:
     return re.sub(r"(和)([A-Za-z\u00c0-\u024f])", r"\1 \2", html)
 
 
-def _with_locators(html: str, citation: Citation) -> str:
+def _with_locators(html: str, citation: Citation, printed: bool = True) -> str:
     """A locator the style's citation does not print (the GB/T 7714 styles print none) is not
     dropped: it is written as GB/T 7714-2015 (10.1.3, 10.2.4) writes it, in superscript after
-    the citation ("[1]3", "(周志华, 2016)3")."""
+    the citation ("[1]3", "(周志华, 2016)3"). `printed`: the style can print locators (then only
+    one missing from its text is added; a style that never does gets every one, even one whose
+    digits its text happens to hold, as "2" in "[1,2]")."""
     text = re.sub(r"\W", "", re.sub(r"<[^>]+>", "", html))
-    missing = [item.locator for item in citation.items if item.locator and re.sub(r"\W", "", item.locator) not in text]
+    missing = [
+        item.locator for item in citation.items if item.locator and (not printed or re.sub(r"\W", "", item.locator) not in text)
+    ]
     if not missing:
         return html
     extra = html_module.escape(", ".join(missing))
@@ -537,7 +547,7 @@ class CslFormatter:
         html: list[str] = []
         located = answer.get("parts") or [[] for _ in citations]
         for citation, text, found in zip(citations, answer["citations"], located, strict=True):
-            text = _with_locators(_finish(_link_parts(text or "", found), in_text=True), citation)
+            text = _with_locators(_finish(_link_parts(text or "", found), in_text=True), citation, self.style.prints_locators)
             if citation.items and citation.items[0].mode is Mode.AUTHOR_IN_TEXT and self.usable(citation.items[0].key):
                 author = _finish(next(authors), in_text=True)
                 text = author + ("" if text.startswith("<sup>") else " ") + text
