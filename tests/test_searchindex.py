@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+import jieba
 import pytest
 
 from dlnotes import searchindex
@@ -125,6 +126,23 @@ def test_a_preview_that_tunes_on_every_save_keeps_one_index(tmp_path: Path) -> N
         tune_index_file(index, {}, [], cache)
         assert read_index_file(index)["docs"][0]["title"] == title
     assert len(cache.values) == 1
+
+
+def test_tuning_again_in_the_same_process_gives_what_a_fresh_process_gives(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A preview tunes after every save, reusing what the last tuning made: never other results."""
+
+    def index(extra: str) -> dict[str, Any]:
+        texts = ["深度学习的表示学习方法", "研究生命起源", "Attention 让解码器看见全部输入" + extra]
+        docs = [{"location": f"p{i}/", "title": "笔记", "text": ZWSP.join(jieba.cut(t))} for i, t in enumerate(texts)]
+        return {"config": {}, "docs": docs}  # as Material writes it: jieba's words between breaks
+
+    monkeypatch.setattr(searchindex, "_LAST", searchindex._Memo())
+    tune_index(index(""), {})
+    # The same index, a word it has, a new word that changes how another text is cut (研究生).
+    for extra in ("", "，深度学习", "，研究生"):
+        again = tune_index(index(extra), {})
+        monkeypatch.setattr(searchindex, "_LAST", searchindex._Memo())  # a new process
+        assert again == tune_index(index(extra), {})
 
 
 def test_footnote_markers_are_kept_out_of_search() -> None:

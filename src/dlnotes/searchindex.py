@@ -33,6 +33,7 @@ import json
 import re
 import sys
 from collections.abc import Callable, Iterable, Mapping, Set
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -262,10 +263,16 @@ def tune_index(
     if papers:
         fields[PAPER_FIELD] = {"boost": PAPER_BOOST}
     docs = data.get("docs", [])
+    memo = _memo(known)
     split = lru_cache(maxsize=None)(lambda word: subwords(word, known))
+    seen: dict[str, list[str]] = {}
 
     def words(text: str) -> list[str]:
-        return _words(text, split)
+        found = seen.get(text) or memo.words.get(text)
+        if found is None:
+            found = _words(text, split)
+        seen[text] = found
+        return found
 
     # Every field's pieces first: the vocabulary is the Han words of the whole index.
     pieces: list[tuple[dict[str, Any], str, int | None, list[str]]] = []
@@ -282,16 +289,51 @@ def tune_index(
         if paper:
             pieces.append((doc, PAPER_FIELD, None, segment(paper, known)))
     vocabulary = {p for *_, found in pieces for p in found if len(p) > 1 and _HAN_WORD.fullmatch(p)}
-    runs: dict[tuple[str, ...], str] = {}
+    if vocabulary != memo.vocabulary:  # what is packed depends on the whole index's words
+        memo.vocabulary, memo.runs, memo.packed = vocabulary, {}, {}
+    memo.words = seen  # only what this index holds is kept for the next call
     cutter = Cutter(vocabulary, max(map(len, vocabulary), default=1))
+    packed_now: dict[tuple[str, ...], str] = {}
     for doc, name, position, found in pieces:
-        packed = pack(found, cutter, runs)
+        key = tuple(found)
+        packed = memo.packed.get(key) or packed_now.get(key)
+        if packed is None:
+            packed = pack(found, cutter, memo.runs)
+        packed_now[key] = packed
         if position is None:
             doc[name] = packed
         else:
             doc[name][position] = packed
+    memo.packed = packed_now
     data["config"][WORDS_KEY] = " ".join(sorted(vocabulary))
     return data
+
+
+@dataclass
+class _Memo:
+    """What the last tuning in this process made, for the next (`mkdocs serve` tunes the whole
+    index after every save, and a save changes a few sections): each text's pieces, and while
+    the index's vocabulary stays the same, each text's packed form. Same results, less work."""
+
+    words: dict[str, list[str]] = field(default_factory=dict)
+    vocabulary: set[str] = field(default_factory=set)
+    runs: dict[tuple[str, ...], str] = field(default_factory=dict)
+    packed: dict[tuple[str, ...], str] = field(default_factory=dict)
+    stamp: tuple[int, float] | None = None
+
+
+_LAST = _Memo()
+
+
+def _memo(known: Callable[[str], bool]) -> _Memo:
+    """The process's memo for jieba's dictionary as it is now; a fresh one for another `known`."""
+    global _LAST
+    if known is not known_word:
+        return _Memo()
+    stamp = _dictionary_stamp()
+    if _LAST.stamp != stamp:
+        _LAST = _Memo(stamp=stamp)
+    return _LAST
 
 
 def tune_index_file(path: Path, papers: Mapping[str, str], listings: Iterable[str] = (), cache: DiskCache | None = None) -> None:
