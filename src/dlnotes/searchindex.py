@@ -319,7 +319,7 @@ class _Memo:
     vocabulary: set[str] = field(default_factory=set)
     runs: dict[tuple[str, ...], str] = field(default_factory=dict)
     packed: dict[tuple[str, ...], str] = field(default_factory=dict)
-    stamp: tuple[int, float] | None = None
+    stamp: int | None = None
 
 
 _LAST = _Memo()
@@ -376,12 +376,13 @@ def tune_index_file(path: Path, papers: Mapping[str, str], listings: Iterable[st
 _LAST_INDEX = "last index"
 
 
-def _dictionary_stamp() -> tuple[int, float]:
-    """What tells jieba's dictionary apart (words and total frequency: a user dictionary changes
-    both), for the cache of tuned indexes: sub-words depend on which words it knows."""
+def _dictionary_stamp() -> int:
+    """What tells jieba's dictionary apart for sub-words (which words it knows): its size. A user
+    dictionary adds words; its total frequency is no stamp, as loading the same user dictionary
+    again (Material's search plugin does on every rebuild of a preview) adds to it."""
     dictionary = jieba.dt
     dictionary.check_initialized()
-    return len(dictionary.FREQ), dictionary.total
+    return len(dictionary.FREQ)
 
 
 def search_cache(path: Path) -> DiskCache:
