@@ -70,16 +70,21 @@ class Style:
         return digest(self.xml)
 
     @cached_property
+    def _code(self) -> str:
+        """The style's XML without its comments (a style may ship parts commented out)."""
+        return re.sub(r"<!--.*?-->", "", self.xml, flags=re.DOTALL)
+
+    @cached_property
     def prints_locators(self) -> bool:
         """Whether the style can print a locator at all (it names the variable somewhere); the
         GB/T 7714 styles never do."""
-        return re.search(r"\blocator\b", re.sub(r"<!--.*?-->", "", self.xml, flags=re.DOTALL)) is not None
+        return re.search(r"\blocator\b", self._code) is not None
 
     @property
     def sorts_bibliography(self) -> bool:
         """Whether the style sorts its bibliography (else it keeps the order it is given)."""
-        found = re.search(r"<bibliography\b.*?</bibliography>", self.xml, re.DOTALL)
-        return bool(found and "<sort>" in re.sub(r"<!--.*?-->", "", found.group(), flags=re.DOTALL))
+        found = re.search(r"<bibliography\b.*?</bibliography>", self._code, re.DOTALL)
+        return bool(found and "<sort>" in found.group())
 
 
 def load_style(name_or_path: str, base: Path | None = None) -> Style:
