@@ -22,6 +22,7 @@ from tests.support.pagetext import paragraph, text
 from tests.support.sitebuild import run_mkdocs_build
 
 FIXTURE = Path(__file__).parent / "fixtures" / "bibtexsite"
+_BUILD_DATE = re.compile(rb"Build Date UTC : [^\n]*")
 
 
 def build(tmp_path: Path, replace: dict[str, str] | None = None) -> Path:
@@ -82,6 +83,25 @@ def test_citations_read_in_the_configured_csl_style_and_link_to_their_references
     assert page.rindex('<li id="fn:ref3">') > page.rindex("describes the method")
     for target, _ in links(page):
         assert f'id="{target}"' in page, target
+
+
+def test_a_next_build_takes_the_compiled_theme_and_compiles_a_damaged_copy_again(site: Path, tmp_path: Path) -> None:
+    """The theme's templates are compiled once, into the cache folder (Jinja's bytecode cache):
+    a next build (and every save of a preview) loads them; a damaged file is compiled again."""
+    root = site.parent / "src"
+    compiled = root / ".cache" / "dlnotes" / "templates"
+    kept = {f.name: f.read_bytes() for f in compiled.iterdir()}
+    assert len(kept) >= 5
+    damaged = sorted(kept)[0]
+    (compiled / damaged).write_bytes(b"not bytecode")
+    result = run_mkdocs_build(root / "mkdocs.yml", tmp_path / "again")
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert {f.name: f.read_bytes() for f in compiled.iterdir()} == kept
+    pages = sorted(p.relative_to(site) for p in site.rglob("*.html"))
+    assert pages == sorted(p.relative_to(tmp_path / "again") for p in (tmp_path / "again").rglob("*.html"))
+    for page in pages:  # the same pages (this theme writes the build's time in each)
+        same = [_BUILD_DATE.sub(b"", (folder / page).read_bytes()) for folder in (site, tmp_path / "again")]
+        assert same[0] == same[1], page
 
 
 def test_the_bibliography_command_places_the_page_list_where_it_stands(site: Path) -> None:

@@ -12,6 +12,7 @@ import logging
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from jinja2 import FileSystemBytecodeCache
 from mkdocs.config import base, config_options
 from mkdocs.plugins import BasePlugin, event_priority
 
@@ -144,6 +145,10 @@ class NotesPlugin(BasePlugin[NotesConfig]):
             if file.page is not None and file.page.content is not None:
                 file.page.content = self.core.complete_page(file.src_uri, file.page.content)
         self.core.link_problems()
+        folder = self.core.settings.cache_dir
+        if folder is not None:  # the theme's templates compiled once, not on every build and save
+            (folder / "templates").mkdir(parents=True, exist_ok=True)
+            env.bytecode_cache = FileSystemBytecodeCache(str(folder / "templates"))
         return self.reported(env)
 
     @event_priority(-100)  # after Material's search plugin has written its index
