@@ -32,7 +32,7 @@ import gzip
 import json
 import re
 import sys
-from collections.abc import Callable, Iterable, Mapping, Set
+from collections.abc import Callable, Iterable, Mapping, Sequence, Set
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -187,7 +187,7 @@ def _marked_run(words: list[str], cutter: Cutter) -> str:
     return ZWSP.join(chunks)
 
 
-def pack(pieces: list[str], cutter: Cutter, runs: dict[tuple[str, ...], str] | None = None) -> str:
+def pack(pieces: Sequence[str], cutter: Cutter, runs: dict[tuple[str, ...], str] | None = None) -> str:
     """Pieces (`_words`) as one text the browser cuts into the same words: Han words written
     together (`_marked_run`), and a zero-width space between pieces only where neither a change
     of script nor `cut` separates them. `runs` caches `_marked_run` across calls."""
@@ -245,6 +245,9 @@ def listing_pages(sources: Mapping[str, str], urls: Mapping[str, str]) -> set[st
     return {urls[page] for page, text in sources.items() if page in urls and any(marker in text for marker in LISTING_MARKERS)}
 
 
+_Cut = tuple[tuple[str, ...], frozenset[str]]  # a text's pieces (`_words`, `segment`), its Han words
+
+
 def tune_index(
     data: dict[str, Any],
     papers: Mapping[str, str],
@@ -265,17 +268,25 @@ def tune_index(
     docs = data.get("docs", [])
     memo = _memo(known)
     split = lru_cache(maxsize=None)(lambda word: subwords(word, known))
-    seen: dict[str, list[str]] = {}
+    seen: dict[str, _Cut] = {}  # each text of this index -> its pieces, its Han words
+    seen_papers: dict[str, _Cut] = {}
 
-    def words(text: str) -> list[str]:
-        found = seen.get(text) or memo.words.get(text)
+    def cut_up(text: str, now: dict[str, _Cut], before: dict[str, _Cut], made: Callable[[str], list[str]]) -> tuple[str, ...]:
+        found = now.get(text) or before.get(text)
         if found is None:
-            found = _words(text, split)
-        seen[text] = found
-        return found
+            pieces = tuple(made(text))
+            found = pieces, frozenset(p for p in pieces if len(p) > 1 and _HAN_WORD.fullmatch(p))
+        now[text] = found
+        return found[0]
+
+    def words(text: str) -> tuple[str, ...]:
+        return cut_up(text, seen, memo.words, lambda t: _words(t, split))
+
+    def paper_words(text: str) -> tuple[str, ...]:
+        return cut_up(text, seen_papers, memo.papers, lambda t: segment(t, known))
 
     # Every field's pieces first: the vocabulary is the Han words of the whole index.
-    pieces: list[tuple[dict[str, Any], str, int | None, list[str]]] = []
+    pieces: list[tuple[dict[str, Any], str, int | None, tuple[str, ...]]] = []
     for doc in docs:
         for name in ("title", "text"):
             if isinstance(doc.get(name), str):
@@ -287,19 +298,18 @@ def tune_index(
             doc[LISTING_FLAG] = True
         paper = papers.get(location)
         if paper:
-            pieces.append((doc, PAPER_FIELD, None, segment(paper, known)))
-    vocabulary = {p for *_, found in pieces for p in found if len(p) > 1 and _HAN_WORD.fullmatch(p)}
+            pieces.append((doc, PAPER_FIELD, None, paper_words(paper)))
+    vocabulary: set[str] = set().union(*(han for _, han in seen.values()), *(han for _, han in seen_papers.values()))
     if vocabulary != memo.vocabulary:  # what is packed depends on the whole index's words
         memo.vocabulary, memo.runs, memo.packed = vocabulary, {}, {}
-    memo.words = seen  # only what this index holds is kept for the next call
+    memo.words, memo.papers = seen, seen_papers  # only what this index holds is kept for the next call
     cutter = Cutter(vocabulary, max(map(len, vocabulary), default=1))
     packed_now: dict[tuple[str, ...], str] = {}
     for doc, name, position, found in pieces:
-        key = tuple(found)
-        packed = memo.packed.get(key) or packed_now.get(key)
+        packed = memo.packed.get(found) or packed_now.get(found)
         if packed is None:
             packed = pack(found, cutter, memo.runs)
-        packed_now[key] = packed
+        packed_now[found] = packed
         if position is None:
             doc[name] = packed
         else:
@@ -312,10 +322,12 @@ def tune_index(
 @dataclass
 class _Memo:
     """What the last tuning in this process made, for the next (`mkdocs serve` tunes the whole
-    index after every save, and a save changes a few sections): each text's pieces, and while
-    the index's vocabulary stays the same, each text's packed form. Same results, less work."""
+    index after every save, and a save changes a few sections): each text's pieces and Han words
+    (the vocabulary is their union), and while the vocabulary stays the same, each text's packed
+    form. Same results, less work."""
 
-    words: dict[str, list[str]] = field(default_factory=dict)
+    words: dict[str, _Cut] = field(default_factory=dict)
+    papers: dict[str, _Cut] = field(default_factory=dict)
     vocabulary: set[str] = field(default_factory=set)
     runs: dict[tuple[str, ...], str] = field(default_factory=dict)
     packed: dict[tuple[str, ...], str] = field(default_factory=dict)
@@ -360,7 +372,7 @@ def tune_index_file(path: Path, papers: Mapping[str, str], listings: Iterable[st
     if cache is None:
         files = tune()
     else:  # one entry, the last index tuned (a preview that tunes on every save keeps no others)
-        stamp = digest(json.dumps([text, sorted(papers.items()), listed, _dictionary_stamp()], ensure_ascii=False))
+        stamp = digest(text) + digest(json.dumps([sorted(papers.items()), listed, _dictionary_stamp()], ensure_ascii=False))
         kept = cache.get(_LAST_INDEX)
         files = kept[1] if kept is not None and kept[0] == stamp else tune()
         if kept is None or kept[0] != stamp:
