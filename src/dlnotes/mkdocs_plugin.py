@@ -17,6 +17,7 @@ from mkdocs.config import base, config_options
 from mkdocs.plugins import BasePlugin, event_priority
 
 from .bibconfig import OPTIONS
+from .material_search import remember_search_parse, search_parse_cache
 from .problems import Problem
 from .site import NotesSite, Settings, SourcePage
 from .siteconfig import PLUGIN_DEFAULTS
@@ -87,11 +88,15 @@ class NotesPlugin(BasePlugin[NotesConfig]):
         settings = Settings.from_options(Path(config.config_file_path).parent, Path(config.docs_dir), dict(self.config))
         if self.site is None or self.site.settings != settings:
             self.site = NotesSite(settings)
+            if settings.cache_dir is not None:  # Material's search parse, kept as the core's own work
+                self.site.caches["search parse"] = search_parse_cache(settings.cache_dir / "search-parse.pickle")
         config.markdown_extensions.extend(self.site.markdown_extensions())
         config.watch.extend(str(p) for p in settings.bib_paths)  # editing a bib file rebuilds the site
         return config
 
     def on_pre_build(self, config: Any) -> None:
+        if "search parse" in self.core.caches:  # Material's search plugin made its index in on_config
+            remember_search_parse(config.plugins, self.core.caches["search parse"])
         self.reported(self.core.load_bibliography())
 
     def on_files(self, files: Any, config: Any) -> Any:

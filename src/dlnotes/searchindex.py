@@ -342,7 +342,7 @@ def _memo(known: Callable[[str], bool]) -> _Memo:
     global _LAST
     if known is not known_word:
         return _Memo()
-    stamp = _dictionary_stamp()
+    stamp = dictionary_stamp()
     if _LAST.stamp != stamp:
         _LAST = _Memo(stamp=stamp)
     return _LAST
@@ -372,7 +372,7 @@ def tune_index_file(path: Path, papers: Mapping[str, str], listings: Iterable[st
     if cache is None:
         files = tune()
     else:  # one entry, the last index tuned (a preview that tunes on every save keeps no others)
-        stamp = digest(text) + digest(json.dumps([sorted(papers.items()), listed, _dictionary_stamp()], ensure_ascii=False))
+        stamp = digest(text) + digest(json.dumps([sorted(papers.items()), listed, dictionary_stamp()], ensure_ascii=False))
         kept = cache.get(_LAST_INDEX)
         files = kept[1] if kept is not None and kept[0] == stamp else tune()
         if kept is None or kept[0] != stamp:
@@ -388,7 +388,7 @@ def tune_index_file(path: Path, papers: Mapping[str, str], listings: Iterable[st
 _LAST_INDEX = "last index"
 
 
-def _dictionary_stamp() -> int:
+def dictionary_stamp() -> int:
     """What tells jieba's dictionary apart for sub-words (which words it knows): its size. A user
     dictionary adds words; its total frequency is no stamp, as loading the same user dictionary
     again (Material's search plugin does on every rebuild of a preview) adds to it."""
