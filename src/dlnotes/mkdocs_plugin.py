@@ -12,12 +12,11 @@ import logging
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from jinja2 import FileSystemBytecodeCache
 from mkdocs.config import base, config_options
 from mkdocs.plugins import BasePlugin, event_priority
 
 from .bibconfig import OPTIONS
-from .material_search import remember_search_parse, search_parse_cache
+from .enginecache import remember_search_parse, search_parse_cache, template_cache
 from .problems import Problem
 from .site import NotesSite, Settings, SourcePage
 from .siteconfig import PLUGIN_DEFAULTS
@@ -150,10 +149,8 @@ class NotesPlugin(BasePlugin[NotesConfig]):
             if file.page is not None and file.page.content is not None:
                 file.page.content = self.core.complete_page(file.src_uri, file.page.content)
         self.core.link_problems()
-        folder = self.core.settings.cache_dir
-        if folder is not None:  # the theme's templates compiled once, not on every build and save
-            (folder / "templates").mkdir(parents=True, exist_ok=True)
-            env.bytecode_cache = FileSystemBytecodeCache(str(folder / "templates"))
+        if self.core.settings.cache_dir is not None:  # compiled once, not on every build and save
+            env.bytecode_cache = template_cache(self.core.settings.cache_dir / "templates")
         return self.reported(env)
 
     @event_priority(-100)  # after Material's search plugin has written its index

@@ -1,8 +1,9 @@
-"""Material's search parse kept between builds (dlnotes.material_search) gives the index Material
+"""Material's search parse kept between builds (dlnotes.enginecache) gives the index Material
 gives: its own SearchIndex on pages as MkDocs hands them over, with and without the cache.
 
 The whole site is compared too: tests/test_engines.py builds the real site a second time (with
-ProperDocs, on the first build's cache) and compares every file, search index included.
+ProperDocs, on the first build's cache) and compares every file, search index included. The
+compiled templates: tests/test_bibtex_site.py (a next build, a damaged file).
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from typing import Any
 import pytest
 from material.plugins.search.plugin import SearchIndex
 
-from dlnotes.material_search import remember_search_parse, search_parse_cache
+from dlnotes.enginecache import remember_search_parse, search_parse_cache
 
 
 @dataclass

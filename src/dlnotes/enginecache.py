@@ -1,15 +1,20 @@
-"""Material's search parse, kept between builds (part of the MkDocs layer).
+"""What MkDocs and Material compute again on every build from unchanged input, kept between
+builds in the cache folder (part of the MkDocs layer; deleting the folder is always safe).
 
-Material's search plugin parses every page's HTML (Python's HTMLParser) and cuts its Chinese with
-jieba, section by section: a quarter of a 1000-note build, most of it on pages that did not
-change since the last build. `remember_search_parse` wraps the plugin's index so a page whose
-content, address, table of contents and front-matter fields are the same as in a build before gets
-the sections Material made then; any other page is parsed by Material as usual, and its sections
-kept for the next build. The index Material writes is the same either way (tested).
+- The theme's templates, compiled. MkDocs makes a new Jinja environment for every build and for
+  every save of a preview, and compiles Material's templates again: Jinja's own bytecode cache
+  (`template_cache`) keeps them compiled, checked against each template's source.
+- Material's search parse. Material's search plugin parses every page's HTML (Python's
+  HTMLParser) and cuts its Chinese with jieba, section by section: a quarter of a 1000-note
+  build, most of it on pages that did not change since the last build. `remember_search_parse`
+  wraps the plugin's index so a page whose content, address, table of contents and front-matter
+  fields are the same as in a build before gets the sections Material made then; any other page
+  is parsed by Material as usual, and its sections kept for the next build. The index Material
+  writes is the same either way (tested). It knows two attributes of Material's search index
+  (`entries`, `add_entry_from_context`) and leaves an index without them alone: a future
+  Material then parses every page, as it does without us.
 
-It knows two attributes of Material's search index (`entries`, `add_entry_from_context`) and
-leaves an index without them alone: a future Material then parses every page, as it does
-without us. Imports neither MkDocs nor Material.
+Imports Jinja (for its cache class), neither MkDocs nor Material.
 """
 
 from __future__ import annotations
@@ -19,8 +24,17 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from jinja2 import FileSystemBytecodeCache
+
 from .diskcache import DiskCache, code_version, digest
 from .searchindex import dictionary_stamp
+
+
+def template_cache(folder: Path) -> FileSystemBytecodeCache:
+    """Compiled templates in `folder` (made if missing): set it as a Jinja environment's
+    `bytecode_cache` before it loads a template."""
+    folder.mkdir(parents=True, exist_ok=True)
+    return FileSystemBytecodeCache(str(folder))
 
 
 def search_parse_cache(path: Path) -> DiskCache:
