@@ -10,7 +10,7 @@ from urllib.parse import unquote, urlparse
 
 import pytest
 
-from dlnotes.searchindex import WORDS_KEY, Cutter, index_tokens, read_index_file, subwords
+from dlnotes.searchindex import LISTING_FLAG, WORDS_KEY, Cutter, index_tokens, read_index_file, subwords
 from tests.seed_text import SEED_PARAGRAPHS, SEED_REFERENCE_LINES
 from tests.site_text import MATH, article_html, article_text, pages
 from tests.support.searching import QUERIES
@@ -154,6 +154,13 @@ def _tokens(config: dict[str, Any], doc: dict[str, Any]) -> set[str]:
     cutter = Cutter(words, max(map(len, words), default=1))
     text = doc["title"] + " " + doc["text"] + " " + " ".join(doc.get("tags", []))
     return set(index_tokens(text, config["separator"], cutter))
+
+
+def test_the_pages_that_list_notes_are_flagged_to_rank_after_the_notes(built_site: Path) -> None:
+    """The pages where a generated list was placed, and Material's tags page."""
+    _, docs = _index(built_site)
+    flagged = {doc["location"].split("#")[0] for doc in docs if doc.get(LISTING_FLAG)}
+    assert flagged == {"", "references/", "roadmap/", "timeline/", "tags/"}
 
 
 @pytest.mark.parametrize(("word", "page"), QUERIES)

@@ -57,8 +57,10 @@ _FOOTNOTE_REF = re.compile(r'<sup(?=[^>]*\bid="fnref\d*:)(?![^>]*data-search-exc
 
 # Pages that list what the notes say (References, roadmap, timeline, tags, the home page's latest
 # notes) are found by the notes' words too, and long as they are, would outrank the notes: their
-# sections carry `"listing": true`, and the search worker ranks them after the other pages.
-LISTING_MARKERS = ("<!-- dlnotes:", "<!-- material/tags")
+# sections carry `"listing": true`, and the search worker ranks them after the other pages. Ours
+# are the pages where the build placed a generated part; Material's tags page is the one whose
+# Markdown holds its marker (Material's tags plugin finds it by that text).
+TAGS_MARKER = "<!-- material/tags"
 LISTING_FLAG = "listing"
 
 # Where the index lists its Han words of two characters or more (space-separated), under its
@@ -240,9 +242,11 @@ def paper_text(title: str, authors: Iterable[str], year: str | None) -> str:
     return " ".join(p for p in parts if p)
 
 
-def listing_pages(sources: Mapping[str, str], urls: Mapping[str, str]) -> set[str]:
-    """URLs of the pages whose Markdown holds a generated list (see LISTING_MARKERS)."""
-    return {urls[page] for page, text in sources.items() if page in urls and any(marker in text for marker in LISTING_MARKERS)}
+def listing_pages(generated: Iterable[str], sources: Mapping[str, str], urls: Mapping[str, str]) -> set[str]:
+    """URLs of the pages that list notes: those where the build placed a `generated` part, and
+    Material's tags pages (their Markdown in `sources`), each page by its URL in `urls`."""
+    tags = (page for page, text in sources.items() if TAGS_MARKER in text)
+    return {urls[page] for page in (*generated, *tags) if page in urls}
 
 
 _Cut = tuple[tuple[str, ...], frozenset[str]]  # a text's pieces (`_words`, `segment`), its Han words

@@ -52,11 +52,11 @@ from .companion import (
     timeline_markdown,
 )
 from .diskcache import DiskCache, digest
-from .doclinks import check_links, html_ids
+from .doclinks import check_links, html_ids, line_of
 from .feed import FEED_PATH, FeedNote, atom_feed
 from .headmeta import add_to_head, description, page_head
 from .linkmd import LinkRecorderExtension
-from .markers import replace_markers
+from .markers import GeneratedPartsExtension, stray_markers
 from .mdtext import key_anchor
 from .notes import Note, parse_note
 from .problems import Problem, display_path
@@ -168,6 +168,7 @@ class NotesSite:
         self._cited_before: CitedIn | None = None
         self._citations_changed = False
         self._slots: dict[str, str] = {}  # uri -> generated part waiting for every page (its name)
+        self._listing: set[str] = set()  # pages where a generated part was placed (kept across a preview's builds)
         self._blocks: dict[str, list[str]] = {}  # uri -> generated HTML its Markdown stands in for
         # Python-Markdown finds the citations (the renderer's own parse): lambdas, as self.bib is
         # replaced when a bib file changes.
@@ -352,7 +353,7 @@ class NotesSite:
 
     def markdown_extensions(self) -> list[Extension]:
         """The Python-Markdown extensions the core needs on every page (the driver adds them)."""
-        return [LinkRecorderExtension(), self.cite_ext]
+        return [LinkRecorderExtension(), self.cite_ext, GeneratedPartsExtension(self._generated_here)]
 
     def page_markdown(self, uri: str, markdown: str) -> str:
         """Before Markdown: citations become footnote references, generated text fills markers.
@@ -361,8 +362,8 @@ class NotesSite:
         line_offset = read.note.body_line - 1 if read is not None and read.note.body == markdown else _offset(read, markdown)
         display = self.page_display(uri)
         self._blocks.pop(uri, None)
-        markdown = replace_markers(markdown, lambda name: self._generated(name, uri))
-        pagecontext.begin(uri, display, markdown, line_offset)
+        self._listing.discard(uri)
+        pagecontext.begin(uri, display, markdown, line_offset)  # markers are replaced while rendering
         mathmd.begin_page(display, line_offset)  # the math extension's problems name the file
         return markdown
 
@@ -373,6 +374,7 @@ class NotesSite:
         self._report(mathmd.end_page())
         if context is not None and context.uri == uri:
             self._links[uri] = context
+            context.problems += [(line_of(context.markdown, m), _STRAY_MARKER.format(m)) for m in stray_markers(html)]
             self._report(
                 Problem(context.display, line + context.line_offset if line else None, message)
                 for line, message in context.problems
@@ -529,10 +531,11 @@ class NotesSite:
     def tune_search_index(self, index: Path) -> None:
         """After the engine wrote its search index (Material's search_index.json): sub-words,
         each note's paper, listing pages marked (see dlnotes.searchindex)."""
-        urls = {uri: page.url for uri, page in self._pages.items()}
+        # Each page as the index locates it: its URL, the home page's "./" written "" (MkDocs' page URL).
+        urls = {uri: "" if page.url == "./" else page.url for uri, page in self._pages.items()}
         sources = {uri: read.text for uri, read in self._read.items() if uri in self._pages}
         papers = note_papers(self.notes, self.bib.entries, urls)
-        tune_index_file(index, papers, listing_pages(sources, urls), self.caches.get("search"))
+        tune_index_file(index, papers, listing_pages(self._listing, sources, urls), self.caches.get("search"))
 
     def finish(self) -> list[Problem]:
         """Entries no note cites (reported, never a failure: an entry may wait for its note); the
@@ -609,7 +612,13 @@ class NotesSite:
         entry = self.bib.entries.get(note.key) if note.key else None
         return short_citation(entry) if entry else None
 
+    def _generated_here(self, name: str) -> str | None:
+        """The generated part `name` of the page being rendered (the markers' extension asks)."""
+        context = pagecontext.current()
+        return self._generated(name, context.uri) if context is not None else None
+
     def _generated(self, name: str, here: str) -> str:
+        self._listing.add(here)
         if name == "references":  # made by complete_page, once every page's citations are known
             self._slots[here] = name
             return f"{HTML_SLOT}\n"
@@ -629,6 +638,12 @@ class NotesSite:
         if name == "timeline":
             return timeline_markdown(self.note_index.notes, slot, link, self._describe)
         return latest_markdown(self.note_index.notes, slot, link, self._describe)
+
+
+_STRAY_MARKER = (
+    "'{}' is not on a line of its own outside other blocks (a list, an admonition, HTML), so nothing is "
+    "generated there: put it on a line of its own, not indented, with a blank line before and after"
+)
 
 
 def _offset(read: _Read | None, markdown: str) -> int:
