@@ -185,14 +185,16 @@ def finish_page(
     # at the end (`bib_by_default`), or nowhere; a second `\\bibliography` is dropped.
     full = full_bibliography() if has_command(html, settings.full_bib_command) else ""
     html, _ = replace_commands(html, settings, "", full)
-    if FOOTNOTES_SLOT not in html:  # the list has no place on this page (bib_by_default: false)
-        footnotes_html = ""
+    if FOOTNOTES_SLOT not in html:  # the list has no place on this page (bib_by_default: false):
+        footnotes_html = ""  # its citations are text, as pandoc writes them without a bibliography
+        html = _CITATION_LINK.sub(lambda m: m.group(2) if html_module.unescape(m.group(1)) in cited else m.group(), html)
     listed = [html_module.unescape(k) for k in _LIST_ITEM.findall(footnotes_html or html)]
     html, footnotes_html = relabel_footnotes([html, footnotes_html], settings, [k for k in listed if k in cited])
     return html, footnotes_html
 
 
 _LIST_ITEM = re.compile(r'<li id="fn:([^"]+)">')
+_CITATION_LINK = re.compile(r'<a class="footnote-ref" href="#fn:([^"]+)">(.*?)</a>', re.S)
 _FOOTNOTE_ID = re.compile(r'(\bid="|\bhref="#)fn:([^"]+)"')
 
 
