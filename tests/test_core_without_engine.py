@@ -10,6 +10,7 @@ from pathlib import Path
 
 SRC = Path(__file__).resolve().parent.parent / "src" / "dlnotes"
 MINI = Path(__file__).parent / "fixtures" / "mini"
+MKDOCS_LAYER = {"mkdocs_plugin", "mkdocs_config"}  # the modules that import MkDocs
 
 _BLOCK = """
 import importlib.abc, sys
@@ -25,7 +26,7 @@ def core_modules() -> list[str]:
     found = []
     for path in sorted(SRC.rglob("*.py")):
         rel = path.relative_to(SRC.parent).with_suffix("")
-        if rel.name == "mkdocs_plugin" or rel.name == "__main__":
+        if rel.name in MKDOCS_LAYER or rel.name == "__main__":
             continue
         found.append(".".join(rel.parts).removesuffix(".__init__"))
     return found
