@@ -38,6 +38,8 @@ def build(tmp_path: Path, replace: dict[str, str] | None = None) -> Path:
     out = tmp_path / "site"
     result = run_mkdocs_build(config, out)
     assert result.returncode == 0, result.stderr[-3000:]
+    # MkDocs' own anchor check (on by default, as here) knows the reference lists placed later.
+    assert "there is no such anchor" not in result.stderr, result.stderr[-3000:]
     return out
 
 

@@ -85,7 +85,10 @@ class NotesPlugin(BasePlugin[NotesConfig]):
         return self.reported(self.core.page_markdown(page.file.src_uri, markdown))
 
     def on_page_content(self, html: str, page: Any, config: Any, files: Any) -> str:
-        return self.reported(self.core.page_html(page.file.src_uri, html))
+        html = self.reported(self.core.page_html(page.file.src_uri, html))
+        if page.present_anchor_ids is not None:  # MkDocs' anchor check: the ids the core adds later too
+            page.present_anchor_ids |= self.core.page_anchors(page.file.src_uri)
+        return html
 
     @event_priority(-100)  # after Material's search plugin has indexed the page
     def on_page_context(self, context: Any, page: Any, config: Any, nav: Any) -> Any:

@@ -399,6 +399,11 @@ class NotesSite:
             self.backlinks.collect(uri, self._mentions(uri, page.url, html) if uri in self.note_index.paths else [])
         return html
 
+    def page_anchors(self, uri: str) -> set[str]:
+        """The ids the rendered page has, with those the core places later (its reference list),
+        for an engine's own check of links to anchors."""
+        return self._anchors.get(uri, set())
+
     def _mentions(self, uri: str, url: str, html: str) -> list[Mention]:
         """The page's links and citations to notes; from the last build when its HTML, its URL and
         the site's pages and notes are the same."""
