@@ -13,9 +13,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from jinja2 import DictLoader, Environment
 from material.plugins.search.plugin import SearchIndex
 
-from dlnotes.enginecache import remember_search_parse, search_parse_cache
+from dlnotes.enginecache import remember_search_parse, search_parse_cache, template_cache
 
 
 @dataclass
@@ -109,3 +110,15 @@ def test_an_index_material_no_longer_has_is_left_alone(tmp_path: Path) -> None:
     plugins = Plugins({"material/search": type("P", (), {"search_index": other})()})
     remember_search_parse(plugins, search_parse_cache(tmp_path / "c.pickle"))
     assert not hasattr(other, "add_entry_from_context")
+
+
+def test_templates_compile_when_their_cache_cannot_be_written(tmp_path: Path) -> None:
+    """A read-only checkout (or a cache folder gone mid-build) still builds."""
+    (tmp_path / "file").write_text("not a folder", encoding="utf-8")
+    assert template_cache(tmp_path / "file" / "templates") is None
+    cache = template_cache(tmp_path / "templates")
+    (tmp_path / "templates").rmdir()
+    env = Environment(loader=DictLoader({"page.html": "{{ 1 + 1 }}"}), bytecode_cache=cache)
+    assert env.get_template("page.html").render() == "2"
+    again = Environment(loader=DictLoader({"page.html": "{{ 2 + 2 }}"}), bytecode_cache=template_cache(tmp_path / "t"))
+    assert again.get_template("page.html").render() == "4" and len(list((tmp_path / "t").iterdir())) == 1

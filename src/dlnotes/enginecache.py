@@ -24,17 +24,28 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from jinja2 import FileSystemBytecodeCache
+from jinja2.bccache import Bucket, FileSystemBytecodeCache
 
 from .diskcache import DiskCache, code_version, digest
 from .searchindex import dictionary_stamp
 
 
-def template_cache(folder: Path) -> FileSystemBytecodeCache:
-    """Compiled templates in `folder` (made if missing): set it as a Jinja environment's
-    `bytecode_cache` before it loads a template."""
-    folder.mkdir(parents=True, exist_ok=True)
-    return FileSystemBytecodeCache(str(folder))
+class _TemplateCache(FileSystemBytecodeCache):
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        try:
+            super().dump_bytecode(bucket)
+        except OSError:  # a read-only checkout still builds, compiling as it would without a cache
+            pass
+
+
+def template_cache(folder: Path) -> FileSystemBytecodeCache | None:
+    """Compiled templates in `folder` (made if missing; None if it cannot be): set it as a Jinja
+    environment's `bytecode_cache` before it loads a template."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return None
+    return _TemplateCache(str(folder))
 
 
 def search_parse_cache(path: Path) -> DiskCache:
@@ -76,4 +87,4 @@ def _page_input(page: Any) -> list[Any]:
 
 
 def _toc(items: Any) -> list[Any]:
-    return [[item.id, item.url, _toc(item.children)] for item in items]
+    return [[item.id, item.url, _toc(item.children)] for item in items or []]
