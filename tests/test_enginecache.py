@@ -52,13 +52,16 @@ class Plugins(dict[str, Any]):
 
 
 class SearchPlugin:
-    def __init__(self) -> None:
+    def __init__(self, config: dict[str, str] | None = None) -> None:
+        self.config = config or {}  # Material's: jieba_dict, jieba_dict_user...
         self.search_index = SearchIndex(lang=["en"], separator=r"[\s\-]+", pipeline=[], fields={})
 
 
-def index(pages: list[Page], cache_file: Path | None, parsed: list[str]) -> list[dict[str, Any]]:
+def index(
+    pages: list[Page], cache_file: Path | None, parsed: list[str], config: dict[str, str] | None = None
+) -> list[dict[str, Any]]:
     """Material's entries for `pages`, as one build makes them (a new plugin, as MkDocs makes)."""
-    plugin = SearchPlugin()
+    plugin = SearchPlugin(config)
     original = plugin.search_index.add_entry_from_context
 
     def counted(page: Page) -> None:
@@ -122,3 +125,21 @@ def test_templates_compile_when_their_cache_cannot_be_written(tmp_path: Path) ->
     assert env.get_template("page.html").render() == "2"
     again = Environment(loader=DictLoader({"page.html": "{{ 2 + 2 }}"}), bytecode_cache=template_cache(tmp_path / "t"))
     assert again.get_template("page.html").render() == "4" and len(list((tmp_path / "t").iterdir())) == 1
+
+
+def test_a_changed_jieba_dictionary_parses_every_page_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Material cuts Chinese with jieba and the dictionaries its config names (read from the
+    working directory): another user dictionary may cut the same page otherwise."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "user.txt").write_text("神经机器 5\n", encoding="utf-8")
+    cache_file = tmp_path / "c.pickle"
+
+    def parsed_with(config: dict[str, str]) -> list[str]:
+        parsed: list[str] = []
+        index(PAGES, cache_file, parsed, config)
+        return parsed
+
+    config = {"jieba_dict_user": "user.txt"}
+    assert parsed_with(config) == ["a/", "b/", "c/"] and parsed_with(config) == []
+    (tmp_path / "user.txt").write_text("神经机器 5\n机器翻译 9\n", encoding="utf-8")
+    assert parsed_with(config) == ["a/", "b/", "c/"]

@@ -8,7 +8,8 @@ builds in the cache folder (part of the MkDocs layer; deleting the folder is alw
   HTMLParser) and cuts its Chinese with jieba, section by section: a quarter of a 1000-note
   build, most of it on pages that did not change since the last build. `remember_search_parse`
   wraps the plugin's index so a page whose content, address, table of contents and front-matter
-  fields are the same as in a build before gets the sections Material made then; any other page
+  fields are the same as in a build before (and jieba's dictionaries, the files Material's config
+  names included) gets the sections Material made then; any other page
   is parsed by Material as usual, and its sections kept for the next build. The index Material
   writes is the same either way (tested). It knows two attributes of Material's search index
   (`entries`, `add_entry_from_context`) and leaves an index without them alone: a future
@@ -19,6 +20,7 @@ Imports Jinja (for its cache class), neither MkDocs nor Material.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import sys
 from pathlib import Path
@@ -59,12 +61,25 @@ def remember_search_parse(plugins: Any, cache: DiskCache) -> None:
     for plugin in plugins.values():
         index = getattr(plugin, "search_index", None)
         if isinstance(getattr(index, "entries", None), list) and callable(getattr(index, "add_entry_from_context", None)):
-            _remember(index, cache)
+            _remember(index, cache, _dictionaries(getattr(plugin, "config", {})))
 
 
-def _remember(index: Any, cache: DiskCache) -> None:
+def _dictionaries(config: Any) -> list[str]:
+    """jieba's dictionaries as Material's search plugin loads them (`jieba_dict`,
+    `jieba_dict_user`: paths from the working directory): a digest of each file read."""
+    found = []
+    for name in ("jieba_dict", "jieba_dict_user"):
+        path = config.get(name) if hasattr(config, "get") else None
+        try:
+            found.append(hashlib.sha256(Path(path).read_bytes()).hexdigest() if path else "")
+        except OSError:  # Material warns about it
+            found.append("missing")
+    return found
+
+
+def _remember(index: Any, cache: DiskCache, dictionaries: list[str]) -> None:
     parse = index.add_entry_from_context
-    words = dictionary_stamp()  # jieba's cut of Chinese depends on its dictionary
+    words = [dictionary_stamp(), *dictionaries]  # jieba's cut of Chinese depends on its dictionaries
 
     def add_entry_from_context(page: Any) -> None:
         key = digest(json.dumps([words, *_page_input(page)], ensure_ascii=False, default=str))
