@@ -37,7 +37,6 @@ import html
 import itertools
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, cast
 
@@ -50,6 +49,7 @@ from markdown.inlinepatterns import (
 from markdown.postprocessors import Postprocessor
 from markdown.preprocessors import Preprocessor
 
+from .mathmodel import Formula, MathPage
 from .problems import Problem
 
 # Environments that are math on their own, as MathJax's TeX input knows them.
@@ -108,40 +108,10 @@ _PIPE = "\ue01c"
 # A blank line inside a Typora math block, while the block is read as one paragraph.
 _BLANK = "\x1a"
 _TABLE_ROW = re.compile(r"^\s*\|?.*\|")
-_DEFINES = re.compile(r"\\(?:newcommand|renewcommand|def|DeclareMathOperator|let|newenvironment)(?![A-Za-z])")
 _GLYPHS = '<svg class="mjx-glyphs" aria-hidden="true" focusable="false" style="display:none"><defs>{}</defs></svg>'
 _MATHML = re.compile(r"<math\b[^>]*>(.*?)</math>", re.DOTALL)
 _MARKER = re.compile(r'<(span|div) class="arithmatex( arithmatex-display)?" data-dlmath="(\d+)">[^<]*</\1>')
 _MARKER_ATTRIBUTE = ' data-dlmath="'
-
-
-@dataclass
-class Formula:
-    tex: str
-    display: bool
-    source: str  # as written, delimiters included (shown when it cannot be typeset)
-    line: int | None  # 1-based, in the Markdown given to convert()
-
-
-@dataclass
-class MathPage:
-    """What one page's conversion found; read by the site layer through end_page()."""
-
-    file: str = "<markdown>"
-    line_offset: int = 0
-    formulas: list[Formula] = field(default_factory=list)
-    problems: list[Problem] = field(default_factory=list)
-    # Set by begin_page(): typeset math waits in `typeset` (marker number -> HTML) and `glyphs`
-    # until place_math() puts it in the page, after the site's search has indexed the lighter
-    # markers (SVG is most of a page's tags: parsing it for search was most of its build cost).
-    deferred: bool = False
-    typeset: dict[int, str] = field(default_factory=dict)
-    glyphs: dict[str, str] = field(default_factory=dict)
-
-    def problem(self, line: int | None, message: str) -> None:
-        found = Problem(self.file, line + self.line_offset if line else None, message)
-        if found not in self.problems:
-            self.problems.append(found)
 
 
 # The page being converted. The site engine makes the Markdown instance itself, after the hook

@@ -33,7 +33,7 @@ from pathlib import Path
 from typing import Any
 
 from .diskcache import DiskCache, code_version, digest
-from .mathmd import Formula, MathPage
+from .mathmodel import Formula, MathPage
 
 WORKER = Path(__file__).with_name("mathjax_worker.cjs")
 _DEFINES = re.compile(r"\\(?:newcommand|renewcommand|def|DeclareMathOperator|let|newenvironment)(?![A-Za-z])")
