@@ -5,6 +5,7 @@ expectations of 60 real entries per style are tests/fixtures/csl/*.json (tests/c
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from pathlib import Path
@@ -344,3 +345,42 @@ def test_speedups_keep_name_disambiguation_as_pages_change(style: str, tmp_path:
         engine.close()
     assert texts[0] == texts[1]
     assert "Smith, J" in str(texts[0]) or "Smith J" in str(texts[0]) or "J. Smith" in str(texts[0])  # names were disambiguated
+
+
+def test_code_cache_missing_corrupt_refused_or_unwritable_gives_the_same_texts(tmp_path: Path) -> None:
+    """citeproc-js' V8 code cache (csl/codecache.js) is made by the first process, used by the
+    next; a corrupt file (a flipped byte, a cut one), one V8 refuses, an earlier version's or a
+    folder that cannot be written is not used (the source is compiled as without a cache) and
+    the texts are those stored for 60 real entries in every case."""
+    bib, keys = golden_bib()
+    expected = json.loads((GOLDEN / f"{GBT}.json").read_text(encoding="utf-8"))
+    folder = tmp_path / "cache"
+    folder.mkdir()
+    (folder / "citeproc_commonjs-000000000000000000000000.v8cache").write_bytes(b"an earlier citeproc-js")
+
+    def build(where: Path = folder) -> str:
+        engine = Engine(code_cache=where)
+        state = engine.code_cache_state()
+        assert dict(CslFormatter(bib, GBT, engine=engine).references(keys)) == expected
+        engine.close()
+        return state
+
+    def cache() -> Path:
+        (found,) = folder.iterdir()  # the earlier version's is gone
+        return found
+
+    assert build() == "made"
+    made = cache().read_bytes()
+    assert build() == "used"
+    flipped = bytearray(made)
+    flipped[len(made) // 2] ^= 0xFF
+    for broken in (bytes(flipped), made[: len(made) // 2], b""):
+        cache().write_bytes(broken)
+        assert build() == "corrupt"
+        assert build() == "used"  # written anew by the process that found it corrupt
+    junk = b"not V8's code cache" * 100
+    cache().write_bytes(hashlib.sha256(junk).digest() + junk)  # its digest right: V8 refuses it
+    assert build() == "rejected"
+    assert build() == "used"
+    (tmp_path / "file").write_text("", encoding="utf-8")
+    assert build(tmp_path / "file" / "cache") == "made"  # cannot be written: formats all the same

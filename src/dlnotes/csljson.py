@@ -248,7 +248,7 @@ def to_csl_json(entry: BibEntry) -> dict[str, Any]:
         item["event-title"] = to_csl(f["eventtitle"])
     for role, csl_role in ROLES.items():
         people = (
-            entry.pybtex.persons.get(role)
+            entry.people(role)
             if role in entry.names
             else ([Person(n) for n in split_name_list(f[role])] if f.get(role) else None)
         )

@@ -125,11 +125,19 @@ def _citeproc_dir() -> Path:
     raise CslError("citeproc-js is not installed: run `make setup-dev` (npm ci installs node_modules/citeproc)")
 
 
+def code_cache_folder() -> Path:
+    """Where node keeps citeproc-js' V8 code cache (`codecache.js`): `node_modules/.cache/dlnotes-csl`,
+    beside citeproc-js, made by the first process that formats (as Python's .pyc files are) and
+    read by every later one; not in the site's `.cache/dlnotes`, which a clean build empties."""
+    return _citeproc_dir().parent / ".cache" / "dlnotes-csl"
+
+
 class Engine:
     """One citeproc-js process, started on first use and kept for the build."""
 
-    def __init__(self, speedups: bool = True) -> None:
+    def __init__(self, speedups: bool = True, code_cache: Path | None = None) -> None:
         self.speedups = speedups  # False: citeproc-js as published (benchmarks/csl.py's baseline)
+        self.code_cache = code_cache  # its folder (default `code_cache_folder()`); none without speed-ups
         self._proc: subprocess.Popen[str] | None = None
         self._pending = 0  # answers sent but not read yet (the locales, read with the first answer)
         self._styles: set[str] = set()
@@ -149,6 +157,8 @@ class Engine:
                 "PATH": "",
                 "DLNOTES_CSL_SPEEDUPS": "1" if self.speedups else "0",
             }
+            if self.speedups:
+                env["DLNOTES_CSL_CODE_CACHE"] = str(self.code_cache or code_cache_folder())
             try:
                 self._proc = subprocess.Popen(
                     [_node(), *(NODE_FLAGS if self.speedups else []), str(HERE / "runner.js")],
@@ -206,6 +216,12 @@ class Engine:
     def request(self, message: dict[str, Any]) -> dict[str, Any]:
         self._send(message)
         return self._receive()
+
+    def code_cache_state(self) -> str:
+        """How node loaded citeproc-js: "used" its code cache, "made" (none: written when node
+        ends), "corrupt" or "rejected" (not used: written anew), "off" (no code cache)."""
+        state: str = self.request({"op": "info"})["code_cache"]
+        return state
 
     def style(self, style: Style) -> str:
         if style.digest not in self._styles:

@@ -13,6 +13,7 @@
 //   {"op": "bibliography", "style": S, "ids": [...]}                    -> {"bibliography": [[id, html], ...]}
 //      with "timing": true also {"cpu_ms": {"update": ms, "make": ms}} (updateItems, makeBibliography);
 //      "style" with "timing": true also {"cpu_ms": {"style": ms}} (the engine's construction)
+//   {"op": "info"}                                   -> {"code_cache": "used" | "made" | ...}
 "use strict";
 const path = require("path");
 const readline = require("readline");
@@ -21,10 +22,13 @@ const fs = require("fs");
 
 // citeproc-js is loaded when the first engine is made, after this script has set up its reading
 // of stdin: the requests Python sends while node starts are read as they come.
+// With DLNOTES_CSL_CODE_CACHE (a folder), it is loaded with a V8 code cache (codecache.js).
 let CSL = null;
+let codeCache = "off";
 function citeproc() {
   if (!CSL) {
-    CSL = require(process.env.DLNOTES_CITEPROC || path.join(process.cwd(), "node_modules", "citeproc"));
+    const request = process.env.DLNOTES_CITEPROC || path.join(process.cwd(), "node_modules", "citeproc");
+    ({ exports: CSL, state: codeCache } = require("./codecache.js").load(request, process.env.DLNOTES_CSL_CODE_CACHE));
     if (process.env.DLNOTES_CSL_SPEEDUPS !== "0") require("./speedups.js").install(CSL); // "0": the benchmark's baseline
   }
   return CSL;
@@ -172,6 +176,9 @@ function handle(req) {
       return { ok: true };
     case "ping":
       return { ok: true };
+    case "info": // how citeproc-js was loaded (tests): its code cache "off", "used", "made", "corrupt" or "rejected"
+      citeproc();
+      return { code_cache: codeCache };
     default:
       throw new Error(`unknown op ${req.op}`);
   }
