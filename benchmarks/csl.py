@@ -188,7 +188,8 @@ def main() -> None:
             f" | {next_wall:7.2f} s {py_col:>11} {same:>8}"
         )
     print("same: texts identical to citeproc-js as published (* order differs); python/node/engine/update/make: CPU s")
-    print(f"ours: node {' '.join(NODE_FLAGS)}, citeproc-js' code cache {' / '.join(sorted(CODE_CACHE))}; published: node's defaults, no cache")
+    cache = " / ".join(sorted(CODE_CACHE))
+    print(f"ours: node {' '.join(NODE_FLAGS)}, citeproc-js' code cache {cache}; published: node's defaults, no cache")
 
 
 if __name__ == "__main__":
