@@ -349,7 +349,7 @@ def test_speedups_keep_name_disambiguation_as_pages_change(style: str, tmp_path:
 
 def test_code_cache_missing_corrupt_refused_or_unwritable_gives_the_same_texts(tmp_path: Path) -> None:
     """citeproc-js' V8 code cache (csl/codecache.js) is made by the first process, used by the
-    next; a corrupt file (a flipped byte, a cut one), one V8 refuses, an earlier version's or a
+    next (and written anew by one that compiled more); a corrupt file (a flipped byte, a cut one), one V8 refuses, an earlier version's or a
     folder that cannot be written is not used (the source is compiled as without a cache) and
     the texts are those stored for 60 real entries in every case."""
     bib, keys = golden_bib()
@@ -369,8 +369,13 @@ def test_code_cache_missing_corrupt_refused_or_unwritable_gives_the_same_texts(t
         (found,) = folder.iterdir()  # the earlier version's is gone
         return found
 
-    assert build() == "made"
+    idle = Engine(code_cache=folder)  # a process that formats nothing caches what loading compiled
+    assert idle.code_cache_state() == "made"
+    idle.close()
+    loaded = cache().stat().st_size
+    assert build() == "used"
     made = cache().read_bytes()
+    assert len(made) > 2 * loaded  # written anew with the functions formatting compiled
     assert build() == "used"
     flipped = bytearray(made)
     flipped[len(made) // 2] ^= 0xFF
