@@ -349,9 +349,10 @@ def test_speedups_keep_name_disambiguation_as_pages_change(style: str, tmp_path:
 
 def test_code_cache_missing_corrupt_refused_or_unwritable_gives_the_same_texts(tmp_path: Path) -> None:
     """citeproc-js' V8 code cache (csl/codecache.js) is made by the first process, used by the
-    next (and written anew by one that compiled more); a corrupt file (a flipped byte, a cut one), one V8 refuses, an earlier version's or a
-    folder that cannot be written is not used (the source is compiled as without a cache) and
-    the texts are those stored for 60 real entries in every case."""
+    next (and written anew by one that compiled more); a corrupt file (a flipped byte, a cut
+    one), one V8 refuses, an earlier version's or a folder that cannot be written is not used
+    (the source is compiled as without a cache) and the texts are those stored for 60 real
+    entries in every case."""
     bib, keys = golden_bib()
     expected = json.loads((GOLDEN / f"{GBT}.json").read_text(encoding="utf-8"))
     folder = tmp_path / "cache"
