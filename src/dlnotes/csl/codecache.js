@@ -6,13 +6,15 @@
 // The cache is written when the process ends, after it has formatted, so it holds the
 // functions compiled on first call too; a later process that compiles more writes it anew.
 //
-// Safe when missing, stale or corrupt: the file's name is a digest of the source, node's version,
-// platform and V8 flags (V8 refuses a cache of another version or flags itself, but checks only
-// the source's length), and the file holds a SHA-256 of its data, checked before V8 sees it (V8
-// does not check its data: a few flipped bytes made citeproc-js overflow its stack). Anything else (no such
-// file, a digest that differs, V8 refusing it) compiles the source as require would, and writes
-// a new cache at exit (to a temporary file renamed into place: concurrent processes never see
-// half a file). A folder that cannot be written leaves things as they are, without a cache.
+// Safe when missing, stale or corrupt: the file's name is a digest of the source, node's
+// version, platform and V8 flags (V8 refuses a cache of another version or flags itself, but
+// checks only the source's length), and the file holds a SHA-256 of its data, checked before V8
+// sees it (V8 does not check its data: a few flipped bytes made citeproc-js overflow its stack).
+// Anything else (no such file, a digest that differs, V8 refusing it) compiles the source as
+// require would, and writes a new cache at exit (to a temporary file renamed into place:
+// concurrent processes never see half a file). A folder that cannot be written leaves things
+// as they are, without a cache. Measured in `dlnotes bench csl`: node's start and the engine's
+// construction take about 0.03 s less CPU with it (README "References in the reader's style").
 "use strict";
 const crypto = require("crypto");
 const fs = require("fs");
