@@ -80,6 +80,14 @@ class Style:
         GB/T 7714 styles never do."""
         return re.search(r"\blocator\b", self._code) is not None
 
+    @cached_property
+    def unnamed_variables(self) -> frozenset[str]:
+        """CSL variables the style never names, so citeproc-js never reads them (it reads an
+        item's variables only by the names in the style): left out of the items made for it.
+        Only the costly ones are asked about: "abstract" (long, LaTeX), which no shipped style
+        prints; any mention of the word in the style keeps it."""
+        return frozenset(v for v in ("abstract",) if re.search(rf"\b{v}\b", self._code) is None)
+
     @property
     def sorts_bibliography(self) -> bool:
         """Whether the style sorts its bibliography (else it keeps the order it is given)."""
@@ -440,7 +448,7 @@ class CslFormatter:
         if item is None:
             entry = self.bib.entries[key]
             try:
-                item = csljson.to_csl_json(entry)
+                item = csljson.to_csl_json(entry, self.style.unnamed_variables)
             except (PybtexError, ValueError, KeyError, IndexError, TypeError) as err:  # odd data: reported, not a traceback
                 self.failed.add(key)
                 self.bib.problems.append(Problem(entry.file, entry.line, f"entry '{key}' cannot be formatted: {err}"))
