@@ -114,8 +114,10 @@ def load_style(name_or_path: str, base: Path | None = None) -> Style:
 # V8's top tier, TurboFan, is left out (`--max-opt=2`: interpreter, Sparkplug, Maglev): a first
 # build formats each entry once, so the functions TurboFan would optimise run too few more times
 # to repay its compiling; without it a first build of 1000 entries takes about 0.3 s less CPU
-# (GB/T, IEEE and APA alike; README "References in the reader's style"). It changes no output.
-NODE_FLAGS = ["--max-opt=2"]
+# (GB/T, IEEE and APA alike). A heap that starts at 128 MB (`--initial-heap-size`, a limit, not
+# memory taken) spares the full garbage collection V8 ran near the end of 1000 entries, 0.03 to
+# 0.08 s. Measurements: README "References in the reader's style". Neither changes any output.
+NODE_FLAGS = ["--max-opt=2", "--initial-heap-size=128"]
 
 
 def _node() -> str:
