@@ -149,7 +149,7 @@ class Engine:
         self.speedups = speedups  # False: citeproc-js as published (benchmarks/csl.py's baseline)
         self.code_cache = code_cache  # its folder (default `code_cache_folder()`); none without speed-ups
         self._proc: subprocess.Popen[str] | None = None
-        self._pending = 0  # answers sent but not read yet (the locales, read with the first answer)
+        self._pending = 0  # answers sent but not read yet (a style sent ahead, read with the next answer)
         self._styles: set[str] = set()
         self._unconfirmed: set[str] = set()  # styles sent ahead, their answers not read yet
         self._items: dict[str, str] = {}  # id -> digest of the item node has
