@@ -5,12 +5,15 @@ expectations of 60 real entries per style are tests/fixtures/csl/*.json (tests/c
 
 from __future__ import annotations
 
+import dataclasses
+import hashlib
 import json
 import re
 from pathlib import Path
 
 import pytest
 
+from dlnotes import latex
 from dlnotes.bibliography import load_bibliography
 from dlnotes.citemodel import Citation, CiteItem, Mode
 from dlnotes.csl import CslError, CslFormatter, Engine, format_store, load_style
@@ -344,3 +347,83 @@ def test_speedups_keep_name_disambiguation_as_pages_change(style: str, tmp_path:
         engine.close()
     assert texts[0] == texts[1]
     assert "Smith, J" in str(texts[0]) or "Smith J" in str(texts[0]) or "J. Smith" in str(texts[0])  # names were disambiguated
+
+
+def test_code_cache_missing_corrupt_refused_or_unwritable_gives_the_same_texts(tmp_path: Path) -> None:
+    """citeproc-js' V8 code cache (csl/codecache.js) is made by the first process, used by the
+    next (and written anew by one that compiled more); a corrupt file (a flipped byte, a cut
+    one), one V8 refuses, an earlier version's or a folder that cannot be written is not used
+    (the source is compiled as without a cache) and the texts are those stored for 60 real
+    entries in every case."""
+    bib, keys = golden_bib()
+    expected = json.loads((GOLDEN / f"{GBT}.json").read_text(encoding="utf-8"))
+    folder = tmp_path / "cache"
+    folder.mkdir()
+    (folder / "citeproc_commonjs-000000000000000000000000.v8cache").write_bytes(b"an earlier citeproc-js")
+
+    def build(where: Path = folder) -> str:
+        engine = Engine(code_cache=where)
+        state = engine.code_cache_state()
+        assert dict(CslFormatter(bib, GBT, engine=engine).references(keys)) == expected
+        engine.close()
+        return state
+
+    def cache() -> Path:
+        (found,) = folder.iterdir()  # the earlier version's is gone
+        return found
+
+    idle = Engine(code_cache=folder)  # a process that formats nothing caches what loading compiled
+    assert idle.code_cache_state() == "made"
+    idle.close()
+    loaded = cache().stat().st_size
+    assert build() == "used"
+    made = cache().read_bytes()
+    assert len(made) > 2 * loaded  # written anew with the functions formatting compiled
+    assert build() == "used"
+    flipped = bytearray(made)
+    flipped[len(made) // 2] ^= 0xFF
+    for broken in (bytes(flipped), made[: len(made) // 2], b""):
+        cache().write_bytes(broken)
+        assert build() == "corrupt"
+        assert build() == "used"  # written anew by the process that found it corrupt
+    junk = b"not V8's code cache" * 100
+    cache().write_bytes(hashlib.sha256(junk).digest() + junk)  # its digest right: V8 refuses it
+    assert build() == "rejected"
+    assert build() == "used"
+    (tmp_path / "file").write_text("", encoding="utf-8")
+    assert build(tmp_path / "file" / "cache") == "made"  # cannot be written: formats all the same
+
+
+ABSTRACT_STYLE = """<?xml version="1.0" encoding="utf-8"?>
+<style xmlns="http://purl.org/net/xbiblio/csl" class="in-text" version="1.0" default-locale="en-US">
+  <info><title>Title and abstract</title><id>abstract</id><updated>2026-01-01T00:00:00+00:00</updated></info>
+  <citation><layout><text variable="title"/></layout></citation>
+  <bibliography><layout><text variable="title" suffix=". "/><text variable="abstract"/></layout></bibliography>
+</style>
+"""
+
+
+def test_an_abstract_is_made_only_for_a_style_that_names_it(tmp_path: Path) -> None:
+    """Items leave out the variables their style never names (the abstract, whose LaTeX is half
+    the time of making them): the shipped styles give the same texts as with every abstract
+    made (40 real entries that have one), and a style that prints abstracts has them."""
+    iridia = load_bibliography([FIXTURES / "iridia"], FIXTURES)
+    keys = [k for k, e in iridia.entries.items() if e.fields.get("abstract")][:40]
+    assert len(keys) == 40
+    engines = [Engine(), Engine()]
+    for style_name in STYLES:
+        style = load_style(style_name)
+        assert style.unnamed_variables == {"abstract"}
+        whole = dataclasses.replace(style)
+        whole.__dict__["unnamed_variables"] = frozenset()  # the items as they were: every abstract made
+        texts = [CslFormatter(iridia, s, engine=e).references(keys) for s, e in zip((style, whole), engines, strict=True)]
+        assert texts[0] == texts[1]
+        assert "abstract" not in CslFormatter(iridia, style).item(keys[0])
+        assert "abstract" in CslFormatter(iridia, whole).item(keys[0])
+    for engine in engines:
+        engine.close()
+    (tmp_path / "abstract.csl").write_text(ABSTRACT_STYLE, encoding="utf-8")
+    printing = load_style("abstract.csl", tmp_path)
+    assert not printing.unnamed_variables
+    text = CslFormatter(iridia, printing).reference_html(keys[0])
+    assert len(text) > len(latex.to_text(iridia.entries[keys[0]].fields["title"])) + 100  # the abstract follows the title

@@ -148,6 +148,13 @@ class BibEntry:
             self._pybtex.key = self.key
         return self._pybtex
 
+    def people(self, role: str) -> list[Person]:
+        """The names of one name list in `names`, parsed as `pybtex` parses them, without making
+        the whole pybtex entry when it is not made yet (CSL-JSON needs only the names)."""
+        if self._pybtex is not None:
+            return list(self._pybtex.persons.get(role) or [])
+        return [Person(n) for n in split_name_list(self.names[role])]
+
     @property
     def persons(self) -> dict[str, list[str]]:
         return {role.lower(): [str(p) for p in people] for role, people in self.pybtex.persons.items()}

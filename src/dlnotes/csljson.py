@@ -14,6 +14,7 @@ knows BibTeX's fields only and drops LaTeX it does not know), hence this module.
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from typing import Any
 
 from pybtex.bibtex.utils import split_name_list
@@ -212,8 +213,10 @@ def _title(fields: dict[str, str], prefix: str) -> str | None:
     return text
 
 
-def to_csl_json(entry: BibEntry) -> dict[str, Any]:
-    """The CSL-JSON item for a (resolved) bib entry; its id is the BibTeX key."""
+def to_csl_json(entry: BibEntry, leave_out: Collection[str] = ()) -> dict[str, Any]:
+    """The CSL-JSON item for a (resolved) bib entry; its id is the BibTeX key. `leave_out`: CSL
+    variables not to make, for a style that never names them (an abstract's LaTeX is half the
+    time of making a bib's items)."""
     f = entry.fields
     kind = entry.type
     lang = language(entry)
@@ -248,7 +251,7 @@ def to_csl_json(entry: BibEntry) -> dict[str, Any]:
         item["event-title"] = to_csl(f["eventtitle"])
     for role, csl_role in ROLES.items():
         people = (
-            entry.pybtex.persons.get(role)
+            entry.people(role)
             if role in entry.names
             else ([Person(n) for n in split_name_list(f[role])] if f.get(role) else None)
         )
@@ -289,7 +292,7 @@ def to_csl_json(entry: BibEntry) -> dict[str, Any]:
         "pmid": "PMID",
     }
     for field_name, csl in simple.items():
-        if f.get(field_name) and csl not in item:
+        if f.get(field_name) and csl not in item and csl not in leave_out:
             value = f[field_name]
             item[csl] = value if field_name in ("doi", "isbn", "issn") else to_csl(value, protect=csl in ("note", "genre"))
     if "page" in item:

@@ -5,25 +5,55 @@
 //   {"op": "style", "id": S, "xml": "...", "lang": "zh-CN"}          -> {"ok": true}
 //   {"op": "items", "items": [CSL-JSON, ...]}                          -> {"ok": true}
 //   {"op": "locale", "lang": "zh-CN", "xml": "..."}                    -> {"ok": true}
+//      (a locale not sent is read, when citeproc-js asks for it, from DLNOTES_CSL_LOCALES, the
+//      folder of locales-LANG.xml files: nothing large goes through the pipe before node reads it)
 //   {"op": "page", "style": S, "citations": [[item, ...], ...], "intext": [{id, ...}], "parts": bool}
 //      -> {"citations": [html, ...], "bibliography": [[id, html], ...], "intext": [html, ...],
 //          "parts": [[[id, html], ...], ...] (with "parts": each item's text in each citation)}
 //   {"op": "bibliography", "style": S, "ids": [...]}                    -> {"bibliography": [[id, html], ...]}
 //      with "timing": true also {"cpu_ms": {"update": ms, "make": ms}} (updateItems, makeBibliography);
 //      "style" with "timing": true also {"cpu_ms": {"style": ms}} (the engine's construction)
+//   {"op": "info"}                                   -> {"code_cache": "used" | "made" | ...}
 "use strict";
 const path = require("path");
 const readline = require("readline");
 
-const CSL = require(process.env.DLNOTES_CITEPROC || path.join(process.cwd(), "node_modules", "citeproc"));
-if (process.env.DLNOTES_CSL_SPEEDUPS !== "0") require("./speedups.js").install(CSL); // "0": the benchmark's baseline
+const fs = require("fs");
+
+// citeproc-js is loaded when the first engine is made, after this script has set up its reading
+// of stdin: the requests Python sends while node starts are read as they come.
+// With DLNOTES_CSL_CODE_CACHE (a folder), it is loaded with a V8 code cache (codecache.js).
+let CSL = null;
+let codeCache = "off";
+function citeproc() {
+  if (!CSL) {
+    const request = process.env.DLNOTES_CITEPROC || path.join(process.cwd(), "node_modules", "citeproc");
+    ({ exports: CSL, state: codeCache } = require("./codecache.js").load(request, process.env.DLNOTES_CSL_CODE_CACHE));
+    if (process.env.DLNOTES_CSL_SPEEDUPS !== "0") require("./speedups.js").install(CSL); // "0": the benchmark's baseline
+  }
+  return CSL;
+}
 
 const items = new Map();
 const locales = new Map();
 const engines = new Map();
 
+// The shipped locales by language tag, each read on first use (only names listed in the folder).
+const localeFiles = new Map();
+if (process.env.DLNOTES_CSL_LOCALES) {
+  for (const name of fs.readdirSync(process.env.DLNOTES_CSL_LOCALES)) {
+    const m = /^locales-([A-Za-z0-9-]+)\.xml$/.exec(name);
+    if (m) localeFiles.set(m[1], path.join(process.env.DLNOTES_CSL_LOCALES, name));
+  }
+}
+
+function locale(lang) {
+  if (!locales.has(lang) && localeFiles.has(lang)) locales.set(lang, fs.readFileSync(localeFiles.get(lang), "utf8"));
+  return locales.get(lang);
+}
+
 const sys = {
-  retrieveLocale: (lang) => locales.get(lang) || locales.get(lang.split("-")[0]) || null,
+  retrieveLocale: (lang) => locale(lang) || locale(lang.split("-")[0]) || null,
   retrieveItem: (id) => items.get(id),
   // Used only while citationParts() switches the citation wrapper on: an item's text, marked.
   wrapCitationEntry: (html, id) => `\u0001${id}\u0002${html}\u0003`,
@@ -100,7 +130,7 @@ function authorEngine(styleId) {
       <substitute><names variable="editor"/><text variable="title" form="short" font-style="italic"/></substitute></names></layout>
   </citation>
 </style>`;
-    e = new CSL.Engine(sys, xml);
+    e = new (citeproc().Engine)(sys, xml);
     e.setOutputFormat("html");
     authorEngines.set(styleId, e);
   }
@@ -118,8 +148,9 @@ function handle(req) {
       for (const item of req.items) items.set(item.id, { ...item, system_id: item.id }); // the wrapper's item id
       return { ok: true };
     case "style": {
+      const Engine = citeproc().Engine; // loading citeproc-js is node's start, not the engine's
       const start = process.cpuUsage();
-      const eng = new CSL.Engine(sys, req.xml, req.lang || undefined, req.force_lang || undefined);
+      const eng = new Engine(sys, req.xml, req.lang || undefined, req.force_lang || undefined);
       eng.opt.development_extensions.wrap_url_and_doi = true; // URLs and DOIs as links
       eng.setOutputFormat("html");
       engines.set(req.id, eng);
@@ -145,6 +176,9 @@ function handle(req) {
       return { ok: true };
     case "ping":
       return { ok: true };
+    case "info": // how citeproc-js was loaded (tests): its code cache "off", "used", "made", "corrupt" or "rejected"
+      citeproc();
+      return { code_cache: codeCache };
     default:
       throw new Error(`unknown op ${req.op}`);
   }
