@@ -22,7 +22,6 @@ from __future__ import annotations
 import functools
 import html
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -62,6 +61,7 @@ MATH = "dlnotes.mathmd"
 # A URL in text; trailing punctuation is trimmed afterwards (trim_bare_url).
 BARE_URL = re.compile(r"https?://[^\s<>\"'`\\\x00-\x1f]+", re.IGNORECASE)
 _SCHEME = re.compile(r"https?://", re.IGNORECASE)
+_BROWSER_DROPS = re.compile(r"[\t\n\r]")
 _REFERENCE = re.compile(r"&#?[A-Za-z0-9]+;")
 # Text that is not prose: code, math, scripts, and a link's own text (its target is the link).
 _NOT_PROSE = frozenset({"code", "pre", "script", "style", "kbd", "samp", "a", "math"})
@@ -83,21 +83,34 @@ class RenderError(Exception):
     """The site's Markdown cannot be set up (an extension mkdocs.yml names cannot be loaded)."""
 
 
-def _prose(root: Element) -> Iterator[str]:
-    """The tree's text outside code, math, scripts and links, one piece per text node."""
-    stack: list[tuple[Element, bool]] = [(root, False)]
-    while stack:
-        element, tail_only = stack.pop()
-        if tail_only:
-            if element.tail:
-                yield element.tail
-            continue
+def _prose(root: Element) -> list[str]:
+    """The tree's runs of text outside code, math, scripts and links; an abbreviation's text is
+    part of the run around it (the abbr extension only annotates words)."""
+    runs: list[str] = []
+    run: list[str] = []
+
+    def flush() -> None:
+        if run:
+            runs.append("".join(run))
+            run.clear()
+
+    def walk(element: Element) -> None:
         if element.text:
-            yield element.text
-        for child in reversed(element):
-            stack.append((child, True))
-            if child.tag not in _NOT_PROSE and "arithmatex" not in (child.get("class") or ""):
-                stack.append((child, False))
+            run.append(element.text)
+        for child in element:
+            if child.tag == "abbr":
+                walk(child)
+            else:
+                flush()
+                if child.tag not in _NOT_PROSE and "arithmatex" not in (child.get("class") or ""):
+                    walk(child)
+                    flush()
+            if child.tail:
+                run.append(child.tail)
+
+    walk(root)
+    flush()
+    return runs
 
 
 class _Collector(Treeprocessor):
@@ -116,8 +129,9 @@ class _Collector(Treeprocessor):
         return html.unescape(block) if isinstance(block, str) and _REFERENCE.fullmatch(block) else " "
 
     def run(self, root: Element) -> None:
-        found = [target for target, _image in element_targets(root)]
-        found += [target for target, _image in raw_targets(self.md)]
+        # A link's target as a browser requests it: tabs and line breaks dropped, spaces encoded.
+        targets = [*element_targets(root), *raw_targets(self.md)]
+        found = [_BROWSER_DROPS.sub("", target.strip()).replace(" ", "%20") for target, _image in targets]
         for text in _prose(root):
             if "://" in text:
                 plain = util.HTML_PLACEHOLDER_RE.sub(self._unstash, text)
