@@ -113,6 +113,14 @@ def _prose(root: Element) -> list[str]:
     return runs
 
 
+def _as_requested(target: str) -> str:
+    """A link's target as a browser requests it: tabs and line breaks dropped, spaces after the
+    host encoded (a space in the host name stays: such a link cannot be followed)."""
+    target = _BROWSER_DROPS.sub("", target.strip())
+    path = target.find("/", target.find("://") + 3) if "://" in target else -1
+    return target if path < 0 else target[:path] + target[path:].replace(" ", "%20")
+
+
 class _Collector(Treeprocessor):
     """After everything else: the rendered page's link and image targets and its URLs in prose."""
 
@@ -129,9 +137,8 @@ class _Collector(Treeprocessor):
         return html.unescape(block) if isinstance(block, str) and _REFERENCE.fullmatch(block) else " "
 
     def run(self, root: Element) -> None:
-        # A link's target as a browser requests it: tabs and line breaks dropped, spaces encoded.
         targets = [*element_targets(root), *raw_targets(self.md)]
-        found = [_BROWSER_DROPS.sub("", target.strip()).replace(" ", "%20") for target, _image in targets]
+        found = [_as_requested(target) for target, _image in targets]
         for text in _prose(root):
             if "://" in text:
                 plain = util.HTML_PLACEHOLDER_RE.sub(self._unstash, text)
