@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 import yaml
+from markdown import Markdown
 
 from dlnotes import mathtex
 from dlnotes.linkcheck.extract import InputError, extract_bibtex, extract_files, extract_markdown
@@ -156,6 +157,16 @@ def test_a_site_whose_markdown_cannot_be_set_up_is_one_input_error(tmp_path: Pat
         extract_files([root / "docs" / "n.md"])
     assert message in str(info.value)
     assert "\n" not in str(info.value)
+
+
+def test_a_note_the_renderer_fails_on_is_one_input_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    def fail(self: object, source: str) -> str:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(Markdown, "convert", fail)
+    with pytest.raises(InputError) as info:
+        extract_markdown("text\n", "docs/n.md")
+    assert str(info.value) == "docs/n.md: the site's Markdown cannot render it: RuntimeError: boom"
 
 
 BIB = r"""@string{base = "https://example.org"}

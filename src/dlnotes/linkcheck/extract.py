@@ -100,6 +100,8 @@ def extract_markdown(text: str, file: str, markdown: SiteMarkdown | None = None)
         urls = (markdown or default_markdown()).urls(body)
     except RenderError as err:
         raise InputError(str(err)) from None
+    except Exception as err:  # noqa: BLE001 - an extension that fails on a note: one line, not a traceback
+        raise InputError(f"{file}: the site's Markdown cannot render it: {type(err).__name__}: {err}") from None
     out += [Occurrence(url, file, offset + (line or 1)) for url, line in urls]
     return out
 
