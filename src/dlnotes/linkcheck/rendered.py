@@ -58,8 +58,12 @@ DEFAULT_CONFIGS: dict[str, dict[str, Any]] = {"pymdownx.tabbed": {"alternate_sty
 CONFIG_NAMES = ("mkdocs.yml", "mkdocs.yaml")
 MATH = "dlnotes.mathmd"
 
-# A URL in text; trailing punctuation is trimmed afterwards (trim_bare_url).
-BARE_URL = re.compile(r"https?://[^\s<>\"'`\\\x00-\x1f]+", re.IGNORECASE)
+# A URL in text; it ends at full-width punctuation and quotes (notes are Chinese: "见https://x.org/a，
+# 以及"); trailing ASCII punctuation is trimmed afterwards (trim_bare_url).
+BARE_URL = re.compile(
+    r"https?://[^\s<>\"'`\\\x00-\x1f\u2018-\u201f\u3000-\u303f\uff01-\uff0f\uff1a-\uff20\uff3b-\uff40\uff5b-\uff65]+",
+    re.IGNORECASE,
+)
 _SCHEME = re.compile(r"https?://", re.IGNORECASE)
 _BROWSER_DROPS = re.compile(r"[\t\n\r]")
 _REFERENCE = re.compile(r"&#?[A-Za-z0-9]+;")
