@@ -3,7 +3,8 @@
 The link check (dlnotes.doclinks) must see the links the page really has, so it asks the renderer
 itself: this tree processor runs after the page's Markdown has become elements (links, images,
 attr_list, md_in_html) and before MkDocs rewrites links to .md files into URLs. Raw HTML (`<img
-src>`, `<a href>` written by hand, figures) is in the renderer's stash and is read from there.
+src>`, `<a href>` written by hand, figures) is in the renderer's stash and is read from there. The link
+checker (dlnotes.linkcheck.rendered) reads a note's targets with the same two functions.
 """
 
 from __future__ import annotations
