@@ -3,12 +3,14 @@
 The link check (dlnotes.doclinks) must see the links the page really has, so it asks the renderer
 itself: this tree processor runs after the page's Markdown has become elements (links, images,
 attr_list, md_in_html) and before MkDocs rewrites links to .md files into URLs. Raw HTML (`<img
-src>`, `<a href>` written by hand, figures) is in the renderer's stash and is read from there.
+src>`, `<a href>` written by hand, figures) is in the renderer's stash and is read from there. The link
+checker (dlnotes.linkcheck.rendered) reads a note's targets with the same two functions.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from xml.etree.ElementTree import Element
 
 from markdown import Extension, Markdown
@@ -22,22 +24,32 @@ _RAW_TARGET = re.compile(
 )
 
 
+def element_targets(root: Element) -> Iterator[tuple[str, bool]]:
+    """(target, is an image) of the links and images of a rendered element tree."""
+    for element in root.iter():
+        if element.tag == "a" and element.get("href") is not None:
+            yield element.get("href", ""), False
+        elif element.tag == "img" and element.get("src") is not None:
+            yield element.get("src", ""), True
+
+
+def raw_targets(md: Markdown) -> Iterator[tuple[str, bool]]:
+    """(target, is an image or other media) of the raw HTML the renderer stashed."""
+    for block in md.htmlStash.rawHtmlBlocks:
+        if not isinstance(block, str) or "<" not in block:
+            continue
+        for m in _RAW_TARGET.finditer(block):
+            target = next(g for g in m.groups()[2:] if g is not None)
+            yield target, m.group(1).lower() != "a"
+
+
 class _Recorder(Treeprocessor):
     def run(self, root: Element) -> None:
         context = pagecontext.current()
         if context is None:
             return
-        for element in root.iter():
-            if element.tag == "a" and element.get("href") is not None:
-                context.links.append((element.get("href", ""), False))
-            elif element.tag == "img" and element.get("src") is not None:
-                context.links.append((element.get("src", ""), True))
-        for block in self.md.htmlStash.rawHtmlBlocks:
-            if not isinstance(block, str) or "<" not in block:
-                continue
-            for m in _RAW_TARGET.finditer(block):
-                target = next(g for g in m.groups()[2:] if g is not None)
-                context.links.append((target, m.group(1).lower() != "a"))
+        context.links.extend(element_targets(root))
+        context.links.extend(raw_targets(self.md))
 
 
 class LinkRecorderExtension(Extension):

@@ -30,6 +30,9 @@ PLUGIN_DEFAULTS: dict[str, Any] = {
 }
 
 
+# Markdown extensions MkDocs always adds before those mkdocs.yml names (its `builtins`).
+MKDOCS_BUILTINS = ("toc", "tables", "fenced_code")
+
 # Markdown extensions of the site engine's theme (Material's link previews need MkDocs' own link
 # processor): left out when pages are rendered without an engine.
 ENGINE_EXTENSIONS = ("material.",)
@@ -113,6 +116,8 @@ def load(path: Path) -> SiteConfig:
         config.extensions.append(name)
         if options:
             config.extension_configs[name] = options
+    # MkDocs' builtins first, each extension once (its order: superfences replaces fenced_code).
+    config.extensions = list(dict.fromkeys([*MKDOCS_BUILTINS, *config.extensions]))
     for item in raw.get("plugins") or []:
         name, options = next(iter(item.items())) if isinstance(item, dict) else (item, None)
         if name == "dlnotes":

@@ -2,9 +2,17 @@
 
 from __future__ import annotations
 
-import pytest
+import subprocess
+import time
+from pathlib import Path
+from typing import Any
 
-from dlnotes.linkcheck.extract import InputError, extract_bibtex, extract_markdown
+import pytest
+import yaml
+from markdown import Markdown
+
+from dlnotes import mathtex
+from dlnotes.linkcheck.extract import InputError, extract_bibtex, extract_files, extract_markdown
 from dlnotes.linkcheck.urls import classify, github_repo, invalid_reason
 
 NOTE = """\
@@ -93,6 +101,72 @@ def test_markdown_reference_used_twice_is_reported_at_its_definition() -> None:
 
 def test_markdown_without_front_matter_and_with_broken_yaml() -> None:
     assert found("---\nkey: [unclosed https://x.org/fm\n---\ntext\n") == {"https://x.org/fm": 2}
+
+
+CASES = yaml.safe_load((Path(__file__).parents[1] / "fixtures" / "linkcheck" / "markdown_urls.yml").read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("case", CASES, ids=[case["case"] for case in CASES])
+def test_markdown_urls_are_what_the_site_renders(case: dict[str, Any]) -> None:
+    assert found(case["markdown"]) == case["urls"], case["why"]
+
+
+def test_math_and_citations_are_read_without_node_or_bibliography(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("extraction started a process")
+
+    monkeypatch.setattr(subprocess, "Popen", refuse)
+    monkeypatch.setattr(mathtex, "typeset_page", refuse)
+    text = "---\ntitle: T\n---\nAs $x^2$ shows [@vaswani2017; @nobody], see https://x.org/p.\n\n$$\ny\n$$\n"
+    start = time.perf_counter()
+    occ = extract_markdown(text, "docs/n.md")
+    elapsed = time.perf_counter() - start
+    assert [(o.url, o.line) for o in occ] == [("https://x.org/p", 4)]
+    assert elapsed < 2, f"{elapsed:.2f} s"
+    assert capsys.readouterr() == ("", "")
+
+
+ADMONITION = "!!! note\n\n    [x](https://x.org/in-admonition)\n"
+
+
+def site(tmp_path: Path, extensions: str) -> Path:
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "mkdocs.yml").write_text(f"site_name: t\nmarkdown_extensions: {extensions}\n", encoding="utf-8")
+    for path in (tmp_path / "docs" / "n.md", tmp_path / "README.md"):
+        path.write_text(ADMONITION, encoding="utf-8")
+    return tmp_path
+
+
+def test_each_note_is_rendered_with_its_own_sites_extensions(tmp_path: Path) -> None:
+    # This site has no admonitions: Python-Markdown reads the body as an indented code block.
+    root = site(tmp_path, "[footnotes]")
+    occ = extract_files([root / "docs" / "n.md", root / "README.md"])
+    # README.md is in no docs folder: the default extensions (admonitions among them).
+    assert [(Path(o.file).name, o.line) for o in occ] == [("README.md", 3)]
+
+
+@pytest.mark.parametrize(
+    ("extensions", "message"),
+    [("[no_such_extension]", "mkdocs.yml: markdown_extensions: "), ("[unclosed", "mkdocs.yml: ")],
+)
+def test_a_site_whose_markdown_cannot_be_set_up_is_one_input_error(tmp_path: Path, extensions: str, message: str) -> None:
+    root = site(tmp_path, extensions)
+    with pytest.raises(InputError) as info:
+        extract_files([root / "docs" / "n.md"])
+    assert message in str(info.value)
+    assert "\n" not in str(info.value)
+
+
+def test_a_note_the_renderer_fails_on_is_one_input_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    def fail(self: object, source: str) -> str:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(Markdown, "convert", fail)
+    with pytest.raises(InputError) as info:
+        extract_markdown("text\n", "docs/n.md")
+    assert str(info.value) == "docs/n.md: the site's Markdown cannot render it: RuntimeError: boom"
 
 
 BIB = r"""@string{base = "https://example.org"}

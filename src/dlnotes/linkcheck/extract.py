@@ -1,25 +1,22 @@
 """Find the http(s) URLs written in Markdown notes and BibTeX files, each with its file and line.
 
-Markdown is parsed with markdown-it-py (so code spans and code blocks are skipped for real,
-not by regex); BibTeX with pybtex, with line numbers recovered from the source text because
-pybtex does not keep them.
-"""
+Markdown is read by the site's own renderer (dlnotes.linkcheck.rendered: Python-Markdown with the
+extensions of the note's mkdocs.yml), so what is a link, code, math or prose is what the site
+shows; front matter with PyYAML; BibTeX with pybtex, with line numbers recovered from the source
+text because pybtex does not keep them."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from html.parser import HTMLParser
 from pathlib import Path
-from typing import Any
 
 import yaml
-from markdown_it import MarkdownIt
-from markdown_it.token import Token
 
 from .. import frontmatter, textfiles
 from ..bibliography import entry_chunks, read_bibliography
+from .rendered import BARE_URL, RenderError, Renderers, SiteMarkdown, default_markdown, trim_bare_url
 
 __all__ = [
     "InputError",
@@ -46,21 +43,7 @@ class Occurrence:
     pdf_hint: bool = False  # True for a BibTeX `pdf` field: the URL must serve a PDF
 
 
-# A bare URL in prose; trailing punctuation is trimmed afterwards (see _trim_bare_url).
-_BARE_URL = re.compile(r"https?://[^\s<>\"'`\\]+", re.IGNORECASE)
 _HTTP = re.compile(r"^https?://", re.IGNORECASE)
-
-
-def _trim_bare_url(url: str) -> str:
-    # "see https://x.org/a." or "(https://x.org/a)": the punctuation belongs to the sentence,
-    # but keep balanced parentheses as in https://en.wikipedia.org/wiki/Foo_(bar).
-    while url:
-        last = url[-1]
-        if last in ".,;:!?*_~]}" or (last == ")" and url.count("(") < url.count(")")):
-            url = url[:-1]
-        else:
-            break
-    return url
 
 
 def is_http(url: str) -> bool:
@@ -68,66 +51,6 @@ def is_http(url: str) -> bool:
 
 
 # --- Markdown -----------------------------------------------------------------------------
-
-# MkDocs (pymdownx/admonition) containers whose body is indented by four spaces; markdown-it
-# alone would read that body as an indented code block and skip its links.
-_CONTAINER = re.compile(r"^( *)(?:!!!|\?\?\?\+?|===)[ \t]")
-
-
-def _dedent_containers(lines: list[str]) -> list[str]:
-    """Un-indent the bodies of admonitions and content tabs, keeping the line count."""
-    out: list[str] = []
-    stack: list[int] = []  # indentation of the enclosing containers' bodies
-    in_fence: str | None = None
-    for line in lines:
-        stripped = line.lstrip(" ")
-        indent = len(line) - len(stripped)
-        if stripped.strip() and stack:
-            while stack and indent < stack[-1]:
-                stack.pop()
-        shift = stack[-1] if stack else 0
-        new = line[shift:] if shift and len(line) >= shift and not line[:shift].strip() else line
-        out.append(new)
-        fence = re.match(r"^ *(`{3,}|~{3,})", new)
-        if in_fence is not None:
-            if fence and fence.group(1)[0] == in_fence[0] and len(fence.group(1)) >= len(in_fence):
-                in_fence = None
-            continue
-        if fence:
-            in_fence = fence.group(1)
-            continue
-        m = _CONTAINER.match(line)
-        if m:
-            stack.append(len(m.group(1)) + 4)
-    return out
-
-
-class _HTMLLinks(HTMLParser):
-    """Collects <a href> and <img src> with their line within the parsed fragment."""
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.found: list[tuple[str, int]] = []
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        wanted = {"a": "href", "img": "src"}.get(tag)
-        if wanted is None:
-            return
-        for name, value in attrs:
-            if name == wanted and value:
-                self.found.append((value.strip(), self.getpos()[0]))
-
-    handle_startendtag = handle_starttag
-
-
-def _html_links(fragment: str) -> list[tuple[str, int]]:
-    parser = _HTMLLinks()
-    try:
-        parser.feed(fragment)
-        parser.close()
-    except Exception:  # noqa: BLE001 - malformed HTML in a note must not stop the run
-        pass
-    return parser.found
 
 
 def _front_matter_urls(block: str, first_line: int) -> Iterator[tuple[str, int]]:
@@ -139,8 +62,8 @@ def _front_matter_urls(block: str, first_line: int) -> Iterator[tuple[str, int]]
     if root is None:
         # Unparseable front matter: MkDocs would complain; we still look at every line.
         for i, text in enumerate(block.splitlines()):
-            for m in _BARE_URL.finditer(text):
-                yield _trim_bare_url(m.group()), first_line + i
+            for m in BARE_URL.finditer(text):
+                yield trim_bare_url(m.group()), first_line + i
         return
     stack: list[yaml.Node] = [root]
     while stack:
@@ -153,8 +76,8 @@ def _front_matter_urls(block: str, first_line: int) -> Iterator[tuple[str, int]]
         elif isinstance(node, yaml.ScalarNode) and node.tag.endswith(":str"):
             raw = block[node.start_mark.index : node.end_mark.index]
             cursor = 0
-            for m in _BARE_URL.finditer(str(node.value)):
-                url = _trim_bare_url(m.group())
+            for m in BARE_URL.finditer(str(node.value)):
+                url = trim_bare_url(m.group())
                 pos = raw.find(url, cursor)
                 line = node.start_mark.line
                 if pos >= 0:
@@ -163,105 +86,24 @@ def _front_matter_urls(block: str, first_line: int) -> Iterator[tuple[str, int]]
                 yield url, first_line + line
 
 
-class _MarkdownExtractor:
-    def __init__(self, text: str, file: str) -> None:
-        self.file = file
-        self.occurrences: list[Occurrence] = []
-        self.md = MarkdownIt("commonmark").enable(["table", "strikethrough"])
-        self.text = text
-
-    def add(self, url: str, line: int) -> None:
-        if is_http(url):
-            self.occurrences.append(Occurrence(url, self.file, line))
-
-    def run(self) -> list[Occurrence]:
-        text = self.text
-        offset = 0  # lines taken by the front matter
-        fm = frontmatter.split(text)  # the one reader, MkDocs' delimiters
-        if fm.block is not None:
-            for url, line in _front_matter_urls(fm.block, 2):
-                self.add(url, line)
-            offset = text.count("\n", 0, fm.block_end)
-            text = text[fm.block_end :]
-        lines = _dedent_containers(text.split("\n"))
-        self.lines = lines
-        body = "\n".join(lines)
-        env: dict[str, Any] = {}
-        tokens = self.md.parse(body, env)
-        # Reference definitions produce no token: take them from env, with their line.
-        ref_hrefs: set[str] = set()
-        for ref in env.get("references", {}).values():
-            href = ref.get("href", "")
-            ref_hrefs.add(href)
-            mapping = ref.get("map")
-            if mapping:
-                line = self._find_line(href, mapping[0], mapping[1]) or mapping[0]
-                self.add(href, offset + line + 1)
-        for token in tokens:
-            if token.type == "html_block" and token.map:
-                for url, rel in _html_links(token.content):
-                    self.add(url, offset + token.map[0] + rel)
-            elif token.type == "inline" and token.map:
-                self._inline(token, offset, ref_hrefs)
-        self.occurrences.sort(key=lambda o: o.line)
-        return self.occurrences
-
-    def _candidates(self, url: str) -> list[str]:
-        decoded = self.md.normalizeLinkText(url)
-        return [url] if decoded == url else [url, decoded]
-
-    def _find_line(self, url: str, start: int, end: int, from_line: int | None = None) -> int | None:
-        """0-based body line where `url` is written between lines start..end (exclusive)."""
-        first = start if from_line is None else max(start, from_line)
-        for candidate in self._candidates(url):
-            for i in range(first, min(end, len(self.lines))):
-                if candidate in self.lines[i]:
-                    return i
-        return None
-
-    def _inline(self, token: Token, offset: int, ref_hrefs: set[str]) -> None:
-        assert token.map is not None
-        start, end = token.map
-        line = start  # 0-based body line of the current child, from the line breaks seen
-        in_link = 0
-        for child in token.children or []:
-            if child.type in ("softbreak", "hardbreak"):
-                line += 1
-            elif child.type == "link_open":
-                in_link += 1
-                href = str(child.attrs.get("href", ""))
-                found = self._find_line(href, start, end, line)
-                if found is not None:
-                    line = found
-                    self.add(href, offset + found + 1)
-                elif href not in ref_hrefs:
-                    self.add(href, offset + line + 1)
-                # else: a reference-style use; the definition's line was recorded already
-            elif child.type == "link_close":
-                in_link = max(0, in_link - 1)
-            elif child.type == "image":
-                src = str(child.attrs.get("src", ""))
-                found = self._find_line(src, start, end, line)
-                if found is not None or src not in ref_hrefs:
-                    self.add(src, offset + (found if found is not None else line) + 1)
-            elif child.type == "html_inline":
-                for url, rel in _html_links(child.content):
-                    found = self._find_line(url, start, end, line)
-                    self.add(url, offset + (found if found is not None else line + rel - 1) + 1)
-                line += child.content.count("\n")
-            elif child.type == "text" and not in_link:
-                for m in _BARE_URL.finditer(child.content):
-                    url = _trim_bare_url(m.group())
-                    found = self._find_line(url, start, end, line)
-                    if found is not None:
-                        line = found
-                    self.add(url, offset + line + 1)
-            # code_inline: never a link, by design
-
-
-def extract_markdown(text: str, file: str) -> list[Occurrence]:
-    """URLs of a Markdown note: links, images, autolinks, bare URLs, HTML href/src, front matter."""
-    return _MarkdownExtractor(textfiles.normalize(text), file).run()
+def extract_markdown(text: str, file: str, markdown: SiteMarkdown | None = None) -> list[Occurrence]:
+    """URLs of a Markdown note as its site renders it (`markdown`; the default extensions when
+    None): links, images, autolinks, raw HTML href/src, URLs in prose, and front matter values."""
+    text = textfiles.normalize(text)
+    out: list[Occurrence] = []
+    offset, body = 0, text  # lines taken by the front matter, the Markdown the site renders
+    fm = frontmatter.split(text)  # the one reader, MkDocs' delimiters
+    if fm.block is not None:
+        out += [Occurrence(url, file, line) for url, line in _front_matter_urls(fm.block, 2) if is_http(url)]
+        offset, body = text.count("\n", 0, fm.block_end), text[fm.block_end :]
+    try:
+        urls = (markdown or default_markdown()).urls(body)
+    except RenderError as err:
+        raise InputError(str(err)) from None
+    except Exception as err:  # noqa: BLE001 - an extension that fails on a note: one line, not a traceback
+        raise InputError(f"{file}: the site's Markdown cannot render it: {type(err).__name__}: {err}") from None
+    out += [Occurrence(url, file, offset + (line or 1)) for url, line in urls]
+    return out
 
 
 # --- BibTeX -------------------------------------------------------------------------------
@@ -391,13 +233,19 @@ def read_file(path: Path) -> str:
 
 
 def extract_files(paths: Iterable[Path]) -> list[Occurrence]:
-    """The URLs of the files: each Markdown file alone, the BibTeX files as one database."""
+    """The URLs of the files: each Markdown file alone, rendered as the site whose docs folder
+    holds it renders it; the BibTeX files as one database."""
     out: list[Occurrence] = []
+    renderers = Renderers()
     bibs: list[tuple[str, str]] = []
     for path in paths:
         text = read_file(path)
         if path.suffix.lower() in BIB_SUFFIXES:
             bibs.append((path.as_posix(), text))
         else:
-            out.extend(extract_markdown(text, path.as_posix()))
+            try:
+                markdown = renderers.for_file(path)
+            except RenderError as err:
+                raise InputError(str(err)) from None
+            out.extend(extract_markdown(text, path.as_posix(), markdown))
     return out + extract_bibtex(bibs) if bibs else out
