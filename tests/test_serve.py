@@ -4,6 +4,7 @@ recovers; rebuilds only the saved page, but every page when something other page
 from __future__ import annotations
 
 import shutil
+import signal
 from pathlib import Path
 
 from tests.support.serving import get, mkdocs_serve, wait_until
@@ -45,3 +46,23 @@ def test_a_saved_title_reaches_the_other_pages_and_a_body_edit_rebuilds_one_page
         note.write_text(text.replace("# Smith 2020", "# Smith 2020 revised"), encoding="utf-8")
         assert wait_until(lambda: "Smith 2020 revised" in (get(base) or "")), served.log()
         assert "rebuilding every page" in served.log()
+
+
+def test_a_preview_keeps_what_it_computed_until_it_stops(tmp_path: Path) -> None:
+    """A save does not write the caches again (megabytes at a thousand notes); stopping the
+    preview (Ctrl+C) writes them, so the next build starts from them."""
+    site = tmp_path / "mini"
+    shutil.copytree(MINI, site)
+    kept = site / ".cache" / "dlnotes" / "backlinks.pickle"  # each note's mentions, by its HTML
+    with mkdocs_serve(site / "mkdocs.yml", dirty=True) as served:
+        note_url = served.base + "note/"
+        assert wait_until(lambda: "Last paragraph of the note." in (get(note_url) or "")), served.log()
+        assert wait_until(kept.exists), served.log()
+        first = kept.read_bytes()
+        note = site / "docs" / "note.md"
+        note.write_text(note.read_text(encoding="utf-8").replace("Last paragraph", "Edited paragraph"), encoding="utf-8")
+        assert wait_until(lambda: "Edited paragraph of the note." in (get(note_url) or "")), served.log()
+        assert kept.read_bytes() == first
+        served.process.send_signal(signal.SIGINT)
+        served.process.wait(timeout=30)
+    assert kept.read_bytes() != first

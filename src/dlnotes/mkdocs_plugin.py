@@ -33,6 +33,7 @@ def report(problems: list[Problem]) -> None:
 class NotesPlugin(BasePlugin[NotesConfig]):
     site: NotesSite | None = None  # kept across the rebuilds of `mkdocs serve`
     dirty = False
+    saving = False  # `serve --dirty` after its first build: each build is a save's
 
     @property
     def core(self) -> NotesSite:
@@ -123,7 +124,7 @@ class NotesPlugin(BasePlugin[NotesConfig]):
     @event_priority(-100)  # after Material's search plugin has written its index
     def on_post_build(self, config: Any) -> None:
         report(patch_theme_script(Path(config.site_dir) / "assets" / "javascripts"))
-        self.core.tune_search_index(Path(config.site_dir) / "search" / "search_index.json")  # if search is on
+        self.core.tune_search_index(Path(config.site_dir) / "search" / "search_index.json", preview=self.saving)
         self.core.write_feed(
             Path(config.site_dir),
             config.site_url or "http://127.0.0.1:8000/",
@@ -131,5 +132,13 @@ class NotesPlugin(BasePlugin[NotesConfig]):
             config.site_author or config.site_name,
             config.site_description,
         )
-        self.reported(self.core.finish())
+        self.reported(self.core.finish(save=not self.saving))  # a preview saves its caches when it stops
         log.info("dlnotes: %s", self.core.math_summary)
+
+    def on_serve(self, server: Any, config: Any, builder: Any) -> Any:
+        self.saving = self.dirty
+        return server
+
+    def on_shutdown(self) -> None:
+        if self.saving:
+            report(self.core.save_caches())

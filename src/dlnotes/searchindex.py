@@ -352,9 +352,12 @@ def _memo(known: Callable[[str], bool]) -> _Memo:
     return _LAST
 
 
-def tune_index_file(path: Path, papers: Mapping[str, str], listings: Iterable[str] = (), cache: DiskCache | None = None) -> None:
+def tune_index_file(
+    path: Path, papers: Mapping[str, str], listings: Iterable[str] = (), cache: DiskCache | None = None, compresslevel: int = 9
+) -> None:
     """`tune_index` on the file Material wrote (left alone if there is none: search disabled, or
-    already tuned), its documents moved out to DOCS_GZIP and DOCS_JSON (see DOCS_KEY).
+    already tuned), its documents moved out to DOCS_GZIP (gzip at `compresslevel`) and DOCS_JSON
+    (see DOCS_KEY).
 
     With a `cache`, an index the last build tuned from the same input (Material's file, the
     papers, the listing pages, jieba's dictionary) is written as it was then, not tuned again."""
@@ -371,7 +374,7 @@ def tune_index_file(path: Path, papers: Mapping[str, str], listings: Iterable[st
         docs = json.dumps(data["docs"], ensure_ascii=False, separators=(",", ":")).encode("utf-8")
         data["config"][DOCS_KEY] = {"gzip": DOCS_GZIP, "json": DOCS_JSON}
         data["docs"] = []
-        return json.dumps(data, ensure_ascii=False, separators=(",", ":")), gzip.compress(docs, 9, mtime=0), docs
+        return json.dumps(data, ensure_ascii=False, separators=(",", ":")), gzip.compress(docs, compresslevel, mtime=0), docs
 
     if cache is None:
         files = tune()

@@ -533,18 +533,24 @@ class NotesSite:
             problems.extend(check_links(uri, c.display, c.markdown, c.line_offset, c.links, site_files, self._anchors))
         return self._report(problems)
 
-    def tune_search_index(self, index: Path) -> None:
+    def tune_search_index(self, index: Path, preview: bool = False) -> None:
         """After the engine wrote its search index (Material's search_index.json): sub-words,
-        each note's paper, listing pages marked (see dlnotes.searchindex)."""
+        each note's paper, listing pages marked (see dlnotes.searchindex). `preview`: a save in a
+        preview, whose index is new on every save: compressed fast, not kept for a next build."""
         # Each page as the index locates it: its URL, the home page's "./" written "" (MkDocs' page URL).
         urls = {uri: "" if page.url == "./" else page.url for uri, page in self._pages.items()}
         sources = {uri: read.text for uri, read in self._read.items() if uri in self._pages}
         papers = note_papers(self.notes, self.bib.entries, urls)
-        tune_index_file(index, papers, listing_pages(self._listing, sources, urls), self.caches.get("search"))
+        listings = listing_pages(self._listing, sources, urls)
+        if preview:
+            tune_index_file(index, papers, listings, None, compresslevel=1)
+        else:
+            tune_index_file(index, papers, listings, self.caches.get("search"))
 
-    def finish(self) -> list[Problem]:
+    def finish(self, save: bool = True) -> list[Problem]:
         """Entries no note cites (reported, never a failure: an entry may wait for its note); the
-        caches written for the next build."""
+        caches written for the next build (unless not `save`: a preview saves them when it stops,
+        `save_caches`, not on every save)."""
         reading_lists = set(self.settings.reading_lists)
         used = set(self.cited_in.pages) | {note.key for note in self.notes.values() if note.key}
         warnings = [
@@ -553,12 +559,20 @@ class NotesSite:
             if k not in used and Path(e.file).name not in reading_lists
         ]
         self.math_summary = mathtex.finish_build()  # saves the formula cache; says what it typeset
+        return self._report(warnings + (self._save_caches() if save else []))
+
+    def save_caches(self) -> list[Problem]:
+        """What this process computed, kept for the next build (see finish)."""
+        return self._report(self._save_caches())
+
+    def _save_caches(self) -> list[Problem]:
+        problems = []
         for cache in self.caches.values():
             try:
                 cache.save()
             except OSError as err:  # a read-only checkout still builds, only slower next time
-                warnings.append(Problem(self.display(cache.path), None, f"not cached: {err}", severity="warning"))
-        return self._report(warnings)
+                problems.append(Problem(self.display(cache.path), None, f"not cached: {err}", severity="warning"))
+        return problems
 
     # --- helpers --------------------------------------------------------------------------
 
