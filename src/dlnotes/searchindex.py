@@ -381,8 +381,10 @@ def tune_index_file(
     else:  # one entry, the last index tuned (a preview that tunes on every save keeps no others)
         stamp = digest(text) + digest(json.dumps([sorted(papers.items()), listed, dictionary_stamp()], ensure_ascii=False))
         kept = cache.get(_LAST_INDEX)
-        files = kept[1] if kept is not None and kept[0] == stamp else tune()
-        if kept is None or kept[0] != stamp:
+        if kept is not None and kept[0] == stamp:
+            files = kept[1]
+        else:
+            files = tune()
             cache.put(_LAST_INDEX, (stamp, files))
     if files is None:
         return

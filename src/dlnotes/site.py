@@ -68,7 +68,9 @@ from .textfiles import decode
 
 # Where a generated HTML block goes in a rendered page: an HTML comment passes through Markdown.
 HTML_SLOT = "<!-- dlnotes:generated-html -->"  # the References list (once every page is rendered)
-BLOCK_SLOT = "<!-- dlnotes:generated-html {} -->"  # the n-th block the page's generated Markdown put aside
+# The n-th block the page's generated Markdown put aside, put in after rendering: its links are
+# the built site's URLs, which neither the link check nor MkDocs' link rewriting may read as docs.
+BLOCK_SLOT = "<!-- dlnotes:generated-html {} -->"
 
 
 @dataclass(frozen=True)
