@@ -33,6 +33,20 @@ PLUGIN_DEFAULTS: dict[str, Any] = {
 # Markdown extensions MkDocs always adds before those mkdocs.yml names (its `builtins`).
 MKDOCS_BUILTINS = ("toc", "tables", "fenced_code")
 
+# The math extension: what is math in a page (dlnotes.mathmd).
+MATH_EXTENSION = "dlnotes.mathmd"
+
+
+def math_as_tex(extensions: list[Any], configs: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """`configs` with the math extension, wherever `extensions` names it, leaving formulas as
+    TeX (no MathJax in node): for rendering a page to read it rather than to publish it."""
+    out = dict(configs)
+    for name in extensions:
+        if isinstance(name, str) and name.split(":")[0] == MATH_EXTENSION:
+            out[name] = {**out.get(name, {}), "typeset": False}
+    return out
+
+
 # Markdown extensions of the site engine's theme (Material's link previews need MkDocs' own link
 # processor): left out when pages are rendered without an engine.
 ENGINE_EXTENSIONS = ("material.",)

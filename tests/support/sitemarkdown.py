@@ -13,12 +13,14 @@ from markdown import Extension, Markdown
 from dlnotes import siteconfig
 from tests.support.sitebuild import ROOT
 
-MATH = "dlnotes.mathmd"
+MATH = siteconfig.MATH_EXTENSION
 
 
 def site_markdown(*ours: Extension) -> Markdown:
     """The site's Markdown, with `ours` (extension instances under test) added after its own."""
     config = siteconfig.load(ROOT / "mkdocs.yml")
     assert MATH in config.extensions, f"mkdocs.yml no longer names {MATH}"
-    configs = {**config.extension_configs, MATH: {**config.extension_configs.get(MATH, {}), "typeset": False}}
-    return Markdown(extensions=[*config.extensions, *ours], extension_configs=configs)
+    return Markdown(
+        extensions=[*config.extensions, *ours],
+        extension_configs=siteconfig.math_as_tex(config.extensions, config.extension_configs),
+    )

@@ -16,7 +16,7 @@ import yaml
 
 from .. import frontmatter, textfiles
 from ..bibliography import entry_chunks, read_bibliography
-from .rendered import BARE_URL, RenderError, Renderers, SiteMarkdown, default_markdown, trim_bare_url
+from .rendered import BARE_URL, RenderError, Renderers, SiteMarkdown, default_markdown, is_http, trim_bare_url
 
 __all__ = [
     "InputError",
@@ -41,13 +41,6 @@ class Occurrence:
     file: str
     line: int  # 1-based
     pdf_hint: bool = False  # True for a BibTeX `pdf` field: the URL must serve a PDF
-
-
-_HTTP = re.compile(r"^https?://", re.IGNORECASE)
-
-
-def is_http(url: str) -> bool:
-    return bool(_HTTP.match(url))
 
 
 # --- Markdown -----------------------------------------------------------------------------

@@ -56,7 +56,6 @@ DEFAULT_EXTENSIONS: list[str] = [
 ]
 DEFAULT_CONFIGS: dict[str, dict[str, Any]] = {"pymdownx.tabbed": {"alternate_style": True}}
 CONFIG_NAMES = ("mkdocs.yml", "mkdocs.yaml")
-MATH = "dlnotes.mathmd"
 
 # A URL in text; it ends at full-width punctuation and quotes (notes are Chinese: "见https://x.org/a，
 # 以及"); trailing ASCII punctuation is trimmed afterwards (trim_bare_url).
@@ -65,6 +64,13 @@ BARE_URL = re.compile(
     re.IGNORECASE,
 )
 _SCHEME = re.compile(r"https?://", re.IGNORECASE)
+
+
+def is_http(url: str) -> bool:
+    """Whether `url` is an http(s) URL (what the link checker checks)."""
+    return bool(_SCHEME.match(url))
+
+
 _BROWSER_DROPS = re.compile(r"[\t\n\r]")
 _REFERENCE = re.compile(r"&#?[A-Za-z0-9]+;")
 # Text that is not prose: code, math, scripts, and a link's own text (its target is the link).
@@ -169,10 +175,7 @@ class SiteMarkdown:
 
     def markdown(self) -> Markdown:
         if self._md is None:
-            configs = dict(self.configs)
-            for name in self.extensions:  # formulas stay TeX: typesetting would start node
-                if isinstance(name, str) and name.split(":")[0] == MATH:
-                    configs[name] = {**configs.get(name, {}), "typeset": False}
+            configs = siteconfig.math_as_tex(self.extensions, self.configs)  # typesetting would start node
             try:
                 self._md = Markdown(extensions=[*self.extensions, self._ext], extension_configs=configs)
             except (ImportError, AttributeError, TypeError, ValueError, KeyError) as err:
@@ -200,7 +203,7 @@ class SiteMarkdown:
         for found in self._ext.collector.found:
             scheme, first = _SCHEME.match(found), tags.search(found)
             url = _REFERENCE.sub(lambda m: html.unescape(m.group()), tags.sub("", found)).strip()
-            if not _SCHEME.match(url) or _SCHEME.fullmatch(url):
+            if not is_http(url) or _SCHEME.fullmatch(url):
                 continue
             if scheme is not None and first is not None and first.start() == scheme.end():
                 at = places[int(first.group(1))]
